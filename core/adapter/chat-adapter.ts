@@ -1,0 +1,149 @@
+// The chat adapter. A system message describes the fields and the task; every turn carries its
+// fields under `[[ ## name ## ]]` headers; demos are earlier user/assistant turns; the model is
+// asked for the output fields in order and to close with `[[ ## completed ## ]]`.
+
+import type { ChatMessage } from '../lm/language-model.ts';
+import type { Demo } from '../program/demo.ts';
+import type { FieldValue } from '../program/example.ts';
+import type { Field, Signature } from '../program/signature.ts';
+import { ParseError, type Adapter, type FinetuneRow, type ParsedCompletion } from './adapter.ts';
+import { formatValue } from './format-value.ts';
+import { parseJsonFallback } from './json-fallback.ts';
+
+export const COMPLETED_MARKER = 'completed';
+export const MISSING_VALUE = 'Not given in this example.';
+const PARTIAL_DEMO_NOTE = 'This example shows the format only; some of its fields are not given.';
+
+export function header(name: string): string {
+  return `[[ ## ${name} ## ]]`;
+}
+
+const HEADER_LINE = /^\[\[ ## ([A-Za-z_][A-Za-z0-9_]*) ## \]\]\s*$/;
+
+export class ChatAdapter implements Adapter {
+  readonly name = 'chat';
+
+  format(signature: Signature, demos: readonly Demo[], inputs: Record<string, FieldValue>): ChatMessage[] {
+    const messages: ChatMessage[] = [{ role: 'system', content: systemMessage(signature) }];
+    for (const demo of orderDemos(signature, demos)) {
+      const partial = !isComplete(signature, demo);
+      const user = sections(signature.inputs, demo.fields, true);
+      messages.push({ role: 'user', content: partial ? `${PARTIAL_DEMO_NOTE}\n\n${user}` : user });
+      messages.push({ role: 'assistant', content: assistantMessage(signature, demo.fields, true) });
+    }
+    messages.push({ role: 'user', content: `${sections(signature.inputs, inputs, false)}\n\n${outputRequest(signature)}` });
+    return messages;
+  }
+
+  parse(signature: Signature, completion: string): ParsedCompletion {
+    const found = splitSections(completion);
+    const wanted = signature.outputNames;
+    const missing = wanted.filter((name) => !(name in found));
+    if (missing.length === 0) {
+      const fields: Record<string, string> = {};
+      for (const name of wanted) fields[name] = found[name]!;
+      return { fields, fallback: null };
+    }
+    const fromJson = parseJsonFallback(completion, wanted);
+    if (fromJson) return { fields: fromJson, fallback: 'json' };
+    const seen = Object.keys(found);
+    throw new ParseError(
+      `completion is missing output field(s) ${missing.map((m) => `"${m}"`).join(', ')}` +
+        (seen.length > 0 ? ` (found ${seen.map((s) => `"${s}"`).join(', ')})` : ' (no [[ ## field ## ]] headers found)'),
+      completion,
+    );
+  }
+
+  formatFinetuneRow(
+    signature: Signature,
+    demos: readonly Demo[],
+    inputs: Record<string, FieldValue>,
+    outputs: Record<string, FieldValue>,
+  ): FinetuneRow {
+    const messages = this.format(signature, demos, inputs);
+    messages.push({ role: 'assistant', content: assistantMessage(signature, outputs, false) });
+    return { messages };
+  }
+}
+
+function systemMessage(signature: Signature): string {
+  const describe = (fields: readonly Field[]) =>
+    fields.map((f) => `- \`${f.name}\`${f.description ? `: ${f.description}` : ''}`).join('\n');
+  const skeleton = [
+    ...signature.inputs.map((f) => `${header(f.name)}\n{${f.name}}`),
+    ...signature.outputs.map((f) => `${header(f.name)}\n{${f.name}}`),
+    header(COMPLETED_MARKER),
+  ].join('\n\n');
+  return [
+    'You work on a task by reading named input fields and writing named output fields.',
+    '',
+    'Inputs you receive:',
+    describe(signature.inputs),
+    '',
+    'Outputs you write:',
+    describe(signature.outputs),
+    '',
+    'Every field sits under a header line of the form [[ ## name ## ]] with its value on the lines below. A full exchange looks like this:',
+    '',
+    skeleton,
+    '',
+    `Task: ${signature.instructions}`,
+  ].join('\n');
+}
+
+function sections(fields: readonly Field[], values: Record<string, FieldValue>, fillMissing: boolean): string {
+  return fields
+    .filter((f) => fillMissing || f.name in values)
+    .map((f) => `${header(f.name)}\n${f.name in values ? formatValue(values[f.name]) : MISSING_VALUE}`)
+    .join('\n\n');
+}
+
+function assistantMessage(signature: Signature, values: Record<string, FieldValue>, fillMissing: boolean): string {
+  const body = fillMissing
+    ? sections(signature.outputs, values, true)
+    : sections(signature.outputs, values, false);
+  return `${body}\n\n${header(COMPLETED_MARKER)}`;
+}
+
+function outputRequest(signature: Signature): string {
+  const names = signature.outputNames.map((n) => `\`${header(n)}\``);
+  const order = names.length === 1 ? names[0]! : `${names.slice(0, -1).join(', ')} and then ${names.at(-1)!}`;
+  return `Reply with ${order}, and finish with \`${header(COMPLETED_MARKER)}\`.`;
+}
+
+function isComplete(signature: Signature, demo: Demo): boolean {
+  return [...signature.inputNames, ...signature.outputNames].every((n) => n in demo.fields && demo.fields[n] !== null);
+}
+
+/** Complete demos first, then partial ones (e.g. labeled demos without reasoning), each group in order. */
+function orderDemos(signature: Signature, demos: readonly Demo[]): Demo[] {
+  const complete = demos.filter((d) => isComplete(signature, d));
+  const partial = demos.filter((d) => !isComplete(signature, d));
+  return [...complete, ...partial];
+}
+
+/** Splits text on header lines; text before the first header is ignored; the completion marker ends parsing. */
+export function splitSections(text: string): Record<string, string> {
+  const result: Record<string, string> = {};
+  let current: string | null = null;
+  let buffer: string[] = [];
+  const flush = () => {
+    if (current !== null && !(current in result)) result[current] = buffer.join('\n').trim();
+  };
+  for (const line of text.split(/\r?\n/)) {
+    const match = HEADER_LINE.exec(line.trim());
+    if (match) {
+      flush();
+      current = match[1]!;
+      buffer = [];
+      if (current === COMPLETED_MARKER) {
+        current = null;
+        break;
+      }
+      continue;
+    }
+    if (current !== null) buffer.push(line);
+  }
+  flush();
+  return result;
+}

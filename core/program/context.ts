@@ -1,0 +1,24 @@
+// The environment a program runs in: which LM each predictor binding resolves to, which adapter
+// renders prompts, sampling settings, cancellation, and where predictor calls are collected.
+
+import type { Adapter } from '../adapter/adapter.ts';
+import type { LanguageModel, SamplingParams } from '../lm/language-model.ts';
+import type { LMBinding } from './lm-binding.ts';
+import type { PredictorCall } from './trace.ts';
+
+export interface ProgramEnv {
+  /** Resolves a predictor's binding (null: the default LM) to a model. */
+  resolveLM(binding: LMBinding | null): LanguageModel;
+  adapter: Adapter;
+  sampling: SamplingParams;
+  signal?: AbortSignal;
+  /** Called after every predictor call, success or failure (for live progress). */
+  onCall?: (call: PredictorCall) => void;
+}
+
+/** Per-invocation context: the env plus the call list of this one program run. */
+export interface CallContext extends ProgramEnv {
+  readonly calls: PredictorCall[];
+  /** Separates cache entries of repeated rollouts of the same prompt (bootstrap rounds). */
+  readonly rolloutId?: number;
+}

@@ -1,0 +1,22 @@
+// Examples are records of field values with a declared split between inputs and labels.
+
+export type FieldValue = string | number | boolean | null | readonly string[];
+
+export interface Example {
+  /** Stable id within its dataset (e.g. `iris-017`), used to link results across runs. */
+  readonly id: string;
+  readonly inputs: Readonly<Record<string, FieldValue>>;
+  readonly labels: Readonly<Record<string, FieldValue>>;
+}
+
+export function example(id: string, inputs: Record<string, FieldValue>, labels: Record<string, FieldValue>): Example {
+  return { id, inputs, labels };
+}
+
+/** All fields of an example, inputs and labels together, as a demo would carry them. */
+export function exampleFields(ex: Example): Record<string, FieldValue> {
+  return { ...ex.inputs, ...ex.labels };
+}
+
+/** Predictions are the parsed output fields of a program run. */
+export type Prediction = Readonly<Record<string, string>>;

@@ -1,0 +1,74 @@
+// Program state as versioned JSON: per predictor path, its signature (instructions and
+// fields), demos (with the `augmented` flag) and LM binding. Loading checks the paths match
+// the program so a state from another program is refused with a clear message.
+
+import type { Demo } from './demo.ts';
+import type { LMBinding } from './lm-binding.ts';
+import type { Module } from './module.ts';
+import { Signature, type SignatureSpec } from './signature.ts';
+
+export const PROGRAM_STATE_VERSION = 1;
+
+export interface PredictorState {
+  signature: SignatureSpec;
+  demos: Demo[];
+  lm: LMBinding | null;
+}
+
+export interface ProgramState {
+  version: number;
+  predictors: Record<string, PredictorState>;
+}
+
+export class ProgramStateError extends Error {
+  override name = 'ProgramStateError';
+}
+
+export function saveState(program: Module): ProgramState {
+  const predictors: Record<string, PredictorState> = {};
+  for (const [path, predictor] of program.namedPredictors()) {
+    predictors[path] = {
+      signature: predictor.signature.toSpec(),
+      demos: predictor.demos.map((d) => ({ ...d, fields: { ...d.fields } })),
+      lm: predictor.lm ? { ...predictor.lm } : null,
+    };
+  }
+  return { version: PROGRAM_STATE_VERSION, predictors };
+}
+
+/** Applies a saved state to a program in place (use on a clone to keep the original). */
+export function loadState<T extends Module>(program: T, state: unknown): T {
+  const checked = checkState(state);
+  const named = program.namedPredictors();
+  const expected = named.map(([path]) => path).sort();
+  const given = Object.keys(checked.predictors).sort();
+  if (expected.join('\n') !== given.join('\n')) {
+    throw new ProgramStateError(
+      `program state does not fit this program: it has predictors [${given.join(', ')}], the program has [${expected.join(', ')}]`,
+    );
+  }
+  for (const [path, predictor] of named) {
+    const saved = checked.predictors[path]!;
+    predictor.signature = new Signature(saved.signature);
+    predictor.demos = saved.demos.map((d) => ({ ...d, fields: { ...d.fields } }));
+    predictor.lm = saved.lm ? { ...saved.lm } : null;
+  }
+  return program;
+}
+
+function checkState(state: unknown): ProgramState {
+  if (typeof state !== 'object' || state === null) throw new ProgramStateError('program state must be a JSON object');
+  const s = state as Partial<ProgramState>;
+  if (s.version !== PROGRAM_STATE_VERSION) {
+    throw new ProgramStateError(`program state version ${String(s.version)} is not supported (expected ${PROGRAM_STATE_VERSION})`);
+  }
+  if (typeof s.predictors !== 'object' || s.predictors === null) {
+    throw new ProgramStateError('program state has no "predictors" object');
+  }
+  for (const [path, p] of Object.entries(s.predictors)) {
+    if (!p || !Array.isArray(p.demos) || typeof p.signature !== 'object') {
+      throw new ProgramStateError(`program state for predictor "${path}" needs "signature" and "demos"`);
+    }
+  }
+  return s as ProgramState;
+}

@@ -1,0 +1,40 @@
+// What a program run leaves behind: one PredictorCall per LM call, with everything needed to
+// see exactly what the model was shown and what it said (rendered messages, raw completion).
+
+import type { ChatMessage, TokenUsage } from '../lm/language-model.ts';
+import type { FieldValue, Prediction } from './example.ts';
+
+export interface CallError {
+  /** `lm:<LMErrorKind>`, `parse`, or `program`. */
+  kind: string;
+  message: string;
+}
+
+export interface PredictorCall {
+  /** Stable path of the predictor in its program, e.g. `generate_query[0]`. */
+  predictor: string;
+  inputs: Record<string, FieldValue>;
+  messages: ChatMessage[];
+  /** Raw completion text; null when the LM call itself failed. */
+  completion: string | null;
+  /** Parsed output fields; null when the call or the parse failed. */
+  outputs: Prediction | null;
+  /** Set when the parser had to fall back (e.g. a JSON object instead of field headers). */
+  parseFallback: string | null;
+  model: string;
+  usage: TokenUsage;
+  latencyMs: number;
+  cached: boolean;
+  attempts: number;
+  error: CallError | null;
+  startedAt: number;
+}
+
+/** One run of a whole program on one example. */
+export interface ProgramTrace {
+  exampleId: string | null;
+  inputs: Record<string, FieldValue>;
+  calls: PredictorCall[];
+  prediction: Prediction | null;
+  error: CallError | null;
+}

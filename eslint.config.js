@@ -1,0 +1,21 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'dist/', 'out/', 'bench/results/', 'renderer/dist/', '.tandem/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', fetch: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', AbortController: 'readonly', Buffer: 'readonly' } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      // Library code emits events; only the CLI, scripts, benches and test fixtures print.
+      'no-console': 'error',
+    },
+  },
+  {
+    files: ['core/cli/**', 'bench/**', 'scripts/**', 'tests/**', 'bin/**', 'electron/**'],
+    rules: { 'no-console': 'off' },
+  },
+);
