@@ -1,0 +1,4 @@
+export * from './label.ts';
+export * from './exact-match.ts';
+export * from './gsm8k-integer.ts';
+export * from './species-match.ts';
