@@ -1,0 +1,32 @@
+// The `tandem` command. Parses arguments, wires core pieces together and renders their events;
+// all real work lives in core/. Returns an exit code instead of exiting, so tests can call it.
+
+import { Command, CommanderError } from 'commander';
+import { registerRunCommand } from './commands/run.ts';
+import { registerRunsCommand } from './commands/runs.ts';
+import { registerStartCommand } from './commands/start.ts';
+import { describeError, isUserError } from './user-error.ts';
+
+export async function main(argv: string[]): Promise<number> {
+  const program = new Command('tandem')
+    .description('Optimize LM programs by tuning prompts and weights together (BetterTogether).')
+    .version('0.1.0')
+    .exitOverride()
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
+  registerStartCommand(program);
+  registerRunCommand(program);
+  registerRunsCommand(program);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode;
+    if (isUserError(error)) {
+      process.stderr.write(`tandem: ${describeError(error)}\n`);
+      return 1;
+    }
+    process.stderr.write(`tandem: internal error (please report it with the command you ran):\n${error instanceof Error ? error.stack : String(error)}\n`);
+    return 70;
+  }
+}

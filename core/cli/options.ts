@@ -1,0 +1,29 @@
+// Option parsers shared by commands: integers with bounds, and the default database location.
+
+import path from 'node:path';
+import { InvalidArgumentError } from 'commander';
+
+export function integer(name: string, min: number, max = Number.MAX_SAFE_INTEGER): (value: string) => number {
+  return (value: string) => {
+    const n = Number(value);
+    if (!/^-?\d+$/.test(value.trim()) || n < min || n > max) {
+      throw new InvalidArgumentError(`${name} must be an integer ${max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `in ${min}..${max}`}, got "${value}"`);
+    }
+    return n;
+  };
+}
+
+export function decimal(name: string, min: number, max: number): (value: string) => number {
+  return (value: string) => {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isFinite(n) || n < min || n > max) {
+      throw new InvalidArgumentError(`${name} must be a number in ${min}..${max}, got "${value}"`);
+    }
+    return n;
+  };
+}
+
+/** The workspace database: --db, else $TANDEM_DB, else ./.tandem/tandem.db. */
+export function resolveDbPath(flag: string | undefined): string {
+  return path.resolve(flag ?? process.env.TANDEM_DB ?? path.join('.tandem', 'tandem.db'));
+}

@@ -1,0 +1,28 @@
+// Errors caused by what the user typed or pointed at get a one-line message and no stack trace;
+// anything else is a bug in Tandem and is shown in full.
+
+import { isLMError } from '../lm/errors.ts';
+
+const USER_ERROR_NAMES = new Set([
+  'StrategyError',
+  'UnknownTaskError',
+  'DatasetError',
+  'SignatureError',
+  'ProgramStateError',
+  'StoreError',
+  'UsageError',
+  'TooManyErrorsError',
+]);
+
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export function isUserError(error: unknown): error is Error {
+  if (isLMError(error)) return true;
+  return error instanceof Error && (USER_ERROR_NAMES.has(error.name) || USER_ERROR_NAMES.has(error.constructor.name));
+}
+
+export function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,73 @@
+// The `p` step: Π (bootstrap few-shot with random search) on a subsample of the train set, as
+// the paper's protocol prescribes (e.g. Iris: 15 examples to bootstrap from, 35 to validate on).
+// Every candidate is saved with its validation evaluation in one transaction.
+
+import type { Example } from '../program/example.ts';
+import type { Module } from '../program/module.ts';
+import type { OptimizerContext } from '../optimize/optimizer-context.ts';
+import { randomSearch, type RandomSearchOptions } from '../optimize/random-search.ts';
+import { clampProtocol } from '../tasks/protocol.ts';
+import type { PromptOptProtocol } from '../tasks/task.ts';
+import { Rng } from '../util/random.ts';
+import type { Store } from '../store/index.ts';
+import { evaluationRecord } from './records.ts';
+
+export interface PromptStepInput {
+  program: Module;
+  train: readonly Example[];
+  protocol: PromptOptProtocol;
+  options: Omit<RandomSearchOptions, 'seed'>;
+  seed: number;
+  runId: number;
+  stageId: number;
+  store: Store;
+  ctx: OptimizerContext;
+}
+
+export interface PromptStepResult {
+  program: Module;
+  bestCandidateIndex: number;
+  valScore: number;
+}
+
+export async function runPromptStep(input: PromptStepInput): Promise<PromptStepResult> {
+  const { trainset, valset } = carveValidation(input.train, input.protocol, input.seed);
+  const result = await randomSearch(
+    input.program,
+    trainset,
+    valset,
+    { ...input.options, seed: input.seed },
+    input.ctx,
+    {
+      onCandidate: (candidate) => {
+        input.store.candidates.save({
+          stageId: input.stageId,
+          idx: candidate.index,
+          kind: candidate.kind,
+          seed: candidate.seed,
+          numDemos: candidate.numDemos,
+          programState: candidate.state,
+          evaluation: evaluationRecord(input.runId, input.stageId, 'val', candidate.evaluation),
+        });
+      },
+    },
+  );
+  const saved = input.store.candidates.listForStage(input.stageId);
+  const best = saved.find((c) => c.idx === result.best.index);
+  if (best) input.store.candidates.markBest(input.stageId, best.id);
+  return { program: result.best.program, bestCandidateIndex: result.best.index, valScore: result.best.score };
+}
+
+/**
+ * Splits a seeded shuffle of the train set into the examples to bootstrap from and the
+ * validation examples, at the protocol's sizes, scaled down when the train set is smaller.
+ */
+export function carveValidation(
+  train: readonly Example[],
+  protocol: PromptOptProtocol,
+  seed: number,
+): { trainset: Example[]; valset: Example[] } {
+  const sizes = clampProtocol(protocol, train.length);
+  const shuffled = new Rng(seed).shuffle(train);
+  return { trainset: shuffled.slice(0, sizes.train), valset: shuffled.slice(sizes.train, sizes.train + sizes.val) };
+}
