@@ -4,6 +4,7 @@
 
 import type { Adapter } from '../adapter/adapter.ts';
 import { CachedLM } from '../lm/cached-lm.ts';
+import { Limiter } from '../lm/concurrency.ts';
 import type { LanguageModel, SamplingParams } from '../lm/language-model.ts';
 import { OpenAICompatibleLM, type OpenAICompatibleOptions } from '../lm/openai-compatible.ts';
 import type { ResponseCache } from '../lm/response-cache.ts';
@@ -34,10 +35,14 @@ export function createLMEnvironment(options: LMEnvironmentOptions): LMEnvironmen
   const counters: LMCallCounters = { calls: 0, cacheHits: 0, errors: 0, parseFallbacks: 0, retries: 0 };
   const report = () => options.onCounters?.({ ...counters });
   const models = new Map<string, LanguageModel>();
+  // One limiter for every model on the server, so a base model and its adapters together stay
+  // within the configured concurrency.
+  const limiter = new Limiter(options.lm.maxConcurrency ?? 16);
   const build = (model: string): LanguageModel => {
     const base = new OpenAICompatibleLM({
       ...options.lm,
       model,
+      limiter,
       onRetry: (info) => {
         counters.retries++;
         options.lm.onRetry?.(info);

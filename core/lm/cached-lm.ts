@@ -1,0 +1,132 @@
+// A language model that answers repeated requests from a ResponseCache. The key covers the inner
+// model's identity and the whole request (see cacheKey). Only successes are stored. Concurrent
+// identical misses share one call to the inner model; the one that started it pays for it, the
+// others get the answer marked as cached (so token totals are not counted twice).
+
+import { cancelledError } from './concurrency.ts';
+import type { ChatRequest, ChatResponse, GenerateOptions, LanguageModel } from './language-model.ts';
+import { cacheKey, type CachedResponse, type ResponseCache } from './response-cache.ts';
+
+interface InFlight {
+  promise: Promise<ChatResponse>;
+  controller: AbortController;
+  /** Callers still waiting; when every one of them has cancelled, the shared call is aborted. */
+  waiting: number;
+}
+
+export interface CacheStats {
+  hits: number;
+  misses: number;
+  /** Misses that joined an identical call already in flight. */
+  shared: number;
+}
+
+export class CachedLM implements LanguageModel {
+  readonly id: string;
+  readonly model: string;
+  readonly inner: LanguageModel;
+  readonly cache: ResponseCache;
+  private readonly inFlight = new Map<string, InFlight>();
+  private readonly counters: CacheStats = { hits: 0, misses: 0, shared: 0 };
+
+  constructor(inner: LanguageModel, cache: ResponseCache) {
+    this.inner = inner;
+    this.cache = cache;
+    this.id = inner.id;
+    this.model = inner.model;
+  }
+
+  get stats(): CacheStats {
+    return { ...this.counters };
+  }
+
+  async generate(request: ChatRequest, options: GenerateOptions = {}): Promise<ChatResponse> {
+    const { signal } = options;
+    if (signal?.aborted) throw cancelledError(signal);
+    const key = cacheKey(this.inner.id, request);
+    const hit = this.cache.get(key);
+    if (hit) {
+      this.counters.hits++;
+      return fromCache(hit);
+    }
+    const running = this.inFlight.get(key);
+    if (running && !running.controller.signal.aborted) {
+      this.counters.shared++;
+      return fromCache(await this.wait(running, signal));
+    }
+    this.counters.misses++;
+    const entry = this.start(key, request);
+    return this.wait(entry, signal);
+  }
+
+  private start(key: string, request: ChatRequest): InFlight {
+    const controller = new AbortController();
+    const promise = this.inner.generate(request, { signal: controller.signal }).then(
+      (response) => {
+        this.cache.set(key, {
+          text: response.text,
+          model: response.model,
+          finishReason: response.finishReason,
+          usage: { ...response.usage },
+        });
+        return response;
+      },
+    );
+    const entry: InFlight = { promise, controller, waiting: 0 };
+    this.inFlight.set(key, entry);
+    const forget = () => {
+      if (this.inFlight.get(key) === entry) this.inFlight.delete(key);
+    };
+    promise.then(forget, forget);
+    return entry;
+  }
+
+  /** Waits for a shared call; this caller's signal rejects this caller only. */
+  private wait(entry: InFlight, signal: AbortSignal | undefined): Promise<ChatResponse> {
+    entry.waiting++;
+    if (!signal) {
+      return entry.promise.finally(() => {
+        entry.waiting--;
+      });
+    }
+    return new Promise<ChatResponse>((resolve, reject) => {
+      let settled = false;
+      const leave = () => {
+        settled = true;
+        entry.waiting--;
+        signal.removeEventListener('abort', onAbort);
+      };
+      const onAbort = () => {
+        if (settled) return;
+        leave();
+        if (entry.waiting === 0) entry.controller.abort(signal.reason);
+        reject(cancelledError(signal));
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      entry.promise.then(
+        (response) => {
+          if (settled) return;
+          leave();
+          resolve(response);
+        },
+        (error: unknown) => {
+          if (settled) return;
+          leave();
+          reject(error);
+        },
+      );
+    });
+  }
+}
+
+function fromCache(entry: CachedResponse | ChatResponse): ChatResponse {
+  return {
+    text: entry.text,
+    model: entry.model,
+    finishReason: entry.finishReason,
+    usage: { ...entry.usage },
+    latencyMs: 0,
+    cached: true,
+    attempts: 0,
+  };
+}
