@@ -1,0 +1,296 @@
+// Reading LM calls: one call in full, the calls of a trace, counts, per-run stats, and pages
+// for browsing (filters, full-text search, sorts, keyset cursors). Page rows carry short
+// previews instead of the messages; get(id) returns everything.
+
+import type { CallError, PredictorCall } from '../program/trace.ts';
+import type { Db } from './database.ts';
+import { fromJson, fromJsonOrNull } from './json.ts';
+import { encodeCursor, filterSql, sortSql, type CursorRow, type LMCallFilter, type LMCallSort, type SqlParam } from './lm-call-query.ts';
+import { toFtsQuery } from './fts-query.ts';
+import type Database from 'better-sqlite3';
+
+export type { LMCallFilter, LMCallSort } from './lm-call-query.ts';
+
+/** A stored call: everything the program recorded, plus where it belongs. */
+export interface LMCallRecord extends PredictorCall {
+  id: number;
+  traceId: number;
+  runId: number;
+  stageId: number | null;
+  /** Position of the call in its trace. */
+  index: number;
+}
+
+/** A page row: the call without its messages, with short previews of prompt and completion. */
+export interface LMCallSummary {
+  id: number;
+  traceId: number;
+  runId: number;
+  stageId: number | null;
+  index: number;
+  predictor: string;
+  model: string;
+  /** Start of the last message (usually the user turn with the inputs), whitespace collapsed. */
+  promptPreview: string;
+  /** Start of the completion; null when the LM call failed. */
+  completionPreview: string | null;
+  parseFallback: string | null;
+  promptTokens: number;
+  completionTokens: number;
+  latencyMs: number;
+  cached: boolean;
+  attempts: number;
+  error: CallError | null;
+  startedAt: number;
+}
+
+export interface LMCallPageQuery extends LMCallFilter {
+  /** Default `newest`. */
+  sort?: LMCallSort;
+  /** Rows per page, 1–500; default 50. */
+  limit?: number;
+  /** `nextCursor` of the previous page (same filter and sort). */
+  cursor?: string | null;
+  /** Rows to skip; prefer the cursor, skipping costs in proportion to the offset. */
+  offset?: number;
+  /** Also count all matching rows. Costs a pass over every match, which for a search of a common word means a large part of the index. */
+  withTotal?: boolean;
+}
+
+export interface LMCallPage {
+  rows: LMCallSummary[];
+  /** Pass as `cursor` for the next page; null on the last page. */
+  nextCursor: string | null;
+  /** Only when asked for with `withTotal`. */
+  total?: number;
+}
+
+export interface LMCallStats {
+  calls: number;
+  cached: number;
+  errors: number;
+  errorsByKind: Record<string, number>;
+  parseFallbacks: number;
+  promptTokens: number;
+  completionTokens: number;
+  totalLatencyMs: number;
+}
+
+export const DEFAULT_PAGE_SIZE = 50;
+export const MAX_PAGE_SIZE = 500;
+const PREVIEW_CHARS = 200;
+
+const META = `c.id, c.trace_id, c.run_id, c.stage_id, c.call_index, c.predictor, c.model, c.parse_fallback, c.prompt_tokens,
+  c.completion_tokens, c.total_tokens, c.latency_ms, c.cached, c.attempts, c.error_kind, c.error_message, c.started_at`;
+
+interface MetaRow extends CursorRow {
+  trace_id: number;
+  run_id: number;
+  stage_id: number | null;
+  call_index: number;
+  predictor: string;
+  model: string;
+  parse_fallback: string | null;
+  prompt_tokens: number;
+  completion_tokens: number;
+  cached: number;
+  attempts: number;
+  error_kind: string | null;
+  error_message: string | null;
+  started_at: number;
+}
+
+interface FullRow extends MetaRow {
+  inputs: string;
+  messages: string;
+  completion: string | null;
+  outputs: string | null;
+}
+
+interface PageRow extends MetaRow {
+  prompt_preview: string | null;
+  completion_preview: string | null;
+}
+
+export class LMCallRepository {
+  private readonly getStmt;
+  private readonly forTraceStmt;
+  private readonly statsStmts;
+  private readonly rangeStmts;
+  private readonly statements = new Map<string, Database.Statement<SqlParam[], unknown>>();
+
+  constructor(private readonly db: Db) {
+    const full = `SELECT ${META}, b.inputs, b.messages, b.completion, b.outputs FROM lm_calls c JOIN lm_call_bodies b ON b.call_id = c.id`;
+    this.getStmt = db.prepare<[number], FullRow>(`${full} WHERE c.id = ?`);
+    this.forTraceStmt = db.prepare<[number], FullRow>(`${full} WHERE c.trace_id = ? ORDER BY c.call_index`);
+    // One statement per scope: `:runId IS NULL OR run_id = :runId` would keep the run index unused.
+    const totals = (where: string) =>
+      db.prepare<unknown[], Omit<LMCallStats, 'errorsByKind'>>(
+        `SELECT count(*) AS calls, coalesce(sum(cached), 0) AS cached, count(error_kind) AS errors,
+           count(parse_fallback) AS parseFallbacks, coalesce(sum(prompt_tokens), 0) AS promptTokens,
+           coalesce(sum(completion_tokens), 0) AS completionTokens, coalesce(sum(latency_ms), 0) AS totalLatencyMs
+         FROM lm_calls ${where}`,
+      );
+    const kinds = (where: string) =>
+      db.prepare<unknown[], { kind: string; n: number }>(
+        `SELECT error_kind AS kind, count(*) AS n FROM lm_calls WHERE error_kind IS NOT NULL ${where} GROUP BY error_kind ORDER BY error_kind`,
+      );
+    this.statsStmts = {
+      all: { totals: totals(''), kinds: kinds('') },
+      run: { totals: totals('WHERE run_id = ?'), kinds: kinds('AND run_id = ?') },
+    };
+    // Two subqueries: SQLite answers a lone min() or max() with one index seek, both together with a scan.
+    const range = (column: string) =>
+      db.prepare<[string | number, string | number], { lo: number | null; hi: number | null }>(
+        `SELECT (SELECT min(id) FROM lm_calls WHERE ${column} = ?) AS lo, (SELECT max(id) FROM lm_calls WHERE ${column} = ?) AS hi`,
+      );
+    this.rangeStmts = { traceId: range('trace_id'), stageId: range('stage_id'), runId: range('run_id'), predictor: range('predictor'), model: range('model') };
+  }
+
+  get(id: number): LMCallRecord | undefined {
+    const row = this.getStmt.get(id);
+    return row && toRecord(row);
+  }
+
+  /** The calls of one trace, in the order they were made. */
+  listForTrace(traceId: number): LMCallRecord[] {
+    return this.forTraceStmt.all(traceId).map(toRecord);
+  }
+
+  /** Number of calls matching the filter (all calls without one). */
+  count(filter: LMCallFilter = {}): number {
+    const fts = searchOf(filter);
+    const range = fts === null ? null : this.idRange(filter);
+    if (fts === false || range === false) return 0;
+    const where = filterSql(filter, fts, range);
+    const row = this.statement(`SELECT count(*) AS n FROM ${where.from} ${where.where}`).get(...where.params) as { n: number };
+    return row.n;
+  }
+
+  /** Totals over one run's calls, or over all calls without a runId. */
+  stats(filter: { runId?: number } = {}): LMCallStats {
+    const scoped = filter.runId !== undefined;
+    const stmts = scoped ? this.statsStmts.run : this.statsStmts.all;
+    const params = scoped ? [filter.runId] : [];
+    const totals = stmts.totals.get(...params)!;
+    const errorsByKind: Record<string, number> = {};
+    for (const { kind, n } of stmts.kinds.all(...params)) errorsByKind[kind] = n;
+    return { ...totals, errorsByKind };
+  }
+
+  page(query: LMCallPageQuery = {}): LMCallPage {
+    const sort = query.sort ?? 'newest';
+    const limit = Math.min(MAX_PAGE_SIZE, Math.max(1, Math.floor(query.limit ?? DEFAULT_PAGE_SIZE)));
+    const offset = Math.max(0, Math.floor(query.offset ?? 0));
+    const fts = searchOf(query);
+    const range = fts === null ? null : this.idRange(query);
+    if (fts === false || range === false) return { rows: [], nextCursor: null, ...(query.withTotal ? { total: 0 } : {}) };
+    const where = filterSql(query, fts, range);
+    const order = sortSql(sort, where.id, query.cursor);
+    const conditions = [where.where, order.cursorClause ? `${where.where ? 'AND' : 'WHERE'} ${order.cursorClause}` : ''].join(' ');
+    // The page is chosen on the narrow table first; only its rows are joined to their bodies.
+    const sql = `SELECT p.*,
+        substr(json_extract(b.messages, '$[#-1].content'), 1, ${PREVIEW_CHARS * 2}) AS prompt_preview,
+        substr(b.completion, 1, ${PREVIEW_CHARS * 2}) AS completion_preview
+      FROM (SELECT ${META} FROM ${where.from} ${conditions} ORDER BY ${order.orderBy} LIMIT ? OFFSET ?) AS p
+      LEFT JOIN lm_call_bodies b ON b.call_id = p.id
+      ORDER BY ${order.outerOrderBy}`;
+    const rows = this.statement(sql).all(...where.params, ...order.cursorParams, limit + 1, offset) as PageRow[];
+    const more = rows.length > limit;
+    if (more) rows.pop();
+    const last = rows.at(-1);
+    const page: LMCallPage = { rows: rows.map(toSummary), nextCursor: more && last ? encodeCursor(sort, last) : null };
+    if (query.withTotal) page.total = this.count(query);
+    return page;
+  }
+
+  /**
+   * The ids a search can be confined to: the intersection of the id spans of the filter's trace,
+   * stage, run, predictor and model (each two index lookups). Calls of one run, or of a predictor
+   * or model that only some runs use, sit in a narrow span, so the FTS index seeks there instead
+   * of walking every newer match. False when the filter matches no call.
+   */
+  private idRange(filter: LMCallFilter): readonly [number, number] | null | false {
+    let range: [number, number] | null = null;
+    for (const key of ['traceId', 'stageId', 'runId', 'predictor', 'model'] as const) {
+      const value = filter[key];
+      if (value === undefined) continue;
+      const { lo, hi } = this.rangeStmts[key].get(value, value)!;
+      if (lo === null || hi === null) return false;
+      range = range ? [Math.max(range[0], lo), Math.min(range[1], hi)] : [lo, hi];
+      if (range[0] > range[1]) return false;
+    }
+    return range;
+  }
+
+  private statement(sql: string): Database.Statement<SqlParam[], unknown> {
+    let stmt = this.statements.get(sql);
+    if (!stmt) {
+      stmt = this.db.prepare<SqlParam[], unknown>(sql);
+      this.statements.set(sql, stmt);
+    }
+    return stmt;
+  }
+}
+
+/** The FTS query of a filter: null for no search, false for a search that can match nothing. */
+function searchOf(filter: LMCallFilter): string | null | false {
+  if (filter.search === undefined || filter.search.trim() === '') return null;
+  return toFtsQuery(filter.search) ?? false;
+}
+
+function errorOf(row: MetaRow): CallError | null {
+  return row.error_kind === null ? null : { kind: row.error_kind, message: row.error_message ?? '' };
+}
+
+function toRecord(row: FullRow): LMCallRecord {
+  const where = `LM call ${row.id}`;
+  return {
+    id: row.id,
+    traceId: row.trace_id,
+    runId: row.run_id,
+    stageId: row.stage_id,
+    index: row.call_index,
+    predictor: row.predictor,
+    inputs: fromJson<PredictorCall['inputs']>(row.inputs, `inputs of ${where}`),
+    messages: fromJson<PredictorCall['messages']>(row.messages, `messages of ${where}`),
+    completion: row.completion,
+    outputs: fromJsonOrNull<NonNullable<PredictorCall['outputs']>>(row.outputs, `outputs of ${where}`),
+    parseFallback: row.parse_fallback,
+    model: row.model,
+    usage: { promptTokens: row.prompt_tokens, completionTokens: row.completion_tokens },
+    latencyMs: row.latency_ms,
+    cached: row.cached === 1,
+    attempts: row.attempts,
+    error: errorOf(row),
+    startedAt: row.started_at,
+  };
+}
+
+function toSummary(row: PageRow): LMCallSummary {
+  return {
+    id: row.id,
+    traceId: row.trace_id,
+    runId: row.run_id,
+    stageId: row.stage_id,
+    index: row.call_index,
+    predictor: row.predictor,
+    model: row.model,
+    promptPreview: preview(row.prompt_preview) ?? '',
+    completionPreview: preview(row.completion_preview),
+    parseFallback: row.parse_fallback,
+    promptTokens: row.prompt_tokens,
+    completionTokens: row.completion_tokens,
+    latencyMs: row.latency_ms,
+    cached: row.cached === 1,
+    attempts: row.attempts,
+    error: errorOf(row),
+    startedAt: row.started_at,
+  };
+}
+
+function preview(text: string | null): string | null {
+  if (text === null) return null;
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > PREVIEW_CHARS ? `${flat.slice(0, PREVIEW_CHARS - 1)}…` : flat;
+}

@@ -1,0 +1,8 @@
+// Every migration, in order. Append new ones at the end with the next version number.
+
+import { initialSchema } from './001-initial.ts';
+import type { Migration } from './migration.ts';
+
+export type { Migration } from './migration.ts';
+
+export const MIGRATIONS: readonly Migration[] = [initialSchema];

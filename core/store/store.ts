@@ -1,0 +1,76 @@
+// The store: one SQLite file per workspace, migrated on open, with one repository per table
+// group. Every method that finishes a unit of work is one transaction; store.transaction()
+// groups several into one (nested ones become savepoints).
+
+import { CandidateRepository } from './candidates.ts';
+import { openDatabase, type Db } from './database.ts';
+import { EvaluationRepository } from './evaluations.ts';
+import { ExperimentRepository } from './experiments.ts';
+import { LMCallRepository } from './lm-calls.ts';
+import { migrate } from './migrate.ts';
+import { SqliteResponseCache } from './response-cache.ts';
+import { RunRepository } from './runs.ts';
+import { StageRepository } from './stages.ts';
+import { TraceWriter } from './trace-writer.ts';
+import { TraceRepository } from './traces.ts';
+
+export interface StoreOptions {
+  /** Clock for created/started/finished times (epoch ms); Date.now by default. */
+  now?: () => number;
+}
+
+export interface Store {
+  /** The database file, or `:memory:`. */
+  readonly file: string;
+  readonly experiments: ExperimentRepository;
+  readonly runs: RunRepository;
+  readonly stages: StageRepository;
+  readonly candidates: CandidateRepository;
+  readonly evaluations: EvaluationRepository;
+  readonly traces: TraceRepository;
+  readonly lmCalls: LMCallRepository;
+  readonly cache: SqliteResponseCache;
+  /** Runs fn in one transaction (a savepoint when nested); fn must be synchronous. */
+  transaction<T>(fn: () => T): T;
+  close(): void;
+}
+
+/** Opens (creating if needed) and migrates the database at `file`, or an in-memory one for `:memory:`. */
+export function openStore(file: string, options: StoreOptions = {}): Store {
+  const db = openDatabase(file);
+  try {
+    migrate(db, file);
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+  return createStore(db, file, options.now ?? Date.now);
+}
+
+function createStore(db: Db, file: string, now: () => number): Store {
+  const writer = new TraceWriter(db);
+  const lmCalls = new LMCallRepository(db);
+  const evaluations = new EvaluationRepository(db, writer, now);
+  let closed = false;
+  return {
+    file,
+    experiments: new ExperimentRepository(db, now),
+    runs: new RunRepository(db, now),
+    stages: new StageRepository(db, now),
+    candidates: new CandidateRepository(db, evaluations),
+    evaluations,
+    traces: new TraceRepository(db, writer, lmCalls, now),
+    lmCalls,
+    cache: new SqliteResponseCache(db, now),
+    transaction: <T>(fn: () => T): T => db.transaction(fn)(),
+    close: () => {
+      if (closed) return;
+      closed = true;
+      try {
+        db.pragma('optimize'); // refreshes planner statistics where they have gone stale
+      } finally {
+        db.close();
+      }
+    },
+  };
+}

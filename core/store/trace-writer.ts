@@ -1,0 +1,93 @@
+// Writes one program trace: its row, one lm_calls row per LM call, the call's texts in
+// lm_call_bodies and its full-text entry. No transaction of its own: the repositories that use
+// it (traces, evaluations, candidates) wrap whole units of work in one.
+
+import type { PredictorCall, ProgramTrace } from '../program/trace.ts';
+import type { Db } from './database.ts';
+import { toJson, toJsonOrNull } from './json.ts';
+
+export type TracePurpose = 'eval' | 'bootstrap' | 'teacher' | (string & {});
+
+export interface TraceContext {
+  runId: number;
+  stageId: number | null;
+  purpose: TracePurpose;
+}
+
+export class TraceWriter {
+  private readonly traceStmt;
+  private readonly callStmt;
+  private readonly bodyStmt;
+  private readonly ftsStmt;
+
+  constructor(db: Db) {
+    this.traceStmt = db.prepare<[number, number | null, string, string | null, string, string | null, string | null, number]>(
+      'INSERT INTO traces (run_id, stage_id, purpose, example_id, inputs, prediction, error, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    this.callStmt = db.prepare<
+      [number, number, number | null, number, string, string, string | null, number, number, number, number, number, string | null, string | null, number]
+    >(
+      `INSERT INTO lm_calls (trace_id, run_id, stage_id, call_index, predictor, model, parse_fallback, prompt_tokens,
+         completion_tokens, latency_ms, cached, attempts, error_kind, error_message, started_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.bodyStmt = db.prepare<[number, string, string, string | null, string | null]>(
+      'INSERT INTO lm_call_bodies (call_id, inputs, messages, completion, outputs) VALUES (?, ?, ?, ?, ?)',
+    );
+    this.ftsStmt = db.prepare<[number, string, string]>('INSERT INTO lm_calls_fts (rowid, prompt, completion) VALUES (?, ?, ?)');
+  }
+
+  /** Inserts the trace and its calls; returns the trace id. Call inside a transaction. */
+  insert(ctx: TraceContext, trace: ProgramTrace, createdAt: number): number {
+    const traceId = Number(
+      this.traceStmt.run(
+        ctx.runId,
+        ctx.stageId,
+        ctx.purpose,
+        trace.exampleId,
+        toJson(trace.inputs, 'trace inputs'),
+        toJsonOrNull(trace.prediction, 'trace prediction'),
+        toJsonOrNull(trace.error, 'trace error'),
+        createdAt,
+      ).lastInsertRowid,
+    );
+    trace.calls.forEach((call, index) => this.insertCall(ctx, traceId, index, call));
+    return traceId;
+  }
+
+  private insertCall(ctx: TraceContext, traceId: number, index: number, call: PredictorCall): void {
+    const callId = Number(
+      this.callStmt.run(
+        traceId,
+        ctx.runId,
+        ctx.stageId,
+        index,
+        call.predictor,
+        call.model,
+        call.parseFallback ?? null,
+        call.usage.promptTokens,
+        call.usage.completionTokens,
+        call.latencyMs,
+        call.cached ? 1 : 0,
+        call.attempts,
+        call.error?.kind ?? null,
+        call.error?.message ?? null,
+        call.startedAt,
+      ).lastInsertRowid,
+    );
+    const completion = call.completion ?? null;
+    this.bodyStmt.run(
+      callId,
+      toJson(call.inputs, `inputs of call ${call.predictor}`),
+      toJson(call.messages, `messages of call ${call.predictor}`),
+      completion,
+      toJsonOrNull(call.outputs, `outputs of call ${call.predictor}`),
+    );
+    this.ftsStmt.run(callId, promptText(call), completion ?? '');
+  }
+}
+
+/** The searchable prompt text of a call: every message's content, in order. */
+export function promptText(call: Pick<PredictorCall, 'messages'>): string {
+  return call.messages.map((m) => m.content).join('\n\n');
+}
