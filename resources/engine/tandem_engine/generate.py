@@ -1,0 +1,247 @@
+"""Continuous batching: sequences join at step boundaries, decode together, leave when done.
+
+A BatchRunner owns the KV cache. Each step() admits waiting sequences (one batched prefill,
+padded on the right), then runs one decode step over every running sequence, samples one
+token per sequence with that sequence's own seeded generator, and retires finished ones.
+Rows of a batch may use different LoRA adapters. Greedy decoding gives the same tokens
+whether a sequence runs alone or in a batch (up to float rounding of batched matmuls).
+"""
+
+import random
+from collections import deque
+from dataclasses import dataclass, field
+
+import torch
+
+from .arch.llama import AttentionBatch
+from .kv_cache import KVCache
+from .lora_layers import routed
+
+
+@dataclass
+class SamplingParams:
+    temperature: float = 1.0
+    top_p: float = 1.0
+    max_tokens: int = 256
+    stop: list[str] = field(default_factory=list)
+    seed: int | None = None
+    ignore_eos: bool = False
+
+
+class Sequence:
+    def __init__(self, prompt_ids: list[int], params: SamplingParams, adapter: str | None, tokenizer,
+                 eos_ids: set[int], seed_offset: int = 0, on_finish=None):
+        self.prompt_ids = list(prompt_ids)
+        self.params, self.adapter, self.eos_ids = params, adapter, eos_ids
+        self.generated: list[int] = []
+        self.text = ""
+        self.finish_reason: str | None = None
+        self.error: BaseException | None = None
+        self.cached = 0  # tokens whose keys/values are in the cache
+        self.row = -1
+        self.on_finish = on_finish
+        self._decoder = tokenizer.incremental_decoder()
+        seed = params.seed if params.seed is not None else random.SystemRandom().randrange(2 ** 62)
+        self.generator = torch.Generator().manual_seed(seed + seed_offset)
+        self._max_stop = max((len(s) for s in params.stop), default=0)
+
+    @property
+    def done(self) -> bool:
+        return self.finish_reason is not None or self.error is not None
+
+    def accept(self, token: int, max_context: int) -> None:
+        """Appends a sampled token and decides whether the sequence is finished."""
+        self.generated.append(token)
+        if token in self.eos_ids and not self.params.ignore_eos:
+            self._finish("stop")
+            return
+        before = len(self.text)
+        self.text += self._decoder.push(token)
+        if self._max_stop and len(self.text) > before:
+            start = max(0, before - self._max_stop + 1)
+            hits = [(i, s) for s in self.params.stop if (i := self.text.find(s, start)) >= 0]
+            if hits:
+                self.text = self.text[:min(hits)[0]]
+                self.finish_reason = "stop"
+                return
+        if len(self.generated) >= self.params.max_tokens or len(self.prompt_ids) + len(self.generated) >= max_context:
+            self._finish("length")
+
+    def _finish(self, reason: str) -> None:
+        self.text += self._decoder.flush()
+        self.finish_reason = reason
+
+    def fail(self, error: BaseException) -> None:
+        self.error = error
+
+
+def _is_oom(e: BaseException) -> bool:
+    return isinstance(e, MemoryError) or "out of memory" in str(e).lower()
+
+
+def sample(logits: torch.Tensor, seqs: list[Sequence]) -> list[int]:
+    """One token per row: argmax at temperature 0, else temperature + nucleus (top_p) sampling."""
+    greedy = logits.argmax(-1).tolist()
+    out = []
+    cpu = None
+    for i, s in enumerate(seqs):
+        p = s.params
+        if p.temperature <= 0:
+            out.append(greedy[i])
+            continue
+        if cpu is None:
+            cpu = logits.float().cpu()
+        probs = torch.softmax(cpu[i] / p.temperature, -1)
+        if p.top_p < 1.0:
+            sorted_p, order = probs.sort(descending=True)
+            keep = sorted_p.cumsum(0) - sorted_p < p.top_p  # always keeps the top token
+            probs = torch.zeros_like(probs).scatter_(0, order[keep], sorted_p[keep])
+        out.append(int(torch.multinomial(probs, 1, generator=s.generator)))
+    return out
+
+
+class BatchRunner:
+    def __init__(self, loaded, max_batch: int = 16, max_prefill_tokens: int = 8192):
+        self.loaded = loaded
+        self.model = loaded.model
+        cfg = loaded.config
+        self.max_batch, self.max_prefill_tokens = max_batch, max_prefill_tokens
+        self.max_context = loaded.max_context
+        self.cache = KVCache(cfg.num_hidden_layers, max_batch, cfg.num_key_value_heads, cfg.head_dim,
+                             loaded.dtype, loaded.device, max_capacity=self.max_context)
+        self.running: list[Sequence] = []
+        self.waiting: deque[Sequence] = deque()
+        self.decode_steps = 0
+
+    def add(self, seq: Sequence) -> None:
+        self.waiting.append(seq)
+
+    def has_work(self) -> bool:
+        return bool(self.running or self.waiting)
+
+    def adapters_in_use(self) -> set[str]:
+        return {s.adapter for s in list(self.running) + list(self.waiting) if s.adapter}
+
+    def step(self) -> list[Sequence]:
+        """Admit, prefill, decode once; returns the sequences that finished or failed."""
+        done: list[Sequence] = []
+        with torch.no_grad():
+            admit = self._admit()
+            if admit:
+                self._prefill(admit, done)
+            if self.running:
+                self._decode(done)
+        self._retire(done)
+        return done
+
+    def _admit(self) -> list[Sequence]:
+        admit: list[Sequence] = []
+        longest = 0
+        while self.waiting and len(self.running) + len(admit) < self.max_batch:
+            nxt = self.waiting[0]
+            longest_next = max(longest, len(nxt.prompt_ids))
+            if admit and longest_next * (len(admit) + 1) > self.max_prefill_tokens:
+                break
+            admit.append(self.waiting.popleft())
+            longest = longest_next
+        return admit
+
+    def _prefill(self, seqs: list[Sequence], done: list[Sequence]) -> None:
+        dev = self.loaded.device
+        T = max(len(s.prompt_ids) for s in seqs)
+        ids = torch.zeros(len(seqs), T, dtype=torch.long)
+        for i, s in enumerate(seqs):
+            ids[i, :len(s.prompt_ids)] = torch.tensor(s.prompt_ids)
+        first_row = len(self.running)
+        rows = torch.arange(first_row, first_row + len(seqs), device=dev)
+        try:
+            self.cache.ensure(T)
+            positions = torch.arange(T, device=dev).expand(len(seqs), T)
+            batch = AttentionBatch("prefill", cache=self.cache, rows=rows)
+            with routed(self.model.lora_routing, [s.adapter for s in seqs], dev):
+                hidden = self.model(ids.to(dev), positions, batch)
+                last = torch.tensor([len(s.prompt_ids) - 1 for s in seqs], device=dev)
+                logits = self.model.logits(hidden[torch.arange(len(seqs), device=dev), last])
+        except Exception as e:  # OOM or a bad request: fail only the culprit, keep serving the rest
+            if dev.type == "cuda":
+                torch.cuda.empty_cache()
+            if len(seqs) > 1:  # retry one by one so a single bad prompt fails alone
+                for s in seqs:
+                    self._prefill([s], done)
+                return
+            for s in seqs:
+                s.fail(e)
+                done.append(s)
+            return
+        for i, s in enumerate(seqs):
+            s.row = first_row + i
+            s.cached = len(s.prompt_ids)
+            self.running.append(s)
+        for s, tok in zip(seqs, sample(logits, seqs)):
+            s.accept(tok, self.max_context)
+
+    def _decode(self, done: list[Sequence]) -> None:
+        self._retire(done)  # sequences that finished at prefill need no decode step
+        if not self.running:
+            return
+        dev = self.loaded.device
+        seqs = self.running
+        B = len(seqs)
+        pos_list = [s.cached for s in seqs]
+        kv_len = max(pos_list) + 1
+        try:
+            self.cache.ensure(kv_len)
+            positions = torch.tensor(pos_list, device=dev)
+            ids = torch.tensor([[s.generated[-1]] for s in seqs], device=dev)
+            key_mask = (torch.arange(kv_len, device=dev)[None, :] <= positions[:, None]).view(B, 1, 1, kv_len)
+            batch = AttentionBatch("decode", cache=self.cache, positions=positions, kv_len=kv_len, key_mask=key_mask)
+            with routed(self.model.lora_routing, [s.adapter for s in seqs], dev):
+                hidden = self.model(ids, positions[:, None], batch)
+                logits = self.model.logits(hidden[:, -1])
+        except Exception as e:
+            if dev.type == "cuda":
+                torch.cuda.empty_cache()
+            # out of memory: give up the longest sequence and let the others retry next step
+            victims = [max(seqs, key=lambda s: s.cached)] if _is_oom(e) else list(seqs)
+            for s in victims:
+                s.fail(e)
+            return
+        self.decode_steps += 1
+        for s in seqs:
+            s.cached += 1
+        for s, tok in zip(seqs, sample(logits, seqs)):
+            s.accept(tok, self.max_context)
+
+    def _retire(self, done: list[Sequence]) -> None:
+        """Removes finished rows, moving the last running row into each hole (descending order)."""
+        finished = sorted((s for s in self.running if s.done), key=lambda s: s.row, reverse=True)
+        for s in finished:
+            last = len(self.running) - 1
+            if s.row != last:
+                mover = self.running[last]
+                self.cache.move(last, s.row, mover.cached)
+                mover.row = s.row
+                self.running[s.row] = mover
+            self.running.pop()
+            done.append(s)
+        for s in done:
+            if s.on_finish is not None and not getattr(s, "_notified", False):
+                s._notified = True
+                s.on_finish(s)
+
+
+def generate(loaded, prompts: list[list[int]], params: SamplingParams | list[SamplingParams],
+             adapters: list[str | None] | None = None, max_batch: int = 16) -> list[Sequence]:
+    """Runs prompts to completion (batched); returns their sequences in order."""
+    runner = BatchRunner(loaded, max_batch=max_batch)
+    plist = params if isinstance(params, list) else [params] * len(prompts)
+    adapters = adapters or [None] * len(prompts)
+    seqs = [Sequence(p, sp, a, loaded.tokenizer, loaded.eos_ids) for p, sp, a in zip(prompts, plist, adapters)]
+    for s in seqs:
+        runner.add(s)
+    while runner.has_work():
+        runner.step()
+    for s in seqs:
+        if s.error is not None:
+            raise s.error
+    return seqs
