@@ -3,6 +3,8 @@
 
 import { Command, CommanderError } from 'commander';
 import { registerRunCommand } from './commands/run.ts';
+import { registerEngineCommand } from './commands/engine.ts';
+import { registerModelsCommand } from './commands/models.ts';
 import { registerRunsCommand } from './commands/runs.ts';
 import { registerStartCommand } from './commands/start.ts';
 import { describeError, isUserError } from './user-error.ts';
@@ -17,6 +19,8 @@ export async function main(argv: string[]): Promise<number> {
   registerStartCommand(program);
   registerRunCommand(program);
   registerRunsCommand(program);
+  registerModelsCommand(program);
+  registerEngineCommand(program);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

@@ -53,6 +53,15 @@ export class ProgressView {
       case 'stage-end':
         this.detail = 'done';
         break;
+      case 'finetune': {
+        const e = event.event;
+        if (e.type === 'start') this.line(`  fine-tuning on ${e.rows} rows${e.steps ? `, ${e.steps} steps` : ''}`);
+        else if (e.type === 'step') {
+          this.detail = `fine-tuning step ${e.step}, loss ${e.loss.toFixed(4)}${e.etaS !== null ? `, eta ${Math.round(e.etaS)}s` : ''}`;
+          this.draw(false);
+        } else if (e.type === 'eval') this.line(`  validation loss ${e.validLoss.toFixed(4)}`);
+        break;
+      }
       case 'warning':
         this.line(`warning: ${event.message}`);
         break;

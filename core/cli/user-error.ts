@@ -12,6 +12,9 @@ const USER_ERROR_NAMES = new Set([
   'StoreError',
   'UsageError',
   'TooManyErrorsError',
+  'ModelLibraryError',
+  'EngineError',
+  'FinetuneError',
 ]);
 
 export class UsageError extends Error {

@@ -7,7 +7,8 @@ import { LMError } from './errors.ts';
 import { normalizeBaseUrl, type OpenAICompatibleOptions } from './openai-compatible.ts';
 
 /** Provider prefixes accepted by `--lm <provider>:<model>`. */
-export const LM_PROVIDERS = ['openai'] as const;
+/** `openai`: any OpenAI-compatible server; `local`: a model served by Tandem's own engine. */
+export const LM_PROVIDERS = ['openai', 'local'] as const;
 export type LMProvider = (typeof LM_PROVIDERS)[number];
 
 export const DEFAULT_BASE_URL = 'https://api.openai.com/v1';
@@ -107,6 +108,10 @@ export function resolveLMOptions(input: LMSettingsInput = {}): ResolvedLMOptions
     throw new LMError('config', 'no model given: pass --lm openai:<model> (or --model <name>), or set TANDEM_MODEL');
   }
   const provider = fromFlagSpec?.provider ?? fromConfigSpec?.provider ?? 'openai';
+  if (provider === 'local' && !nonEmpty(flags.baseUrl)) {
+    // The engine is started first and its base URL passed in; reaching here means it was not.
+    throw new LMError('config', `--lm local:${model.value} needs the local engine; start it with \`tandem engine serve --model ${model.value}\` or let \`tandem run\` start it`);
+  }
 
   const baseUrl = firstSet<string>([
     [nonEmpty(flags.baseUrl), '--base-url'],

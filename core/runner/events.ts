@@ -1,5 +1,6 @@
 // Events a run emits. The CLI draws a progress line from them; the workbench will stream them.
 
+import type { FinetuneEvent } from '../finetune/finetuner.ts';
 import type { OptimizeEvent } from '../optimize/events.ts';
 
 export type Split = 'train' | 'dev' | 'test';
@@ -22,6 +23,7 @@ export type RunEvent =
   | { type: 'evaluation-progress'; stageId: number; split: Split; done: number; total: number; score: number; errors: number }
   | { type: 'evaluation-end'; stageId: number; split: Split; score: number; n: number; errors: number }
   | { type: 'stage-end'; runId: number; stageId: number; kind: string; prefix: string; scores: Partial<Record<Split, number>> }
+  | { type: 'finetune'; stageId: number; event: FinetuneEvent }
   | { type: 'warning'; message: string }
   | { type: 'lm-counters'; counters: LMCallCounters }
   | { type: 'run-end'; runId: number; status: 'finished' | 'failed' | 'cancelled'; error?: string };

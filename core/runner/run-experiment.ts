@@ -11,7 +11,9 @@ import type { OpenAICompatibleOptions } from '../lm/openai-compatible.ts';
 import { probeServer } from '../lm/probe.ts';
 import { RANDOM_SEARCH_DEFAULTS, type RandomSearchOptions } from '../optimize/random-search.ts';
 import type { OptimizerContext } from '../optimize/optimizer-context.ts';
-import { formatStrategy, parseStrategy } from '../optimize/strategy.ts';
+import { formatStrategy, parseStrategy, StrategyError } from '../optimize/strategy.ts';
+import { PAPER_HYPERPARAMS, type Finetuner, type LoraHyperparams } from '../finetune/finetuner.ts';
+import path from 'node:path';
 import type { Module } from '../program/module.ts';
 import { saveState } from '../program/state.ts';
 import type { Store } from '../store/index.ts';
@@ -20,10 +22,11 @@ import { deriveSeed } from '../util/random.ts';
 import type { LMCallCounters, RunEvent, Split } from './events.ts';
 import { createLMEnvironment } from './lm-environment.ts';
 import { runPromptStep } from './prompt-step.ts';
+import { runWeightStep } from './weight-step.ts';
 import { evaluationRecord } from './records.ts';
 
-/** Optimizer tokens this runner can execute. The weights issue adds `w`. */
-export const STEP_TOKENS = ['p'] as const;
+/** Optimizer tokens: `p` (Π, prompts) and `w` (Θ, weights; needs a fine-tuning backend). */
+export const STEP_TOKENS = ['p', 'w'] as const;
 
 export interface RunExperimentInput {
   task: Task;
@@ -39,6 +42,11 @@ export interface RunExperimentInput {
   sampling?: SamplingParams;
   randomSearch?: Partial<Omit<RandomSearchOptions, 'seed' | 'teacher'>>;
   evalSplits?: Split[];
+  /** The fine-tuning backend for `w` steps (the local engine's trainer, or an external command). */
+  finetuner?: Finetuner;
+  hyperparams?: Partial<LoraHyperparams>;
+  /** Folder for fine-tuning data and adapters (default: `finetune/` beside the database). */
+  workDir?: string;
   /** Skip the reachability check (tests of failure paths). */
   skipProbe?: boolean;
   signal?: AbortSignal;
@@ -46,6 +54,17 @@ export interface RunExperimentInput {
 }
 
 export type SplitScores = Partial<Record<Split, number>>;
+
+export interface StageSummary {
+  stageId: number;
+  kind: string;
+  prefix: string;
+  scores: SplitScores;
+  /** `no-passing-traces` when a `w` step had nothing to train on (the paper's "—"). */
+  outcome?: 'no-passing-traces';
+  /** The model the program's modules call after this stage. */
+  models?: string[];
+}
 
 export interface RunSummary {
   runId: number;
@@ -58,7 +77,7 @@ export interface RunSummary {
   /** Accuracy in percent per split. */
   baseline: SplitScores;
   final: SplitScores;
-  stages: Array<{ stageId: number; kind: string; prefix: string; scores: SplitScores }>;
+  stages: StageSummary[];
   lm: LMCallCounters;
   seconds: number;
 }
@@ -68,6 +87,11 @@ export const DEFAULT_SAMPLING: SamplingParams = { temperature: 0.1, maxTokens: 1
 export async function runExperiment(input: RunExperimentInput): Promise<RunSummary> {
   const started = Date.now();
   const steps = parseStrategy(input.strategy, { known: STEP_TOKENS });
+  if (steps.includes('w') && !input.finetuner) {
+    throw new StrategyError(
+      `strategy "${input.strategy}" has a "w" (fine-tuning) step, but this model has no fine-tuning backend; use --lm local:<model> (the local engine) or --finetune-command "<trainer command>"`,
+    );
+  }
   if (!Number.isInteger(input.seed) || input.seed < 0) throw new Error(`seed must be a non-negative integer, got ${input.seed}`);
   const splits = await input.task.load({ seed: input.seed, ...(input.dataPath ? { dataPath: input.dataPath } : {}) });
   checkSplits(input.task.name, splits);
@@ -148,25 +172,48 @@ export async function runExperiment(input: RunExperimentInput): Promise<RunSumma
         onEvent: (event) => emit({ type: 'optimizer', stageId: id, event }),
         recordTraces: (traces, purpose) => input.store.traces.saveMany({ runId, stageId: id, purpose }, traces),
       };
-      const step = await runPromptStep({
-        program,
-        train: splits.train,
-        protocol: input.task.protocol,
-        options: { ...RANDOM_SEARCH_DEFAULTS, ...input.randomSearch },
-        seed: deriveSeed(input.seed, 'step', i),
-        runId,
-        stageId: id,
-        store: input.store,
-        ctx,
-      });
-      if (!step.program.predictors().some((p) => p.demos.some((d) => d.augmented))) {
-        emit({ type: 'warning', message: `${prefix}: no bootstrapped demos were chosen (no passing traces, or another candidate won)` });
+      let outcome: StageSummary['outcome'];
+      if (token === 'p') {
+        const step = await runPromptStep({
+          program,
+          train: splits.train,
+          protocol: input.task.protocol,
+          options: { ...RANDOM_SEARCH_DEFAULTS, ...input.randomSearch },
+          seed: deriveSeed(input.seed, 'step', i),
+          runId,
+          stageId: id,
+          store: input.store,
+          ctx,
+        });
+        if (!step.program.predictors().some((p) => p.demos.some((d) => d.augmented))) {
+          emit({ type: 'warning', message: `${prefix}: no bootstrapped demos were chosen (no passing traces, or another candidate won)` });
+        }
+        program = step.program;
+      } else {
+        const step = await runWeightStep({
+          program,
+          train: splits.train,
+          finetuner: input.finetuner!,
+          hyperparams: { ...PAPER_HYPERPARAMS, ...input.hyperparams },
+          workDir: input.workDir ?? path.join(path.dirname(input.store.file === ':memory:' ? '.' : input.store.file), 'finetune'),
+          runId,
+          stageId: id,
+          defaultBinding,
+          seed: deriveSeed(input.seed, 'step', i),
+          ctx,
+          onFinetuneEvent: (event) => emit({ type: 'finetune', stageId: id, event }),
+          store: input.store,
+        });
+        if (step.status === 'no-passing-traces') {
+          outcome = 'no-passing-traces';
+          emit({ type: 'warning', message: `${prefix}: no passing traces to fine-tune on; the program is unchanged ("—")` });
+        }
+        program = step.program;
       }
-      program = step.program;
       const scores = await evaluateSplits(program, id);
-      input.store.stages.finish(id, { programState: saveState(program), modelId: defaultBinding.model, scores });
+      input.store.stages.finish(id, { programState: saveState(program), modelId: modelsOf(program, defaultBinding.model).join(','), scores, outcome: outcome ?? null });
       emit({ type: 'stage-end', runId, stageId: id, kind: token, prefix, scores });
-      stages.push({ stageId: id, kind: token, prefix, scores });
+      stages.push({ stageId: id, kind: token, prefix, scores, ...(outcome ? { outcome } : {}), models: modelsOf(program, defaultBinding.model) });
       final = scores;
     }
 
@@ -202,6 +249,10 @@ function checkSplits(task: string, splits: TaskSplits): void {
   for (const split of ['dev', 'test'] as const) {
     if (splits[split].length === 0) throw new Error(`task "${task}" has an empty ${split} set`);
   }
+}
+
+function modelsOf(program: Module, fallback: string): string[] {
+  return [...new Set(program.predictors().map((p) => p.lm?.model ?? fallback))];
 }
 
 export function toPercent(score: number): number {

@@ -32,3 +32,4 @@ export {
 } from './lm-calls.ts';
 export { toFtsQuery } from './fts-query.ts';
 export type { SqliteResponseCache } from './response-cache.ts';
+export { FinetuneJobRepository, type FinetuneJobRecord, type NewFinetuneJob } from './finetune-jobs.ts';

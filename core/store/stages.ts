@@ -27,6 +27,7 @@ export interface StageRecord {
   modelId: string | null;
   scores: StageScores | null;
   error: string | null;
+  outcome: string | null;
   startedAt: number;
   finishedAt: number | null;
 }
@@ -42,6 +43,8 @@ export interface StageOutcome {
   programState: ProgramState;
   modelId: string | null;
   scores: StageScores;
+  /** A notable result, e.g. `no-passing-traces` for a weight step with nothing to train on. */
+  outcome?: string | null;
 }
 
 interface StageRow {
@@ -55,11 +58,12 @@ interface StageRow {
   model_id: string | null;
   scores: string | null;
   error: string | null;
+  outcome: string | null;
   started_at: number;
   finished_at: number | null;
 }
 
-const COLUMNS = 'id, run_id, parent_stage_id, kind, prefix, status, program_state, model_id, scores, error, started_at, finished_at';
+const COLUMNS = 'id, run_id, parent_stage_id, kind, prefix, status, program_state, model_id, scores, error, outcome, started_at, finished_at';
 
 export class StageRepository {
   private readonly insertStmt;
@@ -77,8 +81,8 @@ export class StageRepository {
     );
     this.getStmt = db.prepare<[number], StageRow>(`SELECT ${COLUMNS} FROM stages WHERE id = ?`);
     this.listForRunStmt = db.prepare<[number], StageRow>(`SELECT ${COLUMNS} FROM stages WHERE run_id = ? ORDER BY id`);
-    this.finishStmt = db.prepare<[string, string | null, string, number, number]>(
-      "UPDATE stages SET status = 'finished', program_state = ?, model_id = ?, scores = ?, error = NULL, finished_at = ? WHERE id = ?",
+    this.finishStmt = db.prepare<[string, string | null, string, string | null, number, number]>(
+      "UPDATE stages SET status = 'finished', program_state = ?, model_id = ?, scores = ?, outcome = ?, error = NULL, finished_at = ? WHERE id = ?",
     );
     this.failStmt = db.prepare<[string, string, number, number]>('UPDATE stages SET status = ?, error = ?, finished_at = ? WHERE id = ?');
   }
@@ -105,6 +109,7 @@ export class StageRepository {
       toJson(outcome.programState, `program state of stage ${id}`),
       outcome.modelId,
       toJson(outcome.scores, `scores of stage ${id}`),
+      outcome.outcome ?? null,
       this.now(),
       id,
     );
@@ -131,6 +136,7 @@ function toRecord(row: StageRow): StageRecord {
     modelId: row.model_id,
     scores: fromJsonOrNull<StageScores>(row.scores, `stages.scores of ${where}`),
     error: row.error,
+    outcome: row.outcome,
     startedAt: row.started_at,
     finishedAt: row.finished_at,
   };

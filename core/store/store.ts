@@ -6,6 +6,7 @@ import { CandidateRepository } from './candidates.ts';
 import { openDatabase, type Db } from './database.ts';
 import { EvaluationRepository } from './evaluations.ts';
 import { ExperimentRepository } from './experiments.ts';
+import { FinetuneJobRepository } from './finetune-jobs.ts';
 import { LMCallRepository } from './lm-calls.ts';
 import { migrate } from './migrate.ts';
 import { SqliteResponseCache } from './response-cache.ts';
@@ -29,6 +30,7 @@ export interface Store {
   readonly evaluations: EvaluationRepository;
   readonly traces: TraceRepository;
   readonly lmCalls: LMCallRepository;
+  readonly finetuneJobs: FinetuneJobRepository;
   readonly cache: SqliteResponseCache;
   /** Runs fn in one transaction (a savepoint when nested); fn must be synchronous. */
   transaction<T>(fn: () => T): T;
@@ -61,6 +63,7 @@ function createStore(db: Db, file: string, now: () => number): Store {
     evaluations,
     traces: new TraceRepository(db, writer, lmCalls, now),
     lmCalls,
+    finetuneJobs: new FinetuneJobRepository(db, now),
     cache: new SqliteResponseCache(db, now),
     transaction: <T>(fn: () => T): T => db.transaction(fn)(),
     close: () => {

@@ -167,6 +167,11 @@ describe('bad input gives one clear line and leaves no rows', () => {
     expectOneLineError(await runCli(['run', 'iris', '--strategy', ' ', ...lmArgs(db)]), /strategy is empty/);
   });
 
+  it('a "w" step without a fine-tuning backend', async () => {
+    const db = path.join(dir, 'bad8.db');
+    expectOneLineError(await runCli(['run', 'iris', '--strategy', 'p -> w', ...lmArgs(db)]), /"w" \(fine-tuning\) step, but this model has no fine-tuning backend; use --lm local:<model>/);
+  });
+
   it('unreachable base URL', async () => {
     const db = path.join(dir, 'bad3.db');
     const result = await runCli(['run', 'iris', '--lm', 'openai:m', '--base-url', 'http://127.0.0.1:9/v1', '--db', db]);

@@ -1,8 +1,9 @@
 // Every migration, in order. Append new ones at the end with the next version number.
 
 import { initialSchema } from './001-initial.ts';
+import { finetuneJobs } from './002-finetune-jobs.ts';
 import type { Migration } from './migration.ts';
 
 export type { Migration } from './migration.ts';
 
-export const MIGRATIONS: readonly Migration[] = [initialSchema];
+export const MIGRATIONS: readonly Migration[] = [initialSchema, finetuneJobs];

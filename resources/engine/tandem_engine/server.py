@@ -8,6 +8,7 @@ path, 500/503 engine failures. Adapter loading follows vLLM: POST /v1/load_lora_
 """
 
 import errno
+import sys
 import json
 import logging
 import os
@@ -237,7 +238,9 @@ def _make_handler(engine: Engine):
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
-    allow_reuse_address = False  # a port in use must fail, not be shared
+    # On POSIX, SO_REUSEADDR only lets a restarted engine bind past its predecessor's TIME_WAIT
+    # connections; a port with a live listener still fails. On Windows it would allow sharing.
+    allow_reuse_address = sys.platform != "win32"
     request_queue_size = 128
 
 

@@ -1,0 +1,14 @@
+import path from 'node:path';
+import { resourcesDir } from '../tasks/resources-path.ts';
+
+/** The folder holding the Python package `tandem_engine` (goes on PYTHONPATH). */
+export function engineDir(): string {
+  return path.join(resourcesDir(), 'engine');
+}
+
+/** Environment for engine subprocesses: the package on PYTHONPATH, BLAS threads tuned for 2+ cores. */
+export function engineEnv(base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const pythonPath = [engineDir(), base.PYTHONPATH].filter(Boolean).join(path.delimiter);
+  // torch parallelizes matmuls itself; a second BLAS thread pool only oversubscribes the cores.
+  return { ...base, PYTHONPATH: pythonPath, OPENBLAS_NUM_THREADS: base.OPENBLAS_NUM_THREADS ?? '1', PYTHONUNBUFFERED: '1' };
+}

@@ -1,0 +1,75 @@
+// The Finetuner interface: chat JSONL in, a LoRA adapter served under a model name out.
+// Providers: the local engine's trainer, and any external trainer command (TRL + accelerate,
+// MLX-LM, …) for models that outgrow the local engine.
+
+import type { LMBinding } from '../program/lm-binding.ts';
+
+export interface LoraHyperparams {
+  rank: number;
+  alpha: number;
+  dropout: number;
+  /** Linear layers to adapt; null = the engine's default (all attention and MLP projections). */
+  targetModules: string[] | null;
+  learningRate: number;
+  epochs: number;
+  batchSize: number;
+  gradientAccumulation: number;
+  maxSeqLen: number;
+  seed: number;
+}
+
+/** The paper's settings: rank 32, alpha 64, dropout 0, lr 1e-5, 5 epochs, effective batch 8. */
+export const PAPER_HYPERPARAMS: LoraHyperparams = {
+  rank: 32,
+  alpha: 64,
+  dropout: 0,
+  targetModules: null,
+  learningRate: 1e-5,
+  epochs: 5,
+  batchSize: 8,
+  gradientAccumulation: 1,
+  maxSeqLen: 2048,
+  seed: 0,
+};
+
+export interface FinetuneJob {
+  /** The model the adapter is trained on (its binding: served name and server). */
+  base: LMBinding;
+  trainFile: string;
+  validFile: string | null;
+  /** Where the adapter is written. */
+  outDir: string;
+  /** The model name the adapter is served under once registered. */
+  adapterName: string;
+  hyperparams: LoraHyperparams;
+}
+
+export type FinetuneEvent =
+  | { type: 'start'; rows: number; steps: number | null }
+  | { type: 'step'; step: number; epoch: number; loss: number; tokensPerS: number | null; etaS: number | null }
+  | { type: 'eval'; validLoss: number }
+  | { type: 'log'; line: string };
+
+export interface FinetuneResult {
+  adapterDir: string;
+  /** How predictors reach the trained adapter. */
+  binding: LMBinding;
+  trainRows: number;
+  skipped: Record<string, number>;
+  seconds: number;
+  losses: Array<{ step: number; loss: number }>;
+}
+
+export interface Finetuner {
+  readonly name: string;
+  finetune(job: FinetuneJob, options?: { onEvent?: (event: FinetuneEvent) => void; signal?: AbortSignal }): Promise<FinetuneResult>;
+}
+
+export class FinetuneError extends Error {
+  override name = 'FinetuneError';
+  readonly log: string[];
+  constructor(message: string, log: string[] = []) {
+    super(message);
+    this.log = log;
+  }
+}

@@ -1,0 +1,118 @@
+// Fine-tuning jobs: what each `w` step trained — on which rows, from which base model, with which
+// hyperparameters — and how it went (loss curve, skipped rows, time, or the trainer's error).
+
+import type { Db } from './database.ts';
+import { fromJsonOrNull, toJson } from './json.ts';
+
+export interface NewFinetuneJob {
+  runId: number;
+  stageId: number;
+  finetuner: string;
+  groupKey: string;
+  predictors: string[];
+  baseModel: string;
+  adapterName: string;
+  adapterDir: string | null;
+  trainFile: string;
+  validFile: string | null;
+  rows: number;
+  hyperparams: object;
+  status: 'finished' | 'failed';
+  error?: string | null;
+  trainRows?: number | null;
+  skipped?: Record<string, number> | null;
+  losses?: Array<{ step: number; loss: number }> | null;
+  seconds?: number | null;
+}
+
+export interface FinetuneJobRecord extends Required<Omit<NewFinetuneJob, 'hyperparams'>> {
+  id: number;
+  hyperparams: Record<string, unknown>;
+  createdAt: number;
+}
+
+interface Row {
+  id: number;
+  run_id: number;
+  stage_id: number;
+  finetuner: string;
+  group_key: string;
+  predictors: string;
+  base_model: string;
+  adapter_name: string;
+  adapter_dir: string | null;
+  train_file: string;
+  valid_file: string | null;
+  rows: number;
+  hyperparams: string;
+  status: 'finished' | 'failed';
+  error: string | null;
+  train_rows: number | null;
+  skipped: string | null;
+  losses: string | null;
+  seconds: number | null;
+  created_at: number;
+}
+
+export class FinetuneJobRepository {
+  private readonly insertStmt;
+  private readonly byRunStmt;
+  private readonly byStageStmt;
+
+  constructor(
+    db: Db,
+    private readonly now: () => number,
+  ) {
+    this.insertStmt = db.prepare(
+      `INSERT INTO finetune_jobs (run_id, stage_id, finetuner, group_key, predictors, base_model, adapter_name, adapter_dir, train_file,
+         valid_file, rows, hyperparams, status, error, train_rows, skipped, losses, seconds, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.byRunStmt = db.prepare<[number], Row>('SELECT * FROM finetune_jobs WHERE run_id = ? ORDER BY id');
+    this.byStageStmt = db.prepare<[number], Row>('SELECT * FROM finetune_jobs WHERE stage_id = ? ORDER BY id');
+  }
+
+  record(job: NewFinetuneJob): number {
+    const result = this.insertStmt.run(
+      job.runId, job.stageId, job.finetuner, job.groupKey, toJson(job.predictors, 'fine-tune predictors'), job.baseModel, job.adapterName,
+      job.adapterDir, job.trainFile, job.validFile, job.rows, toJson(job.hyperparams, 'fine-tune hyperparameters'), job.status,
+      job.error ?? null, job.trainRows ?? null, job.skipped ? toJson(job.skipped, 'skipped rows') : null,
+      job.losses ? toJson(job.losses, 'loss curve') : null, job.seconds ?? null, this.now(),
+    );
+    return Number(result.lastInsertRowid);
+  }
+
+  listForRun(runId: number): FinetuneJobRecord[] {
+    return this.byRunStmt.all(runId).map(toRecord);
+  }
+
+  listForStage(stageId: number): FinetuneJobRecord[] {
+    return this.byStageStmt.all(stageId).map(toRecord);
+  }
+}
+
+function toRecord(row: Row): FinetuneJobRecord {
+  const where = `finetune job ${row.id}`;
+  return {
+    id: row.id,
+    runId: row.run_id,
+    stageId: row.stage_id,
+    finetuner: row.finetuner,
+    groupKey: row.group_key,
+    predictors: fromJsonOrNull<string[]>(row.predictors, `predictors of ${where}`) ?? [],
+    baseModel: row.base_model,
+    adapterName: row.adapter_name,
+    adapterDir: row.adapter_dir,
+    trainFile: row.train_file,
+    validFile: row.valid_file,
+    rows: row.rows,
+    hyperparams: fromJsonOrNull<Record<string, unknown>>(row.hyperparams, `hyperparameters of ${where}`) ?? {},
+    status: row.status,
+    error: row.error,
+    trainRows: row.train_rows,
+    skipped: fromJsonOrNull<Record<string, number>>(row.skipped, `skipped rows of ${where}`),
+    losses: fromJsonOrNull<Array<{ step: number; loss: number }>>(row.losses, `loss curve of ${where}`),
+    seconds: row.seconds,
+    createdAt: row.created_at,
+  };
+}
