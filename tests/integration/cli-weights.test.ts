@@ -1,0 +1,51 @@
+// `tandem run --strategy w` on the real local engine, started by the CLI from `--lm local:<dir>`.
+// The checkpoint is a tiny random model (no pretrained weights exist offline), so no trace ever
+// passes: the weight step must record "no passing traces" (the paper's "—") and finish.
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openStore } from '../../core/store/index.ts';
+import { runCli } from '../helpers/cli.ts';
+import { makeTinyCheckpoint } from '../helpers/engine.ts';
+
+let dir: string;
+let modelDir: string;
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'tandem-cli-w-'));
+  modelDir = await makeTinyCheckpoint(path.join(dir, 'tiny-llama'));
+}, 120_000);
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('tandem run iris --strategy w --lm local:<checkpoint>', () => {
+  it('starts the engine, runs Θ, and records "no passing traces" as an outcome', async () => {
+    const db = path.join(dir, 'w.db');
+    const result = await runCli(['run', 'iris', '--strategy', 'w', '--lm', `local:${modelDir}`, '--db', db, '--max-tokens', '8', '--json'], { timeoutMs: 300_000 });
+    expect(result.stderr).toMatch(/warning: w: no passing traces to fine-tune on/);
+    expect(result.code).toBe(0);
+    const summary = JSON.parse(result.stdout);
+    expect(summary.model).toBe('tiny-llama');
+    const w = summary.stages.find((s: { kind: string }) => s.kind === 'w');
+    expect(w).toMatchObject({ outcome: 'no-passing-traces', models: ['tiny-llama'] });
+    const store = openStore(db);
+    try {
+      const stages = store.stages.listForRun(summary.runId);
+      expect(stages.find((s) => s.kind === 'w')).toMatchObject({ status: 'finished', outcome: 'no-passing-traces' });
+      expect(store.finetuneJobs.listForRun(summary.runId)).toEqual([]);
+      // Every training input was run and kept as a trace, failures included.
+      expect(store.lmCalls.stats({ runId: summary.runId }).calls).toBe(summary.lm.calls);
+    } finally {
+      store.close();
+    }
+  }, 300_000);
+
+  it('names the model that cannot be found', async () => {
+    const result = await runCli(['run', 'iris', '--strategy', 'w', '--lm', 'local:no-such-model', '--db', path.join(dir, 'x.db')]);
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toMatch(/no-such-model/);
+  });
+});
