@@ -49,3 +49,25 @@ describe('tandem run iris --strategy w --lm local:<checkpoint>', () => {
     expect(result.stderr).toMatch(/no-such-model/);
   });
 });
+
+describe('tandem engine serve', () => {
+  it('serves a checkpoint in the foreground, prints its base URL, and stops on SIGTERM', async () => {
+    const { spawn } = await import('node:child_process');
+    const { TANDEM_BIN } = await import('../helpers/cli.ts');
+    const child = spawn(process.execPath, [TANDEM_BIN, 'engine', 'serve', '--model', modelDir, '--db', path.join(dir, 'serve.db')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      const line = await new Promise<string>((resolve, reject) => {
+        child.stdout.once('data', (d: Buffer) => resolve(d.toString().split('\n')[0]!));
+        child.once('exit', (code) => reject(new Error(`exited with ${code}`)));
+      });
+      const { baseUrl, model } = JSON.parse(line) as { baseUrl: string; model: string };
+      expect(model).toBe('tiny-llama');
+      const models = (await (await fetch(`${baseUrl}/models`)).json()) as { data: Array<{ id: string }> };
+      expect(models.data.map((m) => m.id)).toEqual(['tiny-llama']);
+    } finally {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    }
+  }, 120_000);
+});
