@@ -5,6 +5,7 @@ import { Command, CommanderError } from 'commander';
 import { registerRunCommand } from './commands/run.ts';
 import { registerEngineCommand } from './commands/engine.ts';
 import { registerModelsCommand } from './commands/models.ts';
+import { registerResumeCommand } from './commands/resume.ts';
 import { registerRunsCommand } from './commands/runs.ts';
 import { registerStartCommand } from './commands/start.ts';
 import { describeError, isUserError } from './user-error.ts';
@@ -18,6 +19,7 @@ export async function main(argv: string[]): Promise<number> {
     .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
   registerStartCommand(program);
   registerRunCommand(program);
+  registerResumeCommand(program);
   registerRunsCommand(program);
   registerModelsCommand(program);
   registerEngineCommand(program);

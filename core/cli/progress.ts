@@ -21,10 +21,10 @@ export class ProgressView {
   handle(event: RunEvent): void {
     switch (event.type) {
       case 'run-start':
-        this.line(`run ${event.runId}: ${event.task}, strategy "${event.strategy}", seed ${event.seed}`);
+        this.line(`${event.resumed ? 'resuming ' : ''}run ${event.runId}: ${event.task}, strategies ${event.strategies.map((s) => `"${s}"`).join(', ')}, seeds ${event.seeds.join(', ')}`);
         break;
       case 'stage-start':
-        this.stage = `stage ${event.index}/${event.total - 1} ${event.kind === 'baseline' ? 'zero-shot baseline' : event.prefix}`;
+        this.stage = `stage ${event.index}/${event.total} seed ${event.seed}: ${event.kind === 'baseline' ? 'zero-shot baseline' : event.prefix}`;
         this.detail = '';
         this.line(this.stage);
         break;

@@ -15,6 +15,7 @@ const USER_ERROR_NAMES = new Set([
   'ModelLibraryError',
   'EngineError',
   'FinetuneError',
+  'ResumeError',
 ]);
 
 export class UsageError extends Error {

@@ -5,6 +5,7 @@
 // quotes respected). On success the adapter is registered with an OpenAI-compatible server that
 // has vLLM's `/v1/load_lora_adapter` endpoint.
 
+import type { LMBinding } from '../program/lm-binding.ts';
 import type { FinetuneEvent, FinetuneJob, FinetuneResult, Finetuner } from './finetuner.ts';
 import { FinetuneError } from './finetuner.ts';
 import { runJsonLinesProcess } from './json-lines-process.ts';
@@ -22,6 +23,11 @@ export class CommandFinetuner implements Finetuner {
   readonly name = 'command';
 
   constructor(private readonly options: CommandFinetunerOptions) {}
+
+  async attach(adapterName: string, adapterDir: string, base: LMBinding): Promise<LMBinding> {
+    if (base.baseUrl) await (this.options.register ?? registerWithServer)(adapterName, adapterDir, base.baseUrl);
+    return { ...base, model: adapterName, baseModel: base.baseModel ?? base.model };
+  }
 
   async finetune(job: FinetuneJob, { onEvent, signal }: { onEvent?: (e: FinetuneEvent) => void; signal?: AbortSignal } = {}): Promise<FinetuneResult> {
     const h = job.hyperparams;

@@ -62,6 +62,8 @@ export interface FinetuneResult {
 
 export interface Finetuner {
   readonly name: string;
+  /** Serves an adapter trained earlier (e.g. before a crash) again; returns its binding. */
+  attach(adapterName: string, adapterDir: string, base: LMBinding): Promise<LMBinding>;
   finetune(job: FinetuneJob, options?: { onEvent?: (event: FinetuneEvent) => void; signal?: AbortSignal }): Promise<FinetuneResult>;
 }
 

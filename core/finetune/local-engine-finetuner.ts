@@ -2,6 +2,7 @@
 // JSON progress lines as events, and registers the adapter with the running engine, so the next
 // request can address it by name without a restart.
 
+import type { LMBinding } from '../program/lm-binding.ts';
 import { engineEnv } from '../engine/engine-paths.ts';
 import type { EngineProcess } from '../engine/engine-process.ts';
 import { findPython } from '../engine/python.ts';
@@ -22,6 +23,11 @@ export class LocalEngineFinetuner implements Finetuner {
   readonly name = 'local-engine';
 
   constructor(private readonly options: LocalEngineFinetunerOptions) {}
+
+  async attach(adapterName: string, adapterDir: string, base: LMBinding): Promise<LMBinding> {
+    await this.options.engine.loadAdapter(adapterName, adapterDir);
+    return { ...base, model: adapterName, baseModel: base.baseModel ?? base.model };
+  }
 
   async finetune(job: FinetuneJob, { onEvent, signal }: { onEvent?: (e: FinetuneEvent) => void; signal?: AbortSignal } = {}): Promise<FinetuneResult> {
     const python = this.options.python ?? (await findPython()).executable;

@@ -33,6 +33,8 @@ export interface BootstrapFinetuneOptions {
   onFinetuneEvent?: (group: string, event: FinetuneEvent) => void;
   /** Called once per adapter job, trained or failed (persist it here). */
   onJob?: (job: FinetuneJobReport) => void;
+  /** An adapter this group already trained (before a crash): served again instead of retrained. */
+  reuseAdapter?: (group: string) => { adapterDir: string; result: FinetuneResult } | null;
 }
 
 export interface FinetuneJobReport {
@@ -141,6 +143,12 @@ export async function bootstrapFinetune<T extends Module>(
     const hyperparams = { ...options.hyperparams, seed: options.seed };
     const report = { group: key, predictors: [...group.predictors], base, adapterName: name, trainFile, validFile, rows: rows.length, hyperparams };
     let result: FinetuneResult;
+    const earlier = options.reuseAdapter?.(key) ?? null;
+    if (earlier) {
+      const binding = await options.finetuner.attach(name, earlier.adapterDir, base);
+      outcomes.push({ group: key, predictors: [...group.predictors], base, trainFile, validFile, rows: rows.length, result: { ...earlier.result, binding } });
+      continue;
+    }
     try {
       result = await options.finetuner.finetune(
         { base, trainFile, validFile, outDir: path.join(dir, 'adapter'), adapterName: name, hyperparams },

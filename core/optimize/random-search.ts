@@ -6,7 +6,7 @@
 import { evaluate, type EvaluationResult } from '../evaluate/evaluate.ts';
 import type { Example } from '../program/example.ts';
 import type { Module } from '../program/module.ts';
-import { saveState, type ProgramState } from '../program/state.ts';
+import { loadState, saveState, type ProgramState } from '../program/state.ts';
 import { deriveSeed, Rng } from '../util/random.ts';
 import { bootstrapFewShot } from './bootstrap-few-shot.ts';
 import type { CandidateKind } from './events.ts';
@@ -42,7 +42,8 @@ export interface Candidate<T extends Module = Module> extends CandidatePlan {
   program: T;
   state: ProgramState;
   numDemos: number;
-  evaluation: EvaluationResult;
+  /** Absent for a candidate restored from an earlier, interrupted run. */
+  evaluation?: EvaluationResult;
   score: number;
 }
 
@@ -53,8 +54,10 @@ export interface CandidateRecord extends CandidatePlan {
 }
 
 export interface RandomSearchHooks<T extends Module> {
-  /** Called once per evaluated candidate, in order (persist it here). */
+  /** Called once per newly evaluated candidate, in order (persist it here). */
   onCandidate?: (candidate: Candidate<T>) => void;
+  /** Candidates finished before an interruption: restored, not rebuilt or re-evaluated. */
+  completed?: readonly CandidateRecord[];
 }
 
 export interface RandomSearchResult<T extends Module> {
@@ -86,7 +89,16 @@ export async function randomSearch<T extends Module>(
   const candidates: Candidate<T>[] = [];
   let best: Candidate<T> | null = null;
 
+  const restored = new Map((hooks.completed ?? []).map((c) => [c.index, c]));
   for (const plan of plans) {
+    const earlier = restored.get(plan.index);
+    if (earlier) {
+      const program = loadState(student.clone(), earlier.state);
+      const candidate: Candidate<T> = { ...plan, program, state: earlier.state, numDemos: countDemos(program), score: earlier.score };
+      candidates.push(candidate);
+      if (best === null || candidate.score > best.score) best = candidate;
+      continue;
+    }
     ctx.onEvent?.({ type: 'candidate-start', index: plan.index, total: plans.length, kind: plan.kind, seed: plan.seed });
     const program = await buildCandidate(student, trainset, plan, options, ctx);
     let scoreSum = 0;
@@ -105,7 +117,7 @@ export async function randomSearch<T extends Module>(
       ...plan,
       program,
       state: saveState(program),
-      numDemos: program.predictors().reduce((n, p) => n + p.demos.length, 0),
+      numDemos: countDemos(program),
       evaluation,
       score: evaluation.score,
     };
@@ -125,6 +137,10 @@ export async function randomSearch<T extends Module>(
     });
   }
   return { best: best!, candidates };
+}
+
+function countDemos(program: Module): number {
+  return program.predictors().reduce((n, p) => n + p.demos.length, 0);
 }
 
 async function buildCandidate<T extends Module>(

@@ -16,13 +16,13 @@ export interface LMCallCounters {
 }
 
 export type RunEvent =
-  | { type: 'run-start'; runId: number; experimentId: number; task: string; strategy: string; seed: number }
-  | { type: 'stage-start'; runId: number; stageId: number; kind: string; prefix: string; index: number; total: number }
+  | { type: 'run-start'; runId: number; experimentId: number; task: string; strategies: string[]; seeds: number[]; resumed: boolean }
+  | { type: 'stage-start'; runId: number; stageId: number; kind: string; prefix: string; seed: number; index: number; total: number }
   | { type: 'optimizer'; stageId: number; event: OptimizeEvent }
   | { type: 'evaluation-start'; stageId: number; split: Split; total: number }
   | { type: 'evaluation-progress'; stageId: number; split: Split; done: number; total: number; score: number; errors: number }
   | { type: 'evaluation-end'; stageId: number; split: Split; score: number; n: number; errors: number }
-  | { type: 'stage-end'; runId: number; stageId: number; kind: string; prefix: string; scores: Partial<Record<Split, number>> }
+  | { type: 'stage-end'; runId: number; stageId: number; kind: string; prefix: string; seed: number; scores: Partial<Record<Split, number>>; outcome?: string }
   | { type: 'finetune'; stageId: number; event: FinetuneEvent }
   | { type: 'warning'; message: string }
   | { type: 'lm-counters'; counters: LMCallCounters }

@@ -32,6 +32,14 @@ export interface PromptStepResult {
 
 export async function runPromptStep(input: PromptStepInput): Promise<PromptStepResult> {
   const { trainset, valset } = carveValidation(input.train, input.protocol, input.seed);
+  // Candidates saved before an interruption are restored, not rebuilt or re-evaluated.
+  const completed = input.store.candidates.listForStage(input.stageId).map((c) => ({
+    index: c.idx,
+    kind: c.kind,
+    seed: c.seed,
+    state: c.programState,
+    score: c.score ?? 0,
+  }));
   const result = await randomSearch(
     input.program,
     trainset,
@@ -39,6 +47,7 @@ export async function runPromptStep(input: PromptStepInput): Promise<PromptStepR
     { ...input.options, seed: input.seed },
     input.ctx,
     {
+      completed,
       onCandidate: (candidate) => {
         input.store.candidates.save({
           stageId: input.stageId,
@@ -47,7 +56,7 @@ export async function runPromptStep(input: PromptStepInput): Promise<PromptStepR
           seed: candidate.seed,
           numDemos: candidate.numDemos,
           programState: candidate.state,
-          evaluation: evaluationRecord(input.runId, input.stageId, 'val', candidate.evaluation),
+          evaluation: evaluationRecord(input.runId, input.stageId, 'val', candidate.evaluation!),
         });
       },
     },

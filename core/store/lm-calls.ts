@@ -76,6 +76,16 @@ export interface LMCallStats {
   totalLatencyMs: number;
 }
 
+export interface StageCallStats {
+  stageId: number | null;
+  calls: number;
+  cached: number;
+  errors: number;
+  promptTokens: number;
+  completionTokens: number;
+  totalLatencyMs: number;
+}
+
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 500;
 const PREVIEW_CHARS = 200;
@@ -118,6 +128,8 @@ export class LMCallRepository {
   private readonly statsStmts;
   private readonly rangeStmts;
   private readonly statements = new Map<string, Database.Statement<SqlParam[], unknown>>();
+
+  private byStageStmt: Database.Statement<[number], StageCallStats> | undefined;
 
   constructor(private readonly db: Db) {
     const full = `SELECT ${META}, b.inputs, b.messages, b.completion, b.outputs FROM lm_calls c JOIN lm_call_bodies b ON b.call_id = c.id`;
@@ -165,6 +177,17 @@ export class LMCallRepository {
     const where = filterSql(filter, fts, range);
     const row = this.statement(`SELECT count(*) AS n FROM ${where.from} ${where.where}`).get(...where.params) as { n: number };
     return row.n;
+  }
+
+  /** Per-stage totals of one run's calls: the cost of each stage. */
+  statsByStage(runId: number): StageCallStats[] {
+    this.byStageStmt ??= this.db.prepare<[number], StageCallStats>(
+      `SELECT stage_id AS stageId, count(*) AS calls, coalesce(sum(cached), 0) AS cached, count(error_kind) AS errors,
+         coalesce(sum(prompt_tokens), 0) AS promptTokens, coalesce(sum(completion_tokens), 0) AS completionTokens,
+         coalesce(sum(latency_ms), 0) AS totalLatencyMs
+       FROM lm_calls WHERE run_id = ? GROUP BY stage_id ORDER BY stage_id`,
+    );
+    return this.byStageStmt.all(runId);
   }
 
   /** Totals over one run's calls, or over all calls without a runId. */

@@ -22,6 +22,8 @@ export interface StageRecord {
   kind: StageKind;
   /** The strategy prefix this stage completes, e.g. `p -> w`. */
   prefix: string;
+  /** The seed whose prefix tree the stage belongs to. */
+  seed: number | null;
   status: StageStatus;
   programState: ProgramState | null;
   modelId: string | null;
@@ -37,6 +39,7 @@ export interface NewStage {
   parentStageId?: number | null;
   kind: StageKind;
   prefix: string;
+  seed?: number | null;
 }
 
 export interface StageOutcome {
@@ -53,6 +56,7 @@ interface StageRow {
   parent_stage_id: number | null;
   kind: string;
   prefix: string;
+  seed: number | null;
   status: StageStatus;
   program_state: string | null;
   model_id: string | null;
@@ -63,7 +67,7 @@ interface StageRow {
   finished_at: number | null;
 }
 
-const COLUMNS = 'id, run_id, parent_stage_id, kind, prefix, status, program_state, model_id, scores, error, outcome, started_at, finished_at';
+const COLUMNS = 'id, run_id, parent_stage_id, kind, prefix, seed, status, program_state, model_id, scores, error, outcome, started_at, finished_at';
 
 export class StageRepository {
   private readonly insertStmt;
@@ -71,13 +75,14 @@ export class StageRepository {
   private readonly listForRunStmt;
   private readonly finishStmt;
   private readonly failStmt;
+  private readonly reopenStmt;
 
   constructor(
     db: Db,
     private readonly now: () => number,
   ) {
-    this.insertStmt = db.prepare<[number, number | null, string, string, number]>(
-      "INSERT INTO stages (run_id, parent_stage_id, kind, prefix, status, started_at) VALUES (?, ?, ?, ?, 'running', ?)",
+    this.insertStmt = db.prepare<[number, number | null, string, string, number | null, number]>(
+      "INSERT INTO stages (run_id, parent_stage_id, kind, prefix, seed, status, started_at) VALUES (?, ?, ?, ?, ?, 'running', ?)",
     );
     this.getStmt = db.prepare<[number], StageRow>(`SELECT ${COLUMNS} FROM stages WHERE id = ?`);
     this.listForRunStmt = db.prepare<[number], StageRow>(`SELECT ${COLUMNS} FROM stages WHERE run_id = ? ORDER BY id`);
@@ -85,11 +90,12 @@ export class StageRepository {
       "UPDATE stages SET status = 'finished', program_state = ?, model_id = ?, scores = ?, outcome = ?, error = NULL, finished_at = ? WHERE id = ?",
     );
     this.failStmt = db.prepare<[string, string, number, number]>('UPDATE stages SET status = ?, error = ?, finished_at = ? WHERE id = ?');
+    this.reopenStmt = db.prepare<[number]>("UPDATE stages SET status = 'running', error = NULL, finished_at = NULL WHERE id = ?");
   }
 
   /** Starts a stage (status `running`). */
   create(input: NewStage): number {
-    const result = this.insertStmt.run(input.runId, input.parentStageId ?? null, input.kind, input.prefix, this.now());
+    const result = this.insertStmt.run(input.runId, input.parentStageId ?? null, input.kind, input.prefix, input.seed ?? null, this.now());
     return Number(result.lastInsertRowid);
   }
 
@@ -116,6 +122,11 @@ export class StageRepository {
     expectChanged(result.changes, `stage ${id}`);
   }
 
+  /** Marks a failed or interrupted stage as running again (resume keeps its finished work). */
+  reopen(id: number): void {
+    expectChanged(this.reopenStmt.run(id).changes, `stage ${id}`);
+  }
+
   fail(id: number, error: string, status: 'failed' | 'cancelled' = 'failed'): void {
     if (status !== 'failed' && status !== 'cancelled') throw new StoreError('invalid-value', `a stage can only fail as "failed" or "cancelled", not "${String(status)}"`);
     const result = this.failStmt.run(status, error, this.now(), id);
@@ -131,6 +142,7 @@ function toRecord(row: StageRow): StageRecord {
     parentStageId: row.parent_stage_id,
     kind: row.kind,
     prefix: row.prefix,
+    seed: row.seed,
     status: row.status,
     programState: fromJsonOrNull<ProgramState>(row.program_state, `stages.program_state of ${where}`),
     modelId: row.model_id,

@@ -127,7 +127,7 @@ describe('tandem run iris --strategy p', () => {
     expect(result.code).toBe(0);
     const summary = JSON.parse(result.stdout);
     expect(summary.final).toEqual({ dev: 0, test: 0 });
-    expect(result.stderr).toMatch(/warning: p: no bootstrapped demos/);
+    expect(result.stderr).toMatch(/warning: seed 0, p: no bootstrapped demos/);
   });
 });
 
@@ -140,7 +140,7 @@ describe('tandem runs', () => {
     expect(runs.length).toBeGreaterThanOrEqual(2);
     expect(runs[0]).toMatchObject({ strategy: 'p', status: 'finished' });
     const text = await runCli(['runs', '--db', db]);
-    expect(text.stdout).toMatch(/run\s+task\s+strategy/);
+    expect(text.stdout).toMatch(/run\s+task\s+strategies\s+seeds/);
     expect(text.stdout).toMatch(/iris\s+p\s+0\s+finished/);
   });
 });

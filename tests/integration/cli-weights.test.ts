@@ -24,7 +24,7 @@ describe('tandem run iris --strategy w --lm local:<checkpoint>', () => {
   it('starts the engine, runs Θ, and records "no passing traces" as an outcome', async () => {
     const db = path.join(dir, 'w.db');
     const result = await runCli(['run', 'iris', '--strategy', 'w', '--lm', `local:${modelDir}`, '--db', db, '--max-tokens', '8', '--json'], { timeoutMs: 300_000 });
-    expect(result.stderr).toMatch(/warning: w: no passing traces to fine-tune on/);
+    expect(result.stderr).toMatch(/warning: seed 0, w: no passing traces to fine-tune on/);
     expect(result.code).toBe(0);
     const summary = JSON.parse(result.stdout);
     expect(summary.model).toBe('tiny-llama');

@@ -28,19 +28,24 @@ export function registerRunsCommand(program: Command): void {
           return;
         }
         const rows = runs.map((r) => {
-          const summary = (r.summary ?? null) as { baseline?: Record<string, number>; final?: Record<string, number> } | null;
+          // The summary's table: the zero-shot row first, then the strategies in the order given.
+          const summary = (r.summary ?? null) as { table?: Array<{ strategy: string; cells: Record<string, { mean: number | null }> }> } | null;
+          const split = (r.config as { evalSplits?: string[] }).evalSplits?.includes('test') ? 'test' : 'dev';
+          const mean = (strategy: string) => summary?.table?.find((row) => row.strategy === strategy)?.cells[split]?.mean;
+          const last = r.strategy.split(', ').at(-1) ?? '';
+          const seeds = (r.config as { seeds?: number[] }).seeds ?? [r.seed];
           return [
             String(r.id),
             r.task ?? '',
             r.strategy,
-            String(r.seed),
+            seeds.length > 1 ? `${seeds[0]}..${seeds.at(-1)}` : String(seeds[0]),
             r.status,
-            percent(summary?.baseline?.test),
-            percent(summary?.final?.test),
+            `${percent(mean(''))} ${split}`,
+            `${percent(mean(last))} ${split}`,
             new Date(r.createdAt).toISOString().replace('T', ' ').slice(0, 19),
           ];
         });
-        process.stdout.write(`${table(['run', 'task', 'strategy', 'seed', 'status', 'zero-shot test', 'final test', 'created'], rows, ['right', 'left', 'left', 'right', 'left', 'right', 'right', 'left'])}\n`);
+        process.stdout.write(`${table(['run', 'task', 'strategies', 'seeds', 'status', 'zero-shot', 'last strategy', 'created'], rows, ['right', 'left', 'left', 'right', 'left', 'right', 'right', 'left'])}\n`);
       } finally {
         store.close();
       }

@@ -13,6 +13,9 @@ class RecordingFinetuner implements Finetuner {
   readonly name = 'recording';
   jobs: FinetuneJob[] = [];
   constructor(private readonly fail = false) {}
+  async attach(name: string, _dir: string, base: FinetuneJob["base"]) {
+    return { ...base, model: name, baseModel: base.model };
+  }
   async finetune(job: FinetuneJob): Promise<FinetuneResult> {
     this.jobs.push(job);
     if (this.fail) throw new FinetuneError('trainer crashed: out of memory');

@@ -41,7 +41,7 @@ describe('randomSearch', () => {
       expect(augmented).toBeLessThanOrEqual(3);
       expect(c.numDemos).toBe(3); // topped up with labeled demos to maxLabeledDemos
     }
-    for (const c of result.candidates) expect(c.evaluation.n).toBe(21);
+    for (const c of result.candidates) expect(c.evaluation!.n).toBe(21);
     // Zero-shot misses multiples of 3 (7 of 100..120); with demos only multiples of 7 (3).
     expect(zero!.score).toBeCloseTo(14 / 21);
     expect(labeled!.score).toBeCloseTo(18 / 21);

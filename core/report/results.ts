@@ -1,0 +1,122 @@
+// The results of a run, read back from the store: the paper-style table (strategies × splits,
+// mean and 95% CI over seeds, "—" where a weight step had no passing traces), per-stage curve
+// data (the score after each step, per split and seed) and per-stage cost.
+
+import type { StageRecord, Store } from '../store/index.ts';
+import { meanCI } from './statistics.ts';
+
+export interface ResultCell {
+  /** Percent; null when no seed has a value. */
+  mean: number | null;
+  ci95: number | null;
+  /** Per seed, in seed order: the score, or null ("—" or not run yet). */
+  values: Array<number | null>;
+  /** True when a seed's chain had a weight step with no passing traces (the paper's "—"). */
+  noPassingTraces: boolean;
+}
+
+export interface ResultRow {
+  /** '' is the vanilla zero-shot program. */
+  strategy: string;
+  label: string;
+  cells: Record<string, ResultCell>;
+}
+
+export interface CurvePoint {
+  strategy: string;
+  seed: number;
+  split: string;
+  /** 0 for the zero-shot baseline, then one per step. */
+  step: number;
+  prefix: string;
+  score: number | null;
+}
+
+export interface StageCost {
+  stageId: number;
+  seed: number | null;
+  prefix: string;
+  kind: string;
+  status: string;
+  outcome: string | null;
+  lmCalls: number;
+  cachedCalls: number;
+  tokens: number;
+  seconds: number | null;
+  finetuneSeconds: number;
+}
+
+export interface RunResults {
+  runId: number;
+  splits: string[];
+  seeds: number[];
+  rows: ResultRow[];
+  curves: CurvePoint[];
+  costs: StageCost[];
+}
+
+export function runResults(store: Store, runId: number, strategies: readonly string[], seeds: readonly number[], splits: readonly string[]): RunResults {
+  const stages = store.stages.listForRun(runId);
+  const byKey = new Map<string, StageRecord>();
+  for (const s of stages) byKey.set(`${s.seed}|${s.prefix}`, s);
+  // Strategies come normalized (`p -> w`) from the run's spec.
+  const unique = [...new Set(['', ...strategies])];
+
+  // A strategy's score for a seed, following its chain to see whether any step had nothing to train on.
+  const lookup = (strategy: string, seed: number, split: string): { value: number | null; dash: boolean } => {
+    const steps = strategy === '' ? [] : strategy.split(' -> ');
+    let dash = false;
+    for (let i = 1; i <= steps.length; i++) {
+      if (byKey.get(`${seed}|${steps.slice(0, i).join(' -> ')}`)?.outcome === 'no-passing-traces') dash = true;
+    }
+    const stage = byKey.get(`${seed}|${strategy}`);
+    const value = stage?.status === 'finished' ? (stage.scores?.[split] ?? null) : null;
+    return { value: dash ? null : value, dash };
+  };
+
+  const rows: ResultRow[] = unique.map((strategy) => {
+    const cells: Record<string, ResultCell> = {};
+    for (const split of splits) {
+      const found = seeds.map((seed) => lookup(strategy, seed, split));
+      const values = found.map((f) => f.value);
+      const stats = meanCI(values.filter((v): v is number => v !== null));
+      cells[split] = { mean: stats?.mean ?? null, ci95: stats?.ci95 ?? null, values, noPassingTraces: found.some((f) => f.dash) };
+    }
+    return { strategy, label: strategy === '' ? 'vanilla zero-shot' : strategy, cells };
+  });
+
+  const curves: CurvePoint[] = [];
+  for (const strategy of unique.filter((s) => s !== '')) {
+    const steps = strategy.split(' -> ');
+    for (const seed of seeds) {
+      for (const split of splits) {
+        for (let step = 0; step <= steps.length; step++) {
+          const prefix = steps.slice(0, step).join(' -> ');
+          const stage = byKey.get(`${seed}|${prefix}`);
+          curves.push({ strategy, seed, split, step, prefix, score: stage?.status === 'finished' ? (stage.scores?.[split] ?? null) : null });
+        }
+      }
+    }
+  }
+
+  const callStats = new Map(store.lmCalls.statsByStage(runId).map((s) => [s.stageId, s]));
+  const finetuneSeconds = new Map<number, number>();
+  for (const job of store.finetuneJobs.listForRun(runId)) finetuneSeconds.set(job.stageId, (finetuneSeconds.get(job.stageId) ?? 0) + (job.seconds ?? 0));
+  const costs: StageCost[] = stages.map((s) => {
+    const calls = callStats.get(s.id);
+    return {
+      stageId: s.id,
+      seed: s.seed,
+      prefix: s.prefix,
+      kind: s.kind,
+      status: s.status,
+      outcome: s.outcome,
+      lmCalls: calls?.calls ?? 0,
+      cachedCalls: calls?.cached ?? 0,
+      tokens: (calls?.promptTokens ?? 0) + (calls?.completionTokens ?? 0),
+      seconds: s.finishedAt !== null ? (s.finishedAt - s.startedAt) / 1000 : null,
+      finetuneSeconds: finetuneSeconds.get(s.id) ?? 0,
+    };
+  });
+  return { runId, splits: [...splits], seeds: [...seeds], rows, curves, costs };
+}

@@ -1,0 +1,174 @@
+// Runs one seed's strategy tree: the zero-shot baseline at the root, then every distinct prefix
+// once, each starting from its parent's saved program state. Stages finished earlier (a resumed
+// run) are reused as they are; an interrupted stage continues from its saved candidates,
+// evaluations and fine-tune jobs.
+
+import { evaluate } from '../evaluate/evaluate.ts';
+import type { Finetuner, LoraHyperparams } from '../finetune/finetuner.ts';
+import type { OptimizerContext } from '../optimize/optimizer-context.ts';
+import type { RandomSearchOptions } from '../optimize/random-search.ts';
+import type { ProgramEnv } from '../program/context.ts';
+import type { LMBinding } from '../program/lm-binding.ts';
+import type { Module } from '../program/module.ts';
+import { loadState, saveState } from '../program/state.ts';
+import type { StageRecord, Store } from '../store/index.ts';
+import type { Task, TaskSplits } from '../tasks/task.ts';
+import { deriveSeed } from '../util/random.ts';
+import type { RunEvent, Split } from './events.ts';
+import { runPromptStep } from './prompt-step.ts';
+import { evaluationRecord } from './records.ts';
+import type { StrategyTree, TreeNode } from './strategy-tree.ts';
+import { runWeightStep } from './weight-step.ts';
+
+export type SplitScores = Partial<Record<Split, number>>;
+
+export interface SeedRunInput {
+  runId: number;
+  seed: number;
+  tree: StrategyTree;
+  task: Task;
+  splits: TaskSplits;
+  store: Store;
+  env: ProgramEnv;
+  defaultBinding: LMBinding;
+  concurrency: number;
+  maxErrors: number | null;
+  evalSplits: Split[];
+  randomSearch: Omit<RandomSearchOptions, 'seed' | 'teacher'>;
+  hyperparams: LoraHyperparams;
+  finetuner: Finetuner | undefined;
+  workDir: string;
+  emit: (event: RunEvent) => void;
+  /** Numbering for progress: stages done before this seed, and in the whole run. */
+  stageOffset: number;
+  stageTotal: number;
+}
+
+export async function runSeedTree(input: SeedRunInput): Promise<void> {
+  const { store, runId, seed } = input;
+  const existing = new Map<string, StageRecord>();
+  for (const stage of store.stages.listForRun(runId)) if (stage.seed === seed) existing.set(stage.prefix, stage);
+
+  const programs = new Map<string, Module>();
+  const stageIds = new Map<string, number>();
+  const order: TreeNode[] = [input.tree.root, ...input.tree.nodes];
+  for (const [i, node] of order.entries()) {
+    const earlier = existing.get(node.key);
+    if (earlier?.status === 'finished' && earlier.programState) {
+      programs.set(node.key, loadState(input.task.createProgram(), earlier.programState));
+      stageIds.set(node.key, earlier.id);
+      continue;
+    }
+    const parentId = node.parentKey === null ? null : stageIds.get(node.parentKey)!;
+    const kind = node.token ?? 'baseline';
+    let stageId: number;
+    if (earlier) {
+      store.stages.reopen(earlier.id);
+      stageId = earlier.id;
+    } else {
+      stageId = store.stages.create({ runId, parentStageId: parentId, kind, prefix: node.key, seed });
+    }
+    stageIds.set(node.key, stageId);
+    input.emit({ type: 'stage-start', runId, stageId, kind, prefix: node.key, seed, index: input.stageOffset + i + 1, total: input.stageTotal });
+    try {
+      const start = node.parentKey === null ? input.task.createProgram() : programs.get(node.parentKey)!;
+      const { program, outcome } = await runStep(input, node, start, stageId);
+      const scores = await evaluateStage(input, program, stageId);
+      const models = [...new Set(program.predictors().map((p) => p.lm?.model ?? input.defaultBinding.model))];
+      store.stages.finish(stageId, { programState: saveState(program), modelId: models.join(','), scores, outcome: outcome ?? null });
+      programs.set(node.key, program);
+      input.emit({ type: 'stage-end', runId, stageId, kind, prefix: node.key, seed, scores, ...(outcome ? { outcome } : {}) });
+    } catch (error) {
+      const cancelled = input.env.signal?.aborted ?? false;
+      store.stages.fail(stageId, cancelled ? 'cancelled' : error instanceof Error ? error.message : String(error), cancelled ? 'cancelled' : 'failed');
+      throw error;
+    }
+  }
+}
+
+async function runStep(input: SeedRunInput, node: TreeNode, start: Module, stageId: number): Promise<{ program: Module; outcome?: 'no-passing-traces' }> {
+  if (node.token === null) return { program: start };
+  const ctx: OptimizerContext = {
+    env: input.env,
+    metric: input.task.metric,
+    concurrency: input.concurrency,
+    ...(input.maxErrors !== null ? { maxErrors: input.maxErrors } : {}),
+    onEvent: (event) => input.emit({ type: 'optimizer', stageId, event }),
+    recordTraces: (traces, purpose) => input.store.traces.saveMany({ runId: input.runId, stageId, purpose }, traces),
+  };
+  // The step seed depends on the prefix, not on which strategy reached it, so shared stages agree.
+  const stepSeed = deriveSeed(input.seed, 'step', node.key);
+  if (node.token === 'p') {
+    const step = await runPromptStep({
+      program: start,
+      train: input.splits.train,
+      protocol: input.task.protocol,
+      options: input.randomSearch,
+      seed: stepSeed,
+      runId: input.runId,
+      stageId,
+      store: input.store,
+      ctx,
+    });
+    if (!step.program.predictors().some((p) => p.demos.some((d) => d.augmented))) {
+      input.emit({ type: 'warning', message: `seed ${input.seed}, ${node.key}: no bootstrapped demos were chosen (no passing traces, or another candidate won)` });
+    }
+    return { program: step.program };
+  }
+  if (node.token === 'w') {
+    const step = await runWeightStep({
+      program: start,
+      train: input.splits.train,
+      finetuner: input.finetuner!,
+      hyperparams: input.hyperparams,
+      workDir: input.workDir,
+      runId: input.runId,
+      stageId,
+      defaultBinding: input.defaultBinding,
+      seed: stepSeed,
+      ctx,
+      store: input.store,
+      onFinetuneEvent: (event) => input.emit({ type: 'finetune', stageId, event }),
+    });
+    if (step.status === 'no-passing-traces') {
+      input.emit({ type: 'warning', message: `seed ${input.seed}, ${node.key}: no passing traces to fine-tune on; the program is unchanged ("—")` });
+      return { program: step.program, outcome: 'no-passing-traces' };
+    }
+    return { program: step.program };
+  }
+  throw new Error(`no optimizer is registered for strategy token "${node.token}"`);
+}
+
+/** Scores a stage's program on each split, reusing evaluations saved before an interruption. */
+async function evaluateStage(input: SeedRunInput, program: Module, stageId: number): Promise<SplitScores> {
+  const saved = input.store.evaluations.listForStage(stageId).filter((e) => e.candidateId === null);
+  const scores: SplitScores = {};
+  for (const split of input.evalSplits) {
+    const done = saved.find((e) => e.split === split);
+    if (done) {
+      scores[split] = toPercent(done.score);
+      continue;
+    }
+    const examples = input.splits[split];
+    input.emit({ type: 'evaluation-start', stageId, split, total: examples.length });
+    let sum = 0;
+    let errors = 0;
+    const result = await evaluate(program, examples, input.task.metric, input.env, {
+      concurrency: input.concurrency,
+      ...(input.maxErrors !== null ? { maxErrors: input.maxErrors } : {}),
+      onResult: (r, n, total) => {
+        sum += r.score;
+        if (r.trace.error) errors++;
+        input.emit({ type: 'evaluation-progress', stageId, split, done: n, total, score: sum / n, errors });
+      },
+    });
+    const summary = input.store.evaluations.save(evaluationRecord(input.runId, stageId, split, result));
+    scores[split] = toPercent(summary.score);
+    input.emit({ type: 'evaluation-end', stageId, split, score: summary.score, n: summary.n, errors: summary.errors });
+  }
+  return scores;
+}
+
+export function toPercent(score: number): number {
+  return Math.round(score * 1000) / 10;
+}
