@@ -5,7 +5,7 @@
 // adapter per module instead). Each set becomes a LoRA adapter; the modules are rebound to it only
 // when training succeeded. No passing traces is an outcome (the paper's "—"), not an error.
 
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { evaluate } from '../evaluate/evaluate.ts';
 import type { FinetuneEvent, FinetuneResult, Finetuner, LoraHyperparams } from '../finetune/finetuner.ts';
@@ -151,7 +151,7 @@ export async function bootstrapFinetune<T extends Module>(
     }
     try {
       result = await options.finetuner.finetune(
-        { base, trainFile, validFile, outDir: path.join(dir, 'adapter'), adapterName: name, hyperparams },
+        { base, trainFile, validFile, outDir: freshDir(path.join(dir, 'adapter')), adapterName: name, hyperparams },
         {
           onEvent: (event) => options.onFinetuneEvent?.(key, event),
           ...(ctx.env.signal ? { signal: ctx.env.signal } : {}),
@@ -170,6 +170,13 @@ export async function bootstrapFinetune<T extends Module>(
     for (const predictorPath of outcome.predictors) predictors.get(predictorPath)!.lm = { ...outcome.result.binding };
   }
   return { status: 'trained', program, tracesRun: traces.length, passingTraces: passing.length, groups: outcomes };
+}
+
+/** A folder name not used yet: a crashed attempt's half-written adapter is never overwritten. */
+function freshDir(base: string): string {
+  let candidate = base;
+  for (let attempt = 2; existsSync(candidate); attempt++) candidate = `${base}-${attempt}`;
+  return candidate;
 }
 
 function writeJsonl(file: string, rows: unknown[]): void {

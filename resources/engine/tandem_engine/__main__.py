@@ -180,6 +180,8 @@ def main(argv=None) -> int:
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     a = parser().parse_args(argv)
     from .errors import EngineError
+    from .parent_watch import watch_parent
+    watch_parent()
     try:
         return a.fn(a)
     except EngineError as e:
