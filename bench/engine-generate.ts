@@ -28,7 +28,10 @@ export async function run(): Promise<BenchResult> {
       let next = 0;
       await Promise.all(
         Array.from({ length: concurrency }, async () => {
-          while (next < requests) tokens += await ask(next++);
+          while (next < requests) {
+            const n = await ask(next++); // read tokens only after the await: `tokens += await` loses concurrent updates
+            tokens += n;
+          }
         }),
       );
       return tokens / ((performance.now() - start) / 1000);

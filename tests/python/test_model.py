@@ -117,3 +117,55 @@ def test_a_failing_sequence_does_not_take_down_its_batch(loaded_llama):
     assert seqs[1].error is not None
     assert seqs[0].error is None and seqs[2].error is None
     assert seqs[0].generated == generate(loaded_llama, [good[0]], GREEDY)[0].generated
+
+
+def test_decode_attention_elementwise_path_matches_matmul(monkeypatch):
+    from tandem_engine.arch import llama
+    g = torch.Generator().manual_seed(0)
+    for B, H, KV, L in [(16, 8, 8, 40), (3, 6, 2, 17), (1, 4, 4, 5)]:
+        q = torch.randn(B, H, 1, 16, generator=g)
+        k, v = torch.randn(B, KV, L, 16, generator=g), torch.randn(B, KV, L, 16, generator=g)
+        lengths = torch.randint(1, L + 1, (B,), generator=g)
+        mask = (torch.arange(L)[None, :] < lengths[:, None]).view(B, 1, 1, L)
+        monkeypatch.setattr(llama, "ELEMENTWISE_DECODE_LIMIT", 1 << 30)
+        fast = llama._decode_attention(q, k, v, mask)
+        monkeypatch.setattr(llama, "ELEMENTWISE_DECODE_LIMIT", 0)
+        ref = llama._decode_attention(q, k, v, mask)
+        assert torch.allclose(fast, ref, atol=1e-5)
+
+
+@pytest.mark.parametrize("limit", [0, 1 << 30])
+def test_batched_matches_single_on_both_decode_attention_paths(limit, gqa_dir, monkeypatch):
+    from tandem_engine.arch import llama
+    monkeypatch.setattr(llama, "ELEMENTWISE_DECODE_LIMIT", limit)
+    loaded = load_model(gqa_dir)
+    prompts = _prompts(loaded)
+    batched = generate(loaded, prompts, GREEDY)
+    for p, b in zip(prompts, batched):
+        assert generate(loaded, [p], GREEDY)[0].generated == b.generated
+
+
+class _Row:
+    def __init__(self, temperature, top_p=1.0, seed=0):
+        self.params = SamplingParams(temperature=temperature, top_p=top_p)
+        self.generator = torch.Generator().manual_seed(seed)
+
+
+def test_batched_sampling_follows_the_distribution_and_each_rows_seed():
+    from tandem_engine.generate import sample
+    logits = torch.tensor([[2.0, 1.0, 0.0, -1.0, 0.5, -3.0]])
+    probs = torch.softmax(logits[0], -1)
+    n = 6000
+    counts = torch.bincount(torch.tensor(sample(logits.expand(n, 6), [_Row(1.0, seed=i) for i in range(n)])),
+                            minlength=6)
+    assert torch.allclose(counts / n, probs, atol=0.03)
+    # top_p keeps the smallest set of top tokens reaching top_p (p = .56, .21, .13, ...: tokens 0 and 1)
+    nucleus = set(sample(logits.expand(500, 6), [_Row(1.0, top_p=0.7, seed=i) for i in range(500)]))
+    assert nucleus == {0, 1}
+    # greedy rows take the argmax; a sampled row's token depends only on its own seed
+    mixed = torch.randn(4, 50, generator=torch.Generator().manual_seed(1))
+    rows = [_Row(0), _Row(0.7, seed=11), _Row(0), _Row(1.3, top_p=0.5, seed=12)]
+    out = sample(mixed, rows)
+    assert out[0] == int(mixed[0].argmax()) and out[2] == int(mixed[2].argmax())
+    assert out[1] == sample(mixed[1:2], [_Row(0.7, seed=11)])[0]
+    assert out[3] == sample(mixed[3:4], [_Row(1.3, top_p=0.5, seed=12)])[0]

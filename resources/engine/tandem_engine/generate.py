@@ -80,23 +80,34 @@ def _is_oom(e: BaseException) -> bool:
 
 
 def sample(logits: torch.Tensor, seqs: list[Sequence]) -> list[int]:
-    """One token per row: argmax at temperature 0, else temperature + nucleus (top_p) sampling."""
-    greedy = logits.argmax(-1).tolist()
-    out = []
-    cpu = None
-    for i, s in enumerate(seqs):
-        p = s.params
-        if p.temperature <= 0:
-            out.append(greedy[i])
-            continue
-        if cpu is None:
-            cpu = logits.float().cpu()
-        probs = torch.softmax(cpu[i] / p.temperature, -1)
-        if p.top_p < 1.0:
-            sorted_p, order = probs.sort(descending=True)
-            keep = sorted_p.cumsum(0) - sorted_p < p.top_p  # always keeps the top token
-            probs = torch.zeros_like(probs).scatter_(0, order[keep], sorted_p[keep])
-        out.append(int(torch.multinomial(probs, 1, generator=s.generator)))
+    """One token per row: argmax at temperature 0, else temperature + nucleus (top_p) sampling.
+
+    Sampled rows share one softmax / top-p / cumulative-sum pass; each row then draws a single
+    uniform number from its own seeded generator and takes the token where it falls in the
+    cumulative distribution (inverse CDF), so a row's token does not depend on its batch-mates.
+    """
+    rows = [i for i, s in enumerate(seqs) if s.params.temperature > 0]
+    out = logits.argmax(-1).tolist() if len(rows) < len(seqs) else [0] * len(seqs)
+    if not rows:
+        return out
+    x = logits.float().cpu()
+    if len(rows) < len(seqs):
+        x = x[rows]
+    temps = torch.tensor([[seqs[i].params.temperature] for i in rows], dtype=x.dtype)
+    probs = torch.softmax(x / temps, -1)
+    top_p = [seqs[i].params.top_p for i in rows]
+    if any(p < 1.0 for p in top_p):
+        sorted_p, order = probs.sort(-1, descending=True)
+        keep = sorted_p.cumsum(-1) - sorted_p < torch.tensor(top_p, dtype=x.dtype)[:, None]  # keeps the top token
+        probs = torch.zeros_like(probs).scatter_(-1, order, sorted_p * keep)
+    cdf = probs.double().cumsum(-1)
+    u = torch.tensor([float(torch.rand((), generator=seqs[i].generator, dtype=torch.float64)) for i in rows],
+                     dtype=torch.float64)
+    picked = torch.searchsorted(cdf, (u * cdf[:, -1])[:, None], right=True)[:, 0]
+    # u < 1, so picked < vocab size except through rounding; the clamp keeps the index valid
+    picked = picked.clamp_(max=cdf.shape[1] - 1).tolist()
+    for i, tok in zip(rows, picked):
+        out[i] = tok
     return out
 
 

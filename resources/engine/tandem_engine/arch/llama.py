@@ -103,14 +103,31 @@ def _causal_attention(q, k, v, rep: int):
     return torch.matmul(scores.softmax(-1).to(v.dtype), v)
 
 
+# Decode attention is B*KV tiny matrix products (one query row against one sequence's keys).
+# CPU bmm runs them as B*KV separate GEMM calls of a few microseconds each, so at batch 16 the
+# attention cost more than the MLPs. Up to this many broadcast elements (B*H*L*D, ~4 MB of fp32
+# temporaries) one broadcast multiply + sum per product is several times faster; past it the
+# temporaries fall out of cache and bmm's per-call overhead no longer matters.
+ELEMENTWISE_DECODE_LIMIT = 1 << 20
+
+
 def _decode_attention(q, k, v, key_mask):
     """q [B,H,1,D] against cached k/v [B,KV,L,D] without expanding KV heads (GQA-friendly)."""
     B, H, _, D = q.shape
-    kv = k.shape[1]
+    kv, L = k.shape[1], k.shape[2]
     qg = q.reshape(B, kv, H // kv, D)
-    scores = torch.matmul(qg, k.transpose(-1, -2)) * (1.0 / math.sqrt(D))  # [B,KV,rep,L]
-    scores = scores.float().masked_fill(~key_mask, float("-inf"))
-    out = torch.matmul(scores.softmax(-1).to(v.dtype), v)  # [B,KV,rep,D]
+    elementwise = (q.device.type == "cpu" and q.dtype in (torch.float32, torch.float64)
+                   and B * H * L * D <= ELEMENTWISE_DECODE_LIMIT)
+    if elementwise:
+        scores = (qg.unsqueeze(3) * k.unsqueeze(2)).sum(-1)  # [B,KV,rep,L]
+    else:
+        scores = torch.matmul(qg, k.transpose(-1, -2))  # [B,KV,rep,L]
+    scores = (scores * (1.0 / math.sqrt(D))).float().masked_fill(~key_mask, float("-inf"))
+    probs = scores.softmax(-1).to(v.dtype)
+    if elementwise:
+        out = (probs.unsqueeze(-1) * v.unsqueeze(2)).sum(-2)  # [B,KV,rep,D]
+    else:
+        out = torch.matmul(probs, v)  # [B,KV,rep,D]
     return out.reshape(B, H, 1, D)
 
 
