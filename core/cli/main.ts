@@ -3,6 +3,7 @@
 
 import { Command, CommanderError } from 'commander';
 import { registerRunCommand } from './commands/run.ts';
+import { registerDemoCommand } from './commands/demo.ts';
 import { registerEngineCommand } from './commands/engine.ts';
 import { registerModelsCommand } from './commands/models.ts';
 import { registerResumeCommand } from './commands/resume.ts';
@@ -20,6 +21,7 @@ export async function main(argv: string[]): Promise<number> {
   registerStartCommand(program);
   registerRunCommand(program);
   registerResumeCommand(program);
+  registerDemoCommand(program);
   registerRunsCommand(program);
   registerModelsCommand(program);
   registerEngineCommand(program);

@@ -4,7 +4,9 @@
 // the paper's eight.
 
 import type { Command } from 'commander';
-import { PAPER_HYPERPARAMS, type LoraHyperparams } from '../../finetune/finetuner.ts';
+import type { LoraHyperparams } from '../../finetune/finetuner.ts';
+import { DEMO_MODEL_NAME, hyperparamsFor } from '../../finetune/presets.ts';
+import { embeddedDemoModel } from '../../models/embedded.ts';
 import { parseLMSpec } from '../../lm/lm-config.ts';
 import { RANDOM_SEARCH_DEFAULTS } from '../../optimize/random-search.ts';
 import { seedsFrom, type ExperimentSpec } from '../../runner/experiment-spec.ts';
@@ -14,7 +16,7 @@ import { decimal, integer, resolveDbPath } from '../options.ts';
 import { UsageError } from '../user-error.ts';
 import { withRunSession } from '../run-session.ts';
 
-interface RunFlags {
+export interface RunFlags {
   strategy?: string;
   strategies?: string;
   all?: boolean;
@@ -100,7 +102,9 @@ export function specFromFlags(task: string, flags: RunFlags): ExperimentSpec {
   const given = [flags.strategy, flags.strategies, flags.all ? 'all' : undefined].filter((x) => x !== undefined);
   if (given.length > 1) throw new UsageError('give one of --strategy, --strategies or --all');
   const strategies = flags.all ? [...PAPER_STRATEGIES] : (flags.strategies ?? flags.strategy ?? 'p').split(',');
-  const lmSpec = flags.lm ? parseLMSpec(flags.lm) : null;
+  // With no model named anywhere, the embedded demo model runs on the local engine.
+  const named = flags.lm ?? (flags.model || process.env.TANDEM_MODEL ? undefined : embeddedDemoModel() ? `local:${DEMO_MODEL_NAME}` : undefined);
+  const lmSpec = named ? parseLMSpec(named) : null;
   const local = lmSpec?.provider === 'local';
   const model = lmSpec?.model ?? flags.model ?? process.env.TANDEM_MODEL ?? '';
   return {
@@ -122,15 +126,15 @@ export function specFromFlags(task: string, flags: RunFlags): ExperimentSpec {
     maxErrors: flags.maxErrors ?? null,
     sampling: { temperature: flags.temperature, maxTokens: flags.maxTokens },
     randomSearch: { numCandidates: flags.candidates, maxBootstrappedDemos: flags.maxDemos, maxLabeledDemos: flags.maxLabeled, maxRounds: flags.rounds },
-    hyperparams: hyperparamsFrom(flags),
+    hyperparams: hyperparamsFrom(flags, model),
     evalSplits: flags.test ? ['dev', 'test'] : ['dev'],
     useCache: flags.cache,
     workDir: null,
   };
 }
 
-function hyperparamsFrom(flags: RunFlags): LoraHyperparams {
-  const h: LoraHyperparams = { ...PAPER_HYPERPARAMS };
+function hyperparamsFrom(flags: RunFlags, model: string): LoraHyperparams {
+  const h: LoraHyperparams = hyperparamsFor(model);
   if (flags.loraRank !== undefined) h.rank = flags.loraRank;
   if (flags.loraAlpha !== undefined) h.alpha = flags.loraAlpha;
   if (flags.loraDropout !== undefined) h.dropout = flags.loraDropout;
