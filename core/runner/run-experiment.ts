@@ -87,10 +87,18 @@ export async function startRun(specInput: ExperimentSpec, options: RunOptions): 
   return execute(runId, experimentId, spec, task, splits, options, false);
 }
 
-export async function resumeRun(runId: number, options: RunOptions): Promise<RunOutcome> {
+export function resumeRun(runId: number, options: RunOptions): Promise<RunOutcome> {
+  return runRecordedRun(runId, options, true);
+}
+
+/**
+ * Runs a run row that already exists with its spec: a crashed one (`resumed`), or a fresh one a
+ * front end created ahead (so it could show the run at once) and has not started yet.
+ */
+export async function runRecordedRun(runId: number, options: RunOptions, resumed: boolean): Promise<RunOutcome> {
   const { spec, task, splits } = await prepare(resumableSpec(options.store, runId), options);
   const run = options.store.runs.get(runId)!;
-  return execute(runId, run.experimentId, spec, task, splits, options, true);
+  return execute(runId, run.experimentId, spec, task, splits, options, resumed);
 }
 
 /** The saved spec of a run that can be resumed, or a clear error saying why not. */

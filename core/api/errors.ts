@@ -1,0 +1,125 @@
+// The one error type the API throws. `code` says what kind of problem it is, so a front end can
+// react without matching text; `toJSON()` gives the `{ code, message }` shape transports send
+// (IPC, HTTP) and `fromJSON` rebuilds it on the other side. Errors of the lower layers (store,
+// model library, strategy grammar, task registry, resume checks, LM configuration) are mapped to
+// an ApiError by `toApiError`; anything unexpected becomes `internal` with its message kept.
+
+import { LMError } from '../lm/errors.ts';
+import { ModelLibraryError } from '../models/errors.ts';
+import { StrategyError } from '../optimize/strategy.ts';
+import { ResumeError } from '../runner/run-experiment.ts';
+import { StoreError } from '../store/errors.ts';
+import { UnknownTaskError } from '../tasks/registry.ts';
+
+export type ApiErrorCode =
+  /** The input failed validation; the message names the field path and the problem. */
+  | 'invalid-input'
+  /** The experiment, run, stage, trace, … does not exist. */
+  | 'not-found'
+  /** The request clashes with the current state: a run already active, an experiment with a running run, … */
+  | 'conflict'
+  /** The database cannot be used (not a Tandem database, newer schema, cannot be opened). */
+  | 'database'
+  /** The LM or model library configuration cannot work (no API key, unknown model, …). */
+  | 'config'
+  /** The operation was cancelled. */
+  | 'cancelled'
+  /** Anything else: a bug or an environment failure; the message says what happened. */
+  | 'internal';
+
+export const API_ERROR_CODES: readonly ApiErrorCode[] = ['invalid-input', 'not-found', 'conflict', 'database', 'config', 'cancelled', 'internal'];
+
+export interface ApiIssue {
+  /** Dotted path of the offending field, e.g. `lm.model` or `strategies[1]`; '' for the input itself. */
+  path: string;
+  message: string;
+}
+
+/** What transports send over the wire. */
+export interface ApiErrorJson {
+  code: ApiErrorCode;
+  message: string;
+  /** For `invalid-input`: every problem found, one per field. */
+  issues?: ApiIssue[];
+}
+
+export class ApiError extends Error {
+  override name = 'ApiError';
+  readonly code: ApiErrorCode;
+  readonly issues: ApiIssue[] | undefined;
+
+  constructor(code: ApiErrorCode, message: string, options: { issues?: ApiIssue[]; cause?: unknown } = {}) {
+    super(message, options.cause !== undefined ? { cause: options.cause } : undefined);
+    this.code = code;
+    this.issues = options.issues;
+  }
+
+  toJSON(): ApiErrorJson {
+    return { code: this.code, message: this.message, ...(this.issues ? { issues: this.issues } : {}) };
+  }
+
+  static fromJSON(json: ApiErrorJson): ApiError {
+    const code = API_ERROR_CODES.includes(json.code) ? json.code : 'internal';
+    return new ApiError(code, json.message, json.issues ? { issues: json.issues } : {});
+  }
+}
+
+export function isApiError(error: unknown): error is ApiError {
+  return error instanceof ApiError;
+}
+
+export function notFound(message: string): ApiError {
+  return new ApiError('not-found', message);
+}
+
+export function conflict(message: string): ApiError {
+  return new ApiError('conflict', message);
+}
+
+export function invalidInput(path: string, problem: string): ApiError {
+  return new ApiError('invalid-input', path === '' ? problem : `${path}: ${problem}`, { issues: [{ path, message: problem }] });
+}
+
+/** Maps an error of any layer to an ApiError (ApiErrors pass through unchanged). */
+export function toApiError(error: unknown): ApiError {
+  if (error instanceof ApiError) return error;
+  const cause = { cause: error };
+  if (error instanceof StoreError) {
+    switch (error.code) {
+      case 'not-found':
+        return new ApiError('not-found', error.message, cause);
+      case 'invalid-value':
+      case 'invalid-cursor':
+        return new ApiError('invalid-input', error.message, cause);
+      default:
+        return new ApiError('database', error.message, cause);
+    }
+  }
+  if (error instanceof ModelLibraryError) {
+    switch (error.code) {
+      case 'invalid-argument':
+      case 'invalid-model':
+        return new ApiError('invalid-input', error.message, cause);
+      case 'unknown-model':
+      case 'not-found':
+        return new ApiError('not-found', error.message, cause);
+      case 'name-taken':
+      case 'busy':
+        return new ApiError('conflict', error.message, cause);
+      case 'cancelled':
+        return new ApiError('cancelled', error.message, cause);
+      default:
+        return new ApiError('internal', error.message, cause);
+    }
+  }
+  if (error instanceof StrategyError || error instanceof UnknownTaskError) return new ApiError('invalid-input', error.message, cause);
+  if (error instanceof ResumeError) return new ApiError('conflict', error.message, cause);
+  if (error instanceof LMError) return new ApiError(error.kind === 'config' ? 'config' : error.kind === 'cancelled' ? 'cancelled' : 'internal', error.message, cause);
+  if (error instanceof Error) return new ApiError(error.name === 'AbortError' ? 'cancelled' : 'internal', error.message, cause);
+  return new ApiError('internal', String(error), cause);
+}
+
+/** The message of any thrown value. */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

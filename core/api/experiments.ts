@@ -1,0 +1,149 @@
+// Experiments: list (with the latest run's status and best score), get (with the spec and every
+// run), create (validate and save the spec; nothing runs), delete (with all its runs, refused
+// while one of them is active).
+
+import type { ExperimentSpec } from '../runner/experiment-spec.ts';
+import type { ResultRow } from '../report/results.ts';
+import type { ExperimentRecord, RunRecord } from '../store/index.ts';
+import { listTasks as registeredTasks } from '../tasks/registry.ts';
+import type { ApiContext } from './context.ts';
+import { conflict, notFound } from './errors.ts';
+import type { RunManager } from './run-manager.ts';
+import type { CreateExperimentInput, ExperimentIdInput, ListExperimentsInput, Parsed } from './schemas.ts';
+import { buildSpec, specConfig, specFromConfig } from './spec.ts';
+import { runSummary, type RunSummary } from './views.ts';
+
+export interface TaskInfo {
+  name: string;
+  description: string;
+  /** The Π subsample sizes (examples to bootstrap from / to validate on). */
+  protocol: { train: number; val: number };
+}
+
+export interface BestScore {
+  strategy: string;
+  label: string;
+  split: string;
+  /** Percent, mean over seeds. */
+  mean: number;
+  ci95: number | null;
+}
+
+export interface ExperimentSummary {
+  id: number;
+  name: string;
+  task: string;
+  createdAt: number;
+  /** From the saved spec; empty when the experiment predates it. */
+  strategies: string[];
+  seeds: number[];
+  lm: { provider: string; model: string; baseUrl: string | null } | null;
+  runCount: number;
+  latestRun: Pick<RunSummary, 'id' | 'status' | 'error' | 'createdAt' | 'finishedAt' | 'active'> | null;
+  /** The best strategy of the latest finished run, on test when it was evaluated, else dev. */
+  best: BestScore | null;
+}
+
+export interface ExperimentDetail extends ExperimentSummary {
+  spec: ExperimentSpec | null;
+  runs: RunSummary[];
+}
+
+export function listTasks(): TaskInfo[] {
+  return registeredTasks().map((t) => ({ name: t.name, description: t.description, protocol: { ...t.protocol } }));
+}
+
+export class Experiments {
+  constructor(
+    private readonly ctx: ApiContext,
+    private readonly runs: RunManager,
+  ) {}
+
+  list(input: Parsed<typeof ListExperimentsInput>): ExperimentSummary[] {
+    const { store } = this.ctx;
+    const runsByExperiment = new Map<number, RunRecord[]>();
+    for (const run of store.runs.list()) {
+      const list = runsByExperiment.get(run.experimentId) ?? [];
+      list.push(run);
+      runsByExperiment.set(run.experimentId, list);
+    }
+    const task = input.task?.toLowerCase();
+    return store.experiments
+      .list()
+      .filter((e) => task === undefined || e.task === task)
+      .map((e) => this.summary(e, runsByExperiment.get(e.id) ?? []));
+  }
+
+  get(input: Parsed<typeof ExperimentIdInput>): ExperimentDetail {
+    const experiment = this.require(input.experimentId);
+    const runs = this.ctx.store.runs.list({ experimentId: experiment.id });
+    return {
+      ...this.summary(experiment, runs),
+      spec: specFromConfig(experiment.config),
+      runs: runs.map((r) => runSummary(r, this.runs.isActive(r.id))),
+    };
+  }
+
+  create(input: Parsed<typeof CreateExperimentInput>): ExperimentDetail {
+    const spec = buildSpec(input, { env: this.ctx.env, ...(this.ctx.hasDemoModel ? { hasDemoModel: this.ctx.hasDemoModel } : {}) });
+    const name = input.name ?? `${spec.task}: ${spec.strategies.join(', ')}`;
+    const experimentId = this.ctx.store.experiments.create({ name, task: spec.task, config: specConfig(spec) });
+    this.ctx.events.emit({ type: 'experiment-created', experimentId });
+    return this.get({ experimentId });
+  }
+
+  /** Deletes the experiment and everything under it (runs, stages, candidates, evaluations, traces, LM calls, fine-tune records). */
+  delete(input: Parsed<typeof ExperimentIdInput>): { experimentId: number; deletedRuns: number } {
+    const experiment = this.require(input.experimentId);
+    const active = this.runs.activeRunsOf(experiment.id);
+    if (active.length > 0) {
+      throw conflict(`experiment ${experiment.id} has run ${active[0]} going; cancel it before deleting the experiment`);
+    }
+    const { sql } = this.ctx;
+    const deletedRuns = sql.transaction(() => {
+      const n = sql.get<{ n: number }>('SELECT count(*) AS n FROM runs WHERE experiment_id = ?', experiment.id)?.n ?? 0;
+      sql.run('DELETE FROM experiments WHERE id = ?', experiment.id);
+      return n;
+    });
+    this.ctx.events.emit({ type: 'experiment-deleted', experimentId: experiment.id });
+    return { experimentId: experiment.id, deletedRuns };
+  }
+
+  private require(id: number): ExperimentRecord {
+    const experiment = this.ctx.store.experiments.get(id);
+    if (!experiment) throw notFound(`experiment ${id} does not exist`);
+    return experiment;
+  }
+
+  private summary(experiment: ExperimentRecord, runs: RunRecord[]): ExperimentSummary {
+    const spec = specFromConfig(experiment.config);
+    const latest = runs[0]; // newest first
+    const finished = runs.find((r) => r.status === 'finished');
+    return {
+      id: experiment.id,
+      name: experiment.name,
+      task: experiment.task,
+      createdAt: experiment.createdAt,
+      strategies: spec?.strategies ?? [],
+      seeds: spec?.seeds ?? [],
+      lm: spec ? { provider: spec.lm.provider, model: spec.lm.model, baseUrl: spec.lm.baseUrl } : null,
+      runCount: runs.length,
+      latestRun: latest
+        ? { id: latest.id, status: latest.status, error: latest.error, createdAt: latest.createdAt, finishedAt: latest.finishedAt, active: this.runs.isActive(latest.id) }
+        : null,
+      best: finished ? bestOf(runSummary(finished, false).table) : null,
+    };
+  }
+}
+
+function bestOf(table: ResultRow[] | null): BestScore | null {
+  if (!table || table.length === 0) return null;
+  const split = table.some((r) => r.cells.test?.mean !== null && r.cells.test?.mean !== undefined) ? 'test' : 'dev';
+  let best: BestScore | null = null;
+  for (const row of table) {
+    const cell = row.cells[split];
+    if (!cell || cell.mean === null) continue;
+    if (!best || cell.mean > best.mean) best = { strategy: row.strategy, label: row.label, split, mean: cell.mean, ci95: cell.ci95 };
+  }
+  return best;
+}

@@ -1,0 +1,152 @@
+// Reading runs: lists, one run with its spec, stages and results (the paper-style table, curves
+// and per-stage cost from report/results.ts), one stage with its program state, the curves, and
+// the fine-tune jobs. Results are computed from the store on every call, so they are current
+// while a run is going (unfinished cells are null).
+
+import type { ExperimentSpec } from '../runner/experiment-spec.ts';
+import { runResults, type CurvePoint, type RunResults } from '../report/results.ts';
+import type { EvaluationRecord, FinetuneJobRecord, LMCallStats, RunRecord, StageRecord } from '../store/index.ts';
+import type { ApiContext } from './context.ts';
+import { notFound } from './errors.ts';
+import type { RunManager } from './run-manager.ts';
+import type { ListRunsInput, ListStagesInput, Parsed, RunIdInput, StageIdInput } from './schemas.ts';
+import { specFromConfig } from './spec.ts';
+import { runSummary, stageSummary, type RunSummary, type StageSummary } from './views.ts';
+
+export interface RunDetail {
+  run: RunSummary;
+  /** The spec the run was started with; null for runs recorded by an older runner. */
+  spec: ExperimentSpec | null;
+  stages: StageSummary[];
+  results: RunResults;
+  /** Totals over the run's LM calls. */
+  lm: LMCallStats;
+}
+
+export interface StageDetail {
+  stage: StageRecord;
+  /** The stage's final evaluations (one per split), not its candidates'. */
+  evaluations: EvaluationRecord[];
+  finetuneJobs: FinetuneJobRecord[];
+  candidateCount: number;
+}
+
+/** Validation scores of a prompt stage's random search (percent). */
+export interface ValidationPoint {
+  stageId: number;
+  seed: number | null;
+  prefix: string;
+  /** Steps from the zero-shot program (1 for `p`, 3 for `p -> w -> p`). */
+  step: number;
+  candidates: Array<{ idx: number; kind: string; numDemos: number; score: number | null; isBest: boolean }>;
+  best: number | null;
+}
+
+export interface RunCurves {
+  runId: number;
+  splits: string[];
+  seeds: number[];
+  /** Score after each step, per strategy, split and seed (percent; null until the stage finished). */
+  points: CurvePoint[];
+  validation: ValidationPoint[];
+}
+
+export class Runs {
+  constructor(
+    private readonly ctx: ApiContext,
+    private readonly manager: RunManager,
+  ) {}
+
+  list(input: Parsed<typeof ListRunsInput>): RunSummary[] {
+    const filter = {
+      ...(input.experimentId !== undefined ? { experimentId: input.experimentId } : {}),
+      ...(input.status !== undefined ? { status: input.status as RunRecord['status'] } : {}),
+    };
+    return this.ctx.store.runs.list(filter).map((r) => runSummary(r, this.manager.isActive(r.id)));
+  }
+
+  get(input: Parsed<typeof RunIdInput>): RunDetail {
+    const run = this.require(input.runId);
+    const spec = specFromConfig(run.config);
+    const stages = this.ctx.store.stages.listForRun(run.id);
+    return {
+      run: runSummary(run, this.manager.isActive(run.id)),
+      spec,
+      stages: stages.map(stageSummary),
+      results: this.results(run, spec, stages),
+      lm: this.ctx.store.lmCalls.stats({ runId: run.id }),
+    };
+  }
+
+  listStages(input: Parsed<typeof ListStagesInput>): StageSummary[] {
+    this.require(input.runId);
+    return this.ctx.store.stages
+      .listForRun(input.runId)
+      .filter((s) => input.seed === undefined || s.seed === input.seed)
+      .map(stageSummary);
+  }
+
+  getStage(input: Parsed<typeof StageIdInput>): StageDetail {
+    const stage = this.ctx.store.stages.get(input.stageId);
+    if (!stage) throw notFound(`stage ${input.stageId} does not exist`);
+    const { store } = this.ctx;
+    return {
+      stage,
+      evaluations: store.evaluations.listForStage(stage.id).filter((e) => e.candidateId === null),
+      finetuneJobs: store.finetuneJobs.listForStage(stage.id),
+      candidateCount: store.candidates.listForStage(stage.id).length,
+    };
+  }
+
+  curves(input: Parsed<typeof RunIdInput>): RunCurves {
+    const run = this.require(input.runId);
+    const spec = specFromConfig(run.config);
+    const stages = this.ctx.store.stages.listForRun(run.id);
+    const results = this.results(run, spec, stages);
+    const validation: ValidationPoint[] = [];
+    for (const stage of stages) {
+      if (stage.kind !== 'p') continue;
+      const candidates = this.ctx.store.candidates.listForStage(stage.id).map((c) => ({
+        idx: c.idx,
+        kind: c.kind,
+        numDemos: c.numDemos,
+        score: c.score === null ? null : percent(c.score),
+        isBest: c.isBest,
+      }));
+      const scored = candidates.map((c) => c.score).filter((s): s is number => s !== null);
+      validation.push({
+        stageId: stage.id,
+        seed: stage.seed,
+        prefix: stage.prefix,
+        step: stage.prefix.split(' -> ').length,
+        candidates,
+        best: candidates.find((c) => c.isBest)?.score ?? (scored.length > 0 ? Math.max(...scored) : null),
+      });
+    }
+    return { runId: run.id, splits: results.splits, seeds: results.seeds, points: results.curves, validation };
+  }
+
+  finetuneJobs(input: Parsed<typeof RunIdInput>): FinetuneJobRecord[] {
+    this.require(input.runId);
+    return this.ctx.store.finetuneJobs.listForRun(input.runId);
+  }
+
+  require(runId: number): RunRecord {
+    const run = this.ctx.store.runs.get(runId);
+    if (!run) throw notFound(`run ${runId} does not exist`);
+    return run;
+  }
+
+  /** The run's results; for a run without a saved spec, strategies, seeds and splits come from its stages. */
+  results(run: RunRecord, spec: ExperimentSpec | null, stages: StageRecord[]): RunResults {
+    if (spec) return runResults(this.ctx.store, run.id, spec.strategies, spec.seeds, spec.evalSplits);
+    const strategies = [...new Set(stages.map((s) => s.prefix).filter((p) => p !== ''))];
+    const seeds = [...new Set(stages.map((s) => s.seed ?? run.seed))].sort((a, b) => a - b);
+    const splits = [...new Set(stages.flatMap((s) => Object.keys(s.scores ?? {})))];
+    return runResults(this.ctx.store, run.id, strategies, seeds.length > 0 ? seeds : [run.seed], splits);
+  }
+}
+
+export function percent(score: number): number {
+  return Math.round(score * 1000) / 10;
+}
