@@ -24,20 +24,23 @@ export class ChatAdapter implements Adapter {
   readonly name = 'chat';
 
   format(signature: Signature, demos: readonly Demo[], inputs: Record<string, FieldValue>): ChatMessage[] {
-    const messages: ChatMessage[] = [{ role: 'system', content: systemMessage(signature) }];
-    for (const demo of orderDemos(signature, demos)) {
-      const partial = !isComplete(signature, demo);
-      const user = sections(signature.inputs, demo.fields, true);
-      messages.push({ role: 'user', content: partial ? `${PARTIAL_DEMO_NOTE}\n\n${user}` : user });
-      messages.push({ role: 'assistant', content: assistantMessage(signature, demo.fields, true) });
+    const rendered = renderedSignature(signature);
+    const messages: ChatMessage[] = [{ role: 'system', content: rendered.system }];
+    if (demos.length > 0) {
+      for (const demo of orderDemos(signature, demos)) {
+        const partial = !isComplete(signature, demo);
+        const user = sections(signature.inputs, demo.fields, true);
+        messages.push({ role: 'user', content: partial ? `${PARTIAL_DEMO_NOTE}\n\n${user}` : user });
+        messages.push({ role: 'assistant', content: assistantMessage(signature, demo.fields, true) });
+      }
     }
-    messages.push({ role: 'user', content: `${sections(signature.inputs, inputs, false)}\n\n${outputRequest(signature)}` });
+    messages.push({ role: 'user', content: `${sections(signature.inputs, inputs, false)}\n\n${rendered.outputRequest}` });
     return messages;
   }
 
   parse(signature: Signature, completion: string): ParsedCompletion {
     const found = splitSections(completion);
-    const wanted = signature.outputNames;
+    const wanted = renderedSignature(signature).outputNames;
     const missing = wanted.filter((name) => !(name in found));
     if (missing.length === 0) {
       const fields: Record<string, string> = {};
@@ -66,6 +69,31 @@ export class ChatAdapter implements Adapter {
   }
 }
 
+/** What the adapter renders from a signature alone, computed once per (immutable) Signature. */
+interface RenderedSignature {
+  /** The instructions it was rendered with (fields are frozen; this guards the one other property). */
+  instructions: string;
+  system: string;
+  outputRequest: string;
+  outputNames: readonly string[];
+}
+
+const renderedSignatures = new WeakMap<Signature, RenderedSignature>();
+
+function renderedSignature(signature: Signature): RenderedSignature {
+  let rendered = renderedSignatures.get(signature);
+  if (rendered === undefined || rendered.instructions !== signature.instructions) {
+    rendered = {
+      instructions: signature.instructions,
+      system: systemMessage(signature),
+      outputRequest: outputRequest(signature),
+      outputNames: Object.freeze(signature.outputNames),
+    };
+    renderedSignatures.set(signature, rendered);
+  }
+  return rendered;
+}
+
 function systemMessage(signature: Signature): string {
   const describe = (fields: readonly Field[]) =>
     fields.map((f) => `- \`${f.name}\`${f.description ? `: ${f.description}` : ''}`).join('\n');
@@ -92,10 +120,17 @@ function systemMessage(signature: Signature): string {
 }
 
 function sections(fields: readonly Field[], values: Record<string, FieldValue>, fillMissing: boolean): string {
-  return fields
-    .filter((f) => fillMissing || f.name in values)
-    .map((f) => `${header(f.name)}\n${f.name in values ? formatValue(values[f.name]) : MISSING_VALUE}`)
-    .join('\n\n');
+  // Equivalent to filter + map + join('\n\n'), without the intermediate arrays (runs per LM call).
+  let out = '';
+  let first = true;
+  for (const f of fields) {
+    const present = f.name in values;
+    if (!present && !fillMissing) continue;
+    const section = `${header(f.name)}\n${present ? formatValue(values[f.name]) : MISSING_VALUE}`;
+    out = first ? section : `${out}\n\n${section}`;
+    first = false;
+  }
+  return out;
 }
 
 function assistantMessage(signature: Signature, values: Record<string, FieldValue>, fillMissing: boolean): string {
@@ -122,8 +157,46 @@ function orderDemos(signature: Signature, demos: readonly Demo[]): Demo[] {
   return [...complete, ...partial];
 }
 
+const HEADER_START = '[[ ## ';
+
 /** Splits text on header lines; text before the first header is ignored; the completion marker ends parsing. */
 export function splitSections(text: string): Record<string, string> {
+  // Lines split on \r?\n; a text with any \r takes the line-by-line path, where lines and the
+  // text between headers differ. Without \r, a section's value is the text between its header
+  // line and the next, found by jumping from one "[[ ## " to the next instead of testing the
+  // header pattern on every line.
+  return text.includes('\r') ? splitSectionsByLine(text) : splitSectionsFast(text);
+}
+
+function splitSectionsFast(text: string): Record<string, string> {
+  const result: Record<string, string> = {};
+  const length = text.length;
+  let current: string | null = null;
+  /** Where the current section's first line starts (just past its header line). */
+  let bodyStart = 0;
+  let from = 0;
+  for (;;) {
+    const marker = text.indexOf(HEADER_START, from);
+    if (marker < 0) break;
+    const lineStart = marker === 0 ? 0 : text.lastIndexOf('\n', marker - 1) + 1;
+    const newline = text.indexOf('\n', marker);
+    const lineEnd = newline < 0 ? length : newline;
+    from = lineEnd + 1;
+    const match = HEADER_LINE.exec(text.slice(lineStart, lineEnd).trim());
+    if (match) {
+      // The lines between the previous header line and this one, joined by \n.
+      if (current !== null && !(current in result)) result[current] = lineStart > bodyStart ? text.slice(bodyStart, lineStart - 1).trim() : '';
+      current = match[1]!;
+      bodyStart = lineEnd + 1;
+      if (current === COMPLETED_MARKER) return result;
+    }
+    if (newline < 0) break;
+  }
+  if (current !== null && !(current in result)) result[current] = bodyStart <= length ? text.slice(bodyStart).trim() : '';
+  return result;
+}
+
+function splitSectionsByLine(text: string): Record<string, string> {
   const result: Record<string, string> = {};
   let current: string | null = null;
   let buffer: string[] = [];

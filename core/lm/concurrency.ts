@@ -32,8 +32,18 @@ export class Limiter {
   }
 
   /** Runs `fn` once a slot is free; the slot is released when its promise settles. */
-  async run<T>(fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
-    const release = await this.acquire(signal);
+  run<T>(fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    if (signal?.aborted) return Promise.reject(cancelledError(signal));
+    // A free slot is taken at once, without a round trip through acquire's promise.
+    if (this.activeCount < this.maxConcurrency && this.queue.length === 0) {
+      this.activeCount++;
+      return this.hold(fn, this.releaser());
+    }
+    return this.acquire(signal).then((release) => this.hold(fn, release));
+  }
+
+  /** Runs `fn` holding a slot; gives the slot back when it settles (or throws synchronously). */
+  private async hold<T>(fn: () => Promise<T>, release: () => void): Promise<T> {
     try {
       return await fn();
     } finally {

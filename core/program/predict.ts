@@ -44,7 +44,7 @@ export class Predict {
     const lm = ctx.resolveLM(this.lm);
     const startedAt = Date.now();
     const picked: Record<string, FieldValue> = {};
-    for (const name of this.signature.inputNames) picked[name] = inputs[name] ?? null;
+    for (const { name } of this.signature.inputs) picked[name] = inputs[name] ?? null;
     let messages: ChatMessage[] = [];
     const call: PredictorCall = {
       predictor: this.path,

@@ -1,5 +1,6 @@
 // A signature declares what a predictor reads and writes: named input and output fields with
-// descriptions, plus task instructions. Signatures are immutable; `with*` methods return copies.
+// descriptions, plus task instructions. Signatures are immutable (their field lists are frozen); `with*`
+// methods return copies.
 
 export interface Field {
   readonly name: string;
@@ -34,8 +35,9 @@ export class Signature {
       if (seen.has(field.name)) throw new SignatureError(`field "${field.name}" is declared twice`);
       seen.add(field.name);
     }
-    this.inputs = spec.inputs.map((f) => ({ ...f }));
-    this.outputs = spec.outputs.map((f) => ({ ...f }));
+    // Frozen: adapters cache what they render from a signature (e.g. its system message) per instance.
+    this.inputs = Object.freeze(spec.inputs.map((f) => Object.freeze({ ...f })));
+    this.outputs = Object.freeze(spec.outputs.map((f) => Object.freeze({ ...f })));
     this.instructions = spec.instructions.trim() || defaultInstructions(spec.inputs, spec.outputs);
   }
 

@@ -4,6 +4,7 @@
 
 import type { PredictorCall, ProgramTrace } from '../program/trace.ts';
 import type { Db } from './database.ts';
+import { plainChatMessagesJson } from '../util/json-text.ts';
 import { toJson, toJsonOrNull } from './json.ts';
 
 export type TracePurpose = 'eval' | 'bootstrap' | 'teacher' | (string & {});
@@ -79,7 +80,7 @@ export class TraceWriter {
     this.bodyStmt.run(
       callId,
       toJson(call.inputs, `inputs of call ${call.predictor}`),
-      toJson(call.messages, `messages of call ${call.predictor}`),
+      plainChatMessagesJson(call.messages) ?? toJson(call.messages, `messages of call ${call.predictor}`),
       completion,
       toJsonOrNull(call.outputs, `outputs of call ${call.predictor}`),
     );

@@ -10,8 +10,12 @@ import { goldValues } from './label.ts';
 export const IRIS_SPECIES = ['setosa', 'versicolor', 'virginica'] as const;
 export type IrisSpecies = (typeof IRIS_SPECIES)[number];
 
+const ONE_LOWER_CASE_WORD = /^[a-z]+$/;
+
 /** The species a text names (`setosa`, `versicolor`, `virginica`), or null for anything else. */
 export function canonicalSpecies(text: string): IrisSpecies | null {
+  // The common case, one lower-case word (`setosa`), needs no splitting; the same answer as below.
+  if (ONE_LOWER_CASE_WORD.test(text)) return (IRIS_SPECIES as readonly string[]).includes(text) ? (text as IrisSpecies) : null;
   const words = text
     .toLowerCase()
     .split(/[^\p{L}\p{N}]+/u)

@@ -89,3 +89,105 @@ describe('ChatAdapter.parse', () => {
     expect(splitSections('[[ ## answer ## ]]\none\n[[ ## answer ## ]]\ntwo')).toEqual({ answer: 'one' });
   });
 });
+
+/** The line-by-line splitSections as first written: the reference the faster scan must match. */
+function referenceSplitSections(text: string): Record<string, string> {
+  const result: Record<string, string> = {};
+  let current: string | null = null;
+  let buffer: string[] = [];
+  const flush = () => {
+    if (current !== null && !(current in result)) result[current] = buffer.join('\n').trim();
+  };
+  for (const line of text.split(/\r?\n/)) {
+    const match = /^\[\[ ## ([A-Za-z_][A-Za-z0-9_]*) ## \]\]\s*$/.exec(line.trim());
+    if (match) {
+      flush();
+      current = match[1]!;
+      buffer = [];
+      if (current === 'completed') {
+        current = null;
+        break;
+      }
+      continue;
+    }
+    if (current !== null) buffer.push(line);
+  }
+  flush();
+  return result;
+}
+
+describe('splitSections', () => {
+  const pieces = [
+    '[[ ## answer ## ]]',
+    '[[ ## reasoning ## ]]',
+    '  [[ ## answer ## ]]  ',
+    '[[ ## completed ## ]]',
+    '[[ ## answer ## ]] trailing text',
+    'text [[ ## answer ## ]]',
+    '[[ ## 9bad ## ]]',
+    '[[ ## constructor ## ]]',
+    '[[ ## ',
+    '[[ ##',
+    'Paris',
+    '  indented value  ',
+    '',
+    ' ',
+    '\t',
+    '\u00a0',
+    'line\rwith a carriage return',
+  ];
+  const separators = ['\n', '\n', '\n', '\r\n', '\n\n', ''];
+
+  it('matches the line-by-line reference on generated texts', () => {
+    let seed = 12345;
+    const next = (n: number) => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed % n;
+    };
+    for (let round = 0; round < 5000; round++) {
+      let text = '';
+      const parts = 1 + next(12);
+      for (let i = 0; i < parts; i++) text += pieces[next(pieces.length)]! + separators[next(separators.length)]!;
+      // Half the texts without any \r (the fast scan), half as generated (mostly the line-by-line path).
+      if (round % 2 === 0) text = text.replace(/\r/g, '');
+      expect(splitSections(text), JSON.stringify(text)).toEqual(referenceSplitSections(text));
+    }
+  });
+
+  it('matches the reference on edge cases', () => {
+    for (const text of [
+      '',
+      '[[ ## answer ## ]]',
+      '[[ ## answer ## ]]\n',
+      '[[ ## answer ## ]]\n[[ ## reasoning ## ]]',
+      '\n[[ ## answer ## ]]\n\n x \n\n',
+      '[[ ## answer ## ]]\r\nParis\r\n[[ ## completed ## ]]',
+      'before\n[[ ## answer ## ]]\na\n[[ ## ## ]]\nb\n[[ ## completed ## ]]\n[[ ## reasoning ## ]]\nlate',
+    ]) {
+      expect(splitSections(text), JSON.stringify(text)).toEqual(referenceSplitSections(text));
+    }
+  });
+});
+
+describe('ChatAdapter rendering per signature', () => {
+  it('renders each signature with its own fields and instructions', () => {
+    const other = qa.withInstructions('Answer tersely.');
+    const a = adapter.format(qa, [], { question: 'q' });
+    const b = adapter.format(other, [], { question: 'q' });
+    const c = adapter.format(cot, [], { question: 'q' });
+    expect(a[0]!.content).toMatch(/Task: Answer the question\.$/);
+    expect(b[0]!.content).toMatch(/Task: Answer tersely\.$/);
+    expect(c[0]!.content).toContain('- `reasoning`');
+    expect(a[0]!.content).not.toContain('reasoning');
+    expect(a.at(-1)!.content).toContain('Reply with `[[ ## answer ## ]]`');
+    expect(c.at(-1)!.content).toContain('Reply with `[[ ## reasoning ## ]]` and then `[[ ## answer ## ]]`');
+    // Same signature again: the same text.
+    expect(adapter.format(qa, [], { question: 'q' })).toEqual(a);
+  });
+
+  it('signature field lists cannot change under a cached rendering', () => {
+    expect(Object.isFrozen(qa.inputs)).toBe(true);
+    expect(Object.isFrozen(qa.outputs[0])).toBe(true);
+    expect(() => (qa.inputs as Array<{ name: string; description: string }>).push({ name: 'x', description: '' })).toThrow(TypeError);
+  });
+});

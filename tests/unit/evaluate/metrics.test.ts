@@ -188,6 +188,8 @@ describe('canonicalSpecies', () => {
     ['setosa or versicolor', null],
     ['The species is setosa', null],
     ['iris', null],
+    ['i', null],
+    ['virginica', 'virginica'],
     ['rose', null],
     ['versicolour', null],
     ['setosas', null],

@@ -91,6 +91,35 @@ describe('Limiter', () => {
     expect(limiter.active).toBe(0);
   });
 
+  it('releases the slot when a task throws before returning a promise', async () => {
+    const limiter = new Limiter(1);
+    const boom = (): Promise<number> => {
+      throw new Error('sync boom');
+    };
+    await expect(limiter.run(boom)).rejects.toThrow('sync boom');
+    expect(limiter.active).toBe(0);
+    const queued = [limiter.run(boom), limiter.run(async () => 7)];
+    await expect(queued[0]).rejects.toThrow('sync boom');
+    await expect(queued[1]).resolves.toBe(7);
+    expect(limiter.active).toBe(0);
+    expect(limiter.pending).toBe(0);
+  });
+
+  it('counts a task as active from the moment run is called', async () => {
+    const limiter = new Limiter(2);
+    const gate = deferred();
+    const first = limiter.run(() => gate.promise);
+    expect(limiter.active).toBe(1);
+    const second = limiter.run(() => gate.promise);
+    const third = limiter.run(async () => 3);
+    expect(limiter.active).toBe(2);
+    expect(limiter.pending).toBe(1);
+    gate.resolve();
+    await Promise.all([first, second]);
+    await expect(third).resolves.toBe(3);
+    expect(limiter.active).toBe(0);
+  });
+
   it('release is idempotent', async () => {
     const limiter = new Limiter(1);
     const release = await limiter.acquire();
