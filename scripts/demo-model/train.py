@@ -1,0 +1,491 @@
+"""Trains the demo model from scratch: full-parameter training of a small Llama on the synthetic corpus.
+
+Episodes (chat rows from generate-corpus.ts) are rendered with the tokenizer's chat template,
+tokenized with the engine's tokenizer, packed into sequences of --seq-len tokens with a
+block-diagonal causal mask (episodes never see each other) and per-episode positions, and trained
+with the loss on every token (as the issue recommends). A curriculum sets the task mixture: copy,
+key-value lookup and number comparison first, then classification, arithmetic and QA are mixed in.
+
+Seeded and resumable: the batch of step s depends only on (seed, s), and a checkpoint
+(<out>/ckpt.pt: weights, optimizer, step) is written every --ckpt-minutes; rerunning the same
+command resumes from it. Every checkpoint also exports the Hugging Face folder <out>/hf
+(config.json, model.safetensors, tokenizer.json, tokenizer_config.json, generation_config.json)
+that the engine loads. Logs are JSON lines on stdout and in <out>/log.jsonl.
+
+Usage:
+  OPENBLAS_NUM_THREADS=1 /usr/bin/python3 scripts/demo-model/train.py --corpus DIR --tokenizer DIR --out DIR
+      [--hidden 192 --layers 4 --heads 4 --intermediate 512] [--minutes 110] [--threads 1] [--seed 0]
+"""
+
+import argparse
+import glob
+import json
+import math
+import os
+import random
+import sys
+import time
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "..", "resources", "engine"))
+from tandem_engine import safetensors_io  # noqa: E402
+from tandem_engine.chat_template import ChatTemplate  # noqa: E402
+from tandem_engine.tokenizer import Tokenizer  # noqa: E402
+
+TASKS = ["recite", "copy", "lookup", "compare", "rule", "classify", "arith", "qa"]
+# Curriculum: (start of phase as a fraction of training, task weights). Weights interpolate linearly
+# between phases, so tasks fade in instead of switching abruptly.
+CURRICULUM = [
+    (0.00, {"recite": 8, "copy": 2, "lookup": 1, "compare": 0, "rule": 0, "classify": 0, "arith": 0, "qa": 0}),
+    (0.20, {"recite": 4, "copy": 3, "lookup": 3, "compare": 2, "rule": 1, "classify": 0.5, "arith": 0.25, "qa": 0.25}),
+    (0.40, {"recite": 1, "copy": 1, "lookup": 2, "compare": 1.5, "rule": 1.5, "classify": 4, "arith": 1, "qa": 1}),
+    (1.00, {"recite": 0.5, "copy": 1, "lookup": 2, "compare": 1, "rule": 1.5, "classify": 5, "arith": 1, "qa": 1}),
+]
+# Diagnostic curriculum: only the copying tasks (does in-context copying form at all?).
+COPY_ONLY = [(0.0, {"recite": 6, "copy": 3, "lookup": 1, "compare": 0, "rule": 0, "classify": 0, "arith": 0, "qa": 0}),
+             (1.0, {"recite": 6, "copy": 3, "lookup": 1, "compare": 0, "rule": 0, "classify": 0, "arith": 0, "qa": 0})]
+
+
+def mixture(progress: float, curriculum=None) -> dict:
+    curriculum = curriculum or CURRICULUM
+    for (p0, w0), (p1, w1) in zip(curriculum, curriculum[1:]):
+        if progress <= p1:
+            t = 0.0 if p1 == p0 else (progress - p0) / (p1 - p0)
+            return {k: (1 - t) * w0[k] + t * w1[k] for k in TASKS}
+    return dict(curriculum[-1][1])
+
+
+# ---------------------------------------------------------------- model (HF Llama names)
+
+class RMSNorm(nn.Module):
+    def __init__(self, dim, eps=1e-5):
+        super().__init__()
+        self.weight = nn.Parameter(torch.ones(dim))
+        self.eps = eps
+
+    def forward(self, x):
+        return self.weight * (x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + self.eps))
+
+
+def rotate_half(x):
+    a, b = x.chunk(2, dim=-1)
+    return torch.cat([-b, a], dim=-1)
+
+
+class Attn(nn.Module):
+    def __init__(self, h, heads):
+        super().__init__()
+        self.heads, self.hd = heads, h // heads
+        self.q_proj = nn.Linear(h, h, bias=False)
+        self.k_proj = nn.Linear(h, h, bias=False)
+        self.v_proj = nn.Linear(h, h, bias=False)
+        self.o_proj = nn.Linear(h, h, bias=False)
+
+    def forward(self, x, cos, sin, mask):
+        B, T, H = x.shape
+        q = self.q_proj(x).view(B, T, self.heads, self.hd).transpose(1, 2)
+        k = self.k_proj(x).view(B, T, self.heads, self.hd).transpose(1, 2)
+        v = self.v_proj(x).view(B, T, self.heads, self.hd).transpose(1, 2)
+        q = q * cos + rotate_half(q) * sin
+        k = k * cos + rotate_half(k) * sin
+        s = torch.matmul(q, k.transpose(-1, -2)) * (1.0 / math.sqrt(self.hd))
+        s = s.masked_fill(mask, float("-inf"))
+        out = torch.matmul(s.softmax(-1), v)
+        return self.o_proj(out.transpose(1, 2).reshape(B, T, H))
+
+
+class MLP(nn.Module):
+    def __init__(self, h, inter):
+        super().__init__()
+        self.gate_proj = nn.Linear(h, inter, bias=False)
+        self.up_proj = nn.Linear(h, inter, bias=False)
+        self.down_proj = nn.Linear(inter, h, bias=False)
+
+    def forward(self, x):
+        return self.down_proj(F.silu(self.gate_proj(x)) * self.up_proj(x))
+
+
+class Layer(nn.Module):
+    def __init__(self, h, heads, inter):
+        super().__init__()
+        self.self_attn = Attn(h, heads)
+        self.mlp = MLP(h, inter)
+        self.input_layernorm = RMSNorm(h)
+        self.post_attention_layernorm = RMSNorm(h)
+
+    def forward(self, x, cos, sin, mask):
+        x = x + self.self_attn(self.input_layernorm(x), cos, sin, mask)
+        return x + self.mlp(self.post_attention_layernorm(x))
+
+
+class Body(nn.Module):
+    def __init__(self, vocab, h, layers, heads, inter):
+        super().__init__()
+        self.embed_tokens = nn.Embedding(vocab, h)
+        self.layers = nn.ModuleList(Layer(h, heads, inter) for _ in range(layers))
+        self.norm = RMSNorm(h)
+
+
+class Llama(nn.Module):
+    """Tied embeddings; parameter names are exactly the Hugging Face Llama names."""
+
+    def __init__(self, vocab, h, layers, heads, inter, theta=10000.0):
+        super().__init__()
+        self.model = Body(vocab, h, layers, heads, inter)
+        hd = h // heads
+        self.register_buffer("inv_freq", 1.0 / (theta ** (torch.arange(0, hd, 2, dtype=torch.float64) / hd)).float(),
+                             persistent=False)
+        n_layers = layers
+        for name, p in self.named_parameters():
+            if name.endswith("norm.weight"):
+                continue
+            if "embed_tokens" in name:
+                nn.init.normal_(p, std=0.02)
+            else:
+                std = 0.02 / math.sqrt(2 * n_layers) if name.endswith(("o_proj.weight", "down_proj.weight")) else 0.02
+                nn.init.normal_(p, std=std)
+
+    def forward(self, ids, pos, doc):
+        x = self.model.embed_tokens(ids)
+        freqs = pos.float().unsqueeze(-1) * self.inv_freq  # [B,T,hd/2]
+        emb = torch.cat([freqs, freqs], -1).unsqueeze(1)  # [B,1,T,hd]
+        cos, sin = emb.cos(), emb.sin()
+        T = ids.shape[1]
+        causal = torch.ones(T, T, dtype=torch.bool).triu(1)
+        if doc is None:  # one episode per row, padding at the end: causal is enough
+            mask = causal.view(1, 1, T, T)
+        else:
+            mask = causal.unsqueeze(0) | (doc.unsqueeze(2) != doc.unsqueeze(1))  # [B,T,T] True = hidden
+            mask = mask.unsqueeze(1)
+        for layer in self.model.layers:
+            x = layer(x, cos, sin, mask)
+        return F.linear(self.model.norm(x), self.model.embed_tokens.weight)
+
+
+# ---------------------------------------------------------------- data
+
+class Corpus:
+    def __init__(self, corpus_dir, tok_dir, split="train"):
+        self.tok = Tokenizer.from_dir(tok_dir)
+        cfg = json.load(open(os.path.join(tok_dir, "tokenizer_config.json"), encoding="utf-8"))
+        self.template = ChatTemplate(cfg["chat_template"], None, cfg["eos_token"])
+        self.lines = {}
+        for t in TASKS:
+            with open(os.path.join(corpus_dir, split, f"{t}.jsonl"), encoding="utf-8") as f:
+                self.lines[t] = f.readlines()
+        self.cache = {}
+
+    def ids(self, task, i):
+        key = (task, i)
+        if key not in self.cache:
+            row = json.loads(self.lines[task][i])
+            self.cache[key] = self.tok.encode(self.template.render(row["messages"], add_generation_prompt=False))
+        return self.cache[key]
+
+    def bucketed(self, rng, weights, token_budget, max_len, micro_tokens):
+        """Draws episodes (tasks by weight) until token_budget tokens, then groups them by length into
+        micro-batches of at most micro_tokens padded tokens: one episode per row, no cross-episode
+        attention and far less attention work than packing short episodes into long rows."""
+        tasks = [t for t in TASKS if weights[t] > 0]
+        w = [weights[t] for t in tasks]
+        seqs, total, counts = [], 0, {}
+        while total < token_budget:
+            t = rng.choices(tasks, w)[0]
+            seq = self.ids(t, rng.randrange(len(self.lines[t])))
+            if len(seq) > max_len:
+                continue
+            seqs.append(seq)
+            total += len(seq)
+            counts[t] = counts.get(t, 0) + 1
+        seqs.sort(key=len)
+        groups, cur = [], []
+        for seq in seqs:
+            if cur and (len(cur) + 1) * len(seq) > micro_tokens:
+                groups.append(cur)
+                cur = []
+            cur.append(seq)
+        if cur:
+            groups.append(cur)
+        out = []
+        for g in groups:
+            L = len(g[-1])
+            ids = torch.zeros(len(g), L, dtype=torch.long)
+            tgt = torch.full((len(g), L), -100, dtype=torch.long)
+            for i, seq in enumerate(g):
+                ids[i, :len(seq)] = torch.tensor(seq)
+                tgt[i, :len(seq) - 1] = torch.tensor(seq[1:])
+            pos = torch.arange(L).unsqueeze(0).expand(len(g), L)
+            out.append((ids, pos, tgt))
+        return out, counts
+
+    def batch(self, rng, weights, batch_size, seq_len):
+        """Packs random episodes (tasks drawn by weight) into batch_size rows of seq_len tokens."""
+        tasks = [t for t in TASKS if weights[t] > 0]
+        w = [weights[t] for t in tasks]
+        ids = torch.zeros(batch_size, seq_len, dtype=torch.long)
+        pos = torch.zeros(batch_size, seq_len, dtype=torch.long)
+        doc = torch.full((batch_size, seq_len), -1, dtype=torch.long)
+        tgt = torch.full((batch_size, seq_len), -100, dtype=torch.long)
+        counts = {}
+        for b in range(batch_size):
+            cur, d, misses = 0, 0, 0
+            while cur < seq_len and misses < 4:
+                t = rng.choices(tasks, w)[0]
+                seq = self.ids(t, rng.randrange(len(self.lines[t])))
+                if len(seq) > seq_len:
+                    misses += 1
+                    continue
+                if cur + len(seq) > seq_len:
+                    misses += 1
+                    continue
+                n = len(seq)
+                ids[b, cur:cur + n] = torch.tensor(seq)
+                pos[b, cur:cur + n] = torch.arange(n)
+                doc[b, cur:cur + n] = d
+                tgt[b, cur:cur + n - 1] = torch.tensor(seq[1:])
+                counts[t] = counts.get(t, 0) + 1
+                cur += n
+                d += 1
+            # padding: its own "document" per position so nothing attends across; targets ignored
+            if cur < seq_len:
+                doc[b, cur:] = torch.arange(1000, 1000 + seq_len - cur)
+        return ids, pos, doc, tgt, counts
+
+
+# ---------------------------------------------------------------- copy diagnostic
+
+def copy_probe_set(data, corpus_dir, n=16):
+    """Held-out copy episodes with long values: (ids, start of the value in the user turn, start of
+    its copy in the assistant turn, value length). Used to watch in-context copying (induction) form."""
+    out = []
+    with open(os.path.join(corpus_dir, "eval", "copy.jsonl"), encoding="utf-8") as f:
+        for line in f:
+            row = json.loads(line)
+            val = next(v for k, v in row["answer"].items() if k != "reasoning")
+            if len(val.split()) < 8:
+                continue
+            ids = data.tok.encode(data.template.render(row["messages"], add_generation_prompt=False))
+            sub = data.tok.encode(val)[1:]
+            locs = [i for i in range(len(ids) - len(sub)) if ids[i:i + len(sub)] == sub]
+            if len(locs) >= 2:
+                out.append((ids, locs[-2], locs[-1], len(sub)))
+            if len(out) >= n:
+                break
+    return out
+
+
+def copy_gap(model, probes):
+    """Mean NLL per token of a long value where it first appears (unpredictable) and where the
+    assistant copies it (predictable only by copying). Equal numbers mean the model cannot copy."""
+    first = copied = 0.0
+    with torch.no_grad():
+        for ids, a, b, n in probes:
+            x = torch.tensor([ids])
+            lp = torch.log_softmax(model(x, torch.arange(len(ids)).unsqueeze(0), None)[0], -1)
+            nll = [-lp[i - 1, ids[i]].item() for i in range(1, len(ids))]
+            first += sum(nll[a - 1:a - 1 + n]) / n
+            copied += sum(nll[b - 1:b - 1 + n]) / n
+    k = max(1, len(probes))
+    return round(first / k, 3), round(copied / k, 3)
+
+
+# ---------------------------------------------------------------- export
+
+def export_hf(model, args, vocab_size, tok_dir, out_dir, extra=None):
+    os.makedirs(out_dir, exist_ok=True)
+    tensors = {k: v.detach().to(torch.bfloat16 if args.export_dtype == "bf16" else torch.float32).contiguous()
+               for k, v in model.state_dict().items() if k != "inv_freq"}
+    tmp = os.path.join(out_dir, "model.safetensors.tmp")
+    safetensors_io.save_file(tensors, tmp, {"format": "pt"})
+    os.replace(tmp, os.path.join(out_dir, "model.safetensors"))
+    tok_cfg = json.load(open(os.path.join(tok_dir, "tokenizer_config.json"), encoding="utf-8"))
+    tok = json.load(open(os.path.join(tok_dir, "tokenizer.json"), encoding="utf-8"))
+    ids = {t["content"]: t["id"] for t in tok["added_tokens"]}
+    eos = ids[tok_cfg["eos_token"]]
+    cfg = {
+        "architectures": ["LlamaForCausalLM"], "model_type": "llama", "hidden_size": args.hidden,
+        "intermediate_size": args.intermediate, "num_hidden_layers": args.layers,
+        "num_attention_heads": args.heads, "num_key_value_heads": args.heads, "vocab_size": vocab_size,
+        "max_position_embeddings": args.max_positions, "rms_norm_eps": 1e-5, "rope_theta": 10000.0,
+        "hidden_act": "silu", "tie_word_embeddings": True, "bos_token_id": None, "eos_token_id": eos,
+        "pad_token_id": ids.get("<|pad|>"),
+        "torch_dtype": "bfloat16" if args.export_dtype == "bf16" else "float32", "_name_or_path": "tandem-demo",
+    }
+    if extra:
+        cfg["tandem_training"] = extra
+    with open(os.path.join(out_dir, "config.json"), "w") as f:
+        json.dump(cfg, f, indent=1)
+    with open(os.path.join(out_dir, "generation_config.json"), "w") as f:
+        json.dump({"eos_token_id": eos, "bos_token_id": None, "pad_token_id": ids.get("<|pad|>")}, f, indent=1)
+    for name in ("tokenizer.json", "tokenizer_config.json"):
+        with open(os.path.join(tok_dir, name), encoding="utf-8") as src, \
+                open(os.path.join(out_dir, name), "w", encoding="utf-8") as dst:
+            dst.write(src.read())
+
+
+# ---------------------------------------------------------------- main
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--corpus", required=True)
+    ap.add_argument("--tokenizer", required=True, help="folder with tokenizer.json + tokenizer_config.json")
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--hidden", type=int, default=192)
+    ap.add_argument("--layers", type=int, default=4)
+    ap.add_argument("--heads", type=int, default=4)
+    ap.add_argument("--intermediate", type=int, default=512)
+    ap.add_argument("--max-positions", type=int, default=2048)
+    ap.add_argument("--seq-len", type=int, default=768, help="longest episode (and packed row length)")
+    ap.add_argument("--batch-size", type=int, default=5, help="tokens per step = batch-size x seq-len")
+    ap.add_argument("--batching", choices=["bucket", "pack"], default="bucket")
+    ap.add_argument("--micro-tokens", type=int, default=2048, help="bucket: padded tokens per micro-batch")
+    ap.add_argument("--lr", type=float, default=2e-3)
+    ap.add_argument("--min-lr-frac", type=float, default=0.1)
+    ap.add_argument("--warmup", type=int, default=100)
+    ap.add_argument("--weight-decay", type=float, default=0.05)
+    ap.add_argument("--steps", type=int, default=0, help="total steps (0: derive from --minutes and measured speed)")
+    ap.add_argument("--minutes", type=float, default=110.0, help="wall-clock budget for this run (all sessions)")
+    ap.add_argument("--ckpt-minutes", type=float, default=5.0)
+    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--export-dtype", choices=["fp32", "bf16"], default="fp32")
+    ap.add_argument("--curriculum", choices=["full", "copy-only"], default="full")
+    ap.add_argument("--gate-ratio", type=float, default=0.5,
+                    help="leave the copying phase once copied NLL < ratio x first NLL (0: no gate, time-based)")
+    ap.add_argument("--gate-every", type=int, default=100, help="steps between copy-gate checks")
+    ap.add_argument("--gate-max", type=float, default=0.5, help="leave the copying phase by this fraction of the run")
+    ap.add_argument("--init-from", help="start from this ckpt.pt's weights (fresh optimizer and schedule)")
+    ap.add_argument("--bench", type=int, default=0, help="time this many steps and exit")
+    args = ap.parse_args()
+
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(args.seed)
+    os.makedirs(args.out, exist_ok=True)
+    log_f = open(os.path.join(args.out, "log.jsonl"), "a")
+
+    def log(ev):
+        line = json.dumps(ev)
+        print(line, flush=True)
+        log_f.write(line + "\n")
+        log_f.flush()
+
+    data = Corpus(args.corpus, args.tokenizer)
+    vocab = max(t["id"] for t in json.load(open(os.path.join(args.tokenizer, "tokenizer.json")))["added_tokens"]) + 1
+    model = Llama(vocab, args.hidden, args.layers, args.heads, args.intermediate)
+    n_params = sum(p.numel() for p in model.parameters())
+    decay = [p for n, p in model.named_parameters() if p.dim() >= 2]
+    no_decay = [p for n, p in model.named_parameters() if p.dim() < 2]
+    opt = torch.optim.AdamW([{"params": decay, "weight_decay": args.weight_decay},
+                             {"params": no_decay, "weight_decay": 0.0}], lr=args.lr, betas=(0.9, 0.95), eps=1e-8)
+    ckpt_path = os.path.join(args.out, "ckpt.pt")
+    step, total_steps, elapsed_before, ck_tokens, ck_gate = 0, args.steps, 0.0, 0, None
+    if args.init_from and not os.path.exists(ckpt_path):
+        model.load_state_dict(torch.load(args.init_from)["model"])
+        log({"event": "init_from", "path": args.init_from})
+    if os.path.exists(ckpt_path) and not args.bench:
+        ck = torch.load(ckpt_path)
+        model.load_state_dict(ck["model"])
+        opt.load_state_dict(ck["opt"])
+        step, total_steps, elapsed_before = ck["step"], ck["total_steps"], ck["elapsed"]
+        ck_tokens = ck.get("tokens", 0)
+        ck_gate = ck.get("gate_step")
+        log({"event": "resume", "step": step, "total_steps": total_steps, "elapsed_s": round(elapsed_before)})
+    log({"event": "start", "params": n_params, "vocab": vocab, "args": vars(args)})
+
+    def save(final=False):
+        tmp = ckpt_path + ".tmp"
+        torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "step": step, "total_steps": total_steps,
+                    "elapsed": elapsed_before + (time.time() - t_start), "tokens": tokens_seen, "gate_step": gate_step, "args": vars(args)}, tmp)
+        os.replace(tmp, ckpt_path)
+        export_hf(model, args, vocab, args.tokenizer, os.path.join(args.out, "hf"),
+                  {"step": step, "total_steps": total_steps, "tokens": tokens_seen, "params": n_params,
+                   "seconds": round(elapsed_before + time.time() - t_start), "seed": args.seed})
+        model.eval()
+        first, copied = copy_gap(model, probes)
+        model.train()
+        log({"event": "checkpoint", "step": step, "final": final, "copy_nll_first": first, "copy_nll_copied": copied})
+
+    probes = copy_probe_set(data, args.corpus)
+    gate_step = ck_gate if args.gate_ratio > 0 else 0
+    curriculum = COPY_ONLY if args.curriculum == "copy-only" else CURRICULUM
+    t_start = time.time()
+    last_ckpt = t_start
+    tokens_seen = ck_tokens if step else 0
+    ema = None
+    while True:
+        if total_steps and step >= total_steps:
+            break
+        progress = step / total_steps if total_steps else 0.0
+        # Copy gate: the curriculum stays in its first (copying) phase until the copy diagnostic
+        # shows in-context copying (copied NLL < gate_ratio x first NLL), or until gate_max of the
+        # run; the remaining phases are then spread over the remaining steps.
+        if gate_step is None and total_steps and step % args.gate_every == 0 and step > 0:
+            model.eval()
+            first, copied = copy_gap(model, probes)
+            model.train()
+            opened = copied < args.gate_ratio * first
+            if opened or progress >= args.gate_max:
+                gate_step = step
+                log({"event": "copy_gate", "step": step, "opened": opened, "copy_nll_first": first,
+                     "copy_nll_copied": copied})
+        if gate_step is None:
+            mix_progress = 0.0
+        else:
+            mix_progress = CURRICULUM[1][0] + (1 - CURRICULUM[1][0]) * (step - gate_step) / max(1, total_steps - gate_step)
+        rng = random.Random(args.seed * 1_000_003 + step)
+        if args.batching == "pack":
+            ids, pos, doc, tgt, counts = data.batch(rng, mixture(mix_progress if args.gate_ratio > 0 else progress, curriculum), args.batch_size, args.seq_len)
+            micro = [(ids, pos, doc, tgt)]
+        else:
+            groups, counts = data.bucketed(rng, mixture(mix_progress if args.gate_ratio > 0 else progress, curriculum), args.batch_size * args.seq_len, args.seq_len,
+                                           args.micro_tokens)
+            micro = [(ids, pos, None, tgt) for ids, pos, tgt in groups]
+        if total_steps:
+            lr_t = min(1.0, (step + 1) / args.warmup)
+            lr_t *= args.min_lr_frac + (1 - args.min_lr_frac) * 0.5 * (1 + math.cos(math.pi * progress))
+        else:
+            lr_t = min(1.0, (step + 1) / args.warmup)
+        for g in opt.param_groups:
+            g["lr"] = args.lr * lr_t
+        t0 = time.time()
+        opt.zero_grad(set_to_none=True)
+        n_tok = sum(int((m[3] != -100).sum()) for m in micro)
+        loss_sum = 0.0
+        for ids, pos, doc, tgt in micro:
+            logits = model(ids, pos, doc)
+            part = F.cross_entropy(logits.reshape(-1, vocab), tgt.reshape(-1), ignore_index=-100, reduction="sum")
+            (part / n_tok).backward()
+            loss_sum += part.item()
+        loss = torch.tensor(loss_sum / n_tok)
+        gn = torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        step += 1
+        tokens_seen += n_tok
+        dt = time.time() - t0
+        ema = loss.item() if ema is None else 0.98 * ema + 0.02 * loss.item()
+        if args.bench and step >= args.bench:
+            log({"event": "bench", "step_s": round(dt, 3), "tokens_per_s": round(n_tok / dt), "params": n_params})
+            return
+        if not total_steps and step == 20:
+            # Derive the schedule from measured speed so the whole run fits --minutes.
+            per_step = (time.time() - t_start) / step
+            total_steps = max(step + 1, int(args.minutes * 60 / per_step))
+            log({"event": "schedule", "total_steps": total_steps, "step_s": round(per_step, 3)})
+        if step % 10 == 0 or step == 1:
+            log({"event": "step", "step": step, "total_steps": total_steps, "loss": round(loss.item(), 4),
+                 "loss_ema": round(ema, 4), "lr": round(args.lr * lr_t, 6), "grad_norm": round(float(gn), 3),
+                 "tokens": tokens_seen, "tok_s": round(n_tok / dt), "mix": counts,
+                 "elapsed_s": round(elapsed_before + time.time() - t_start)})
+        if time.time() - last_ckpt > args.ckpt_minutes * 60:
+            save()
+            last_ckpt = time.time()
+    save(final=True)
+    log({"event": "done", "step": step, "tokens": tokens_seen, "seconds": round(elapsed_before + time.time() - t_start)})
+
+
+if __name__ == "__main__":
+    main()
