@@ -8,6 +8,7 @@ import { registerEngineCommand } from './commands/engine.ts';
 import { registerModelsCommand } from './commands/models.ts';
 import { registerResumeCommand } from './commands/resume.ts';
 import { registerRunsCommand } from './commands/runs.ts';
+import { registerServeCommand } from './commands/serve.ts';
 import { registerStartCommand } from './commands/start.ts';
 import { describeError, isUserError } from './user-error.ts';
 
@@ -25,6 +26,7 @@ export async function main(argv: string[]): Promise<number> {
   registerRunsCommand(program);
   registerModelsCommand(program);
   registerEngineCommand(program);
+  registerServeCommand(program);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

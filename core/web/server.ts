@@ -1,0 +1,314 @@
+// Web mode: the workbench and its API over HTTP on 127.0.0.1.
+//
+//   const server = await startWebServer({ api, port: 0, staticDir: 'renderer/dist' });
+//   console.log(server.url);   // http://127.0.0.1:<port>/?token=<token>
+//   …
+//   await server.close();      // the caller closes the API
+//
+// HTTP surface (every /api/ request needs the token: `Authorization: Bearer <token>`, or on GET
+// `?token=<token>` for EventSource):
+//   POST /api/call/<method>   JSON body → callMethod → 200 JSON result, or {code, message, issues?}
+//                             with 400 (invalid-input, config, bad JSON), 404 (unknown method,
+//                             not-found), 409 (conflict, cancelled), 413, 415, 500 (internal, database)
+//   GET  /api/events          Server-Sent Events: every ApiEvent (`event: <type>`, `data: <json>`)
+//   GET  /api/health          {ok: true, version}
+//   GET  /*                   the built renderer; index.html for / and routes (SPA fallback)
+// Every response carries a strict CSP, nosniff and no-referrer; a request whose Host is not
+// 127.0.0.1:<port> or localhost:<port> (DNS rebinding) is refused with 403, as is an /api/ request
+// whose Origin is another site's.
+
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { ApiError, isApiMethodName, toApiError, type Api } from '../api/index.ts';
+import { readBody } from './body.ts';
+import { statusForApiError, WebServerError, type WebErrorCode, type WebErrorJson } from './errors.ts';
+import { openEventStream } from './events.ts';
+import { findPackage } from './package-root.ts';
+import { allowedHosts, checkToken, generateToken, hostAllowed, originAllowed, requestToken, setSecurityHeaders, tokenMatches } from './security.ts';
+import { serveStatic } from './static.ts';
+
+export const WEB_HOST = '127.0.0.1';
+
+export interface WebServerOptions {
+  api: Api;
+  /** Default 0: a free port. */
+  port?: number;
+  /** Only '127.0.0.1' (the default); anything else is refused. */
+  host?: string;
+  /** The built renderer (e.g. renderer/dist); without it (or without its index.html) `/` says how to build it. */
+  staticDir?: string;
+  /** Default: 32 random bytes, base64url. */
+  token?: string;
+  /** Largest accepted request body; default 1 MiB. */
+  maxBodyBytes?: number;
+  /** Heartbeat interval of the event stream; default 15 s. */
+  heartbeatMs?: number;
+  /** The `retry:` hint sent to EventSource; default 2 s. */
+  retryMs?: number;
+  /** Reported by /api/health; default Tandem's package version. */
+  version?: string;
+  /** How long close() lets requests in progress finish before cutting them; default 2 s. */
+  closeGraceMs?: number;
+  /** Told about errors answered with a 5xx (the server itself never prints). */
+  onError?: (error: unknown, context: { method: string; path: string }) => void;
+}
+
+export interface WebServer {
+  /** Opens the app: `http://127.0.0.1:<port>/?token=<token>`. */
+  url: string;
+  /** `http://127.0.0.1:<port>` */
+  origin: string;
+  port: number;
+  token: string;
+  /** Event streams open now (each holds one API subscription). */
+  eventStreams(): number;
+  /** Ends the event streams, stops listening, lets requests in progress finish (briefly); idempotent. The API stays open. */
+  close(): Promise<void>;
+}
+
+const DEFAULT_MAX_BODY = 1024 * 1024;
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: WebErrorCode,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+function sendJson(res: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const body = Buffer.from(JSON.stringify(value === undefined ? null : value), 'utf8');
+  res.statusCode = status;
+  for (const [name, v] of Object.entries(headers)) res.setHeader(name, v);
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Length', body.length);
+  res.setHeader('Cache-Control', 'no-store');
+  res.end(res.req.method === 'HEAD' ? undefined : body);
+}
+
+function sendError(res: ServerResponse, error: HttpError | ApiError): void {
+  if (error instanceof ApiError) {
+    sendJson(res, statusForApiError(error.code), error.toJSON());
+    return;
+  }
+  const json: WebErrorJson = { code: error.code, message: error.message };
+  sendJson(res, error.status, json, error.headers);
+}
+
+function sendText(res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
+  const body = Buffer.from(`${text}\n`, 'utf8');
+  res.statusCode = status;
+  for (const [name, v] of Object.entries(headers)) res.setHeader(name, v);
+  res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+  res.setHeader('Content-Length', body.length);
+  res.setHeader('Cache-Control', 'no-store');
+  res.end(res.req.method === 'HEAD' ? undefined : body);
+}
+
+const methodNotAllowed = (allow: string) =>
+  new HttpError(405, 'method-not-allowed', `use ${allow.split(', ').join(' or ')} here`, { Allow: allow });
+
+function isJsonMediaType(header: string | undefined): boolean {
+  if (header === undefined) return false;
+  const type = header.split(';')[0]!.trim().toLowerCase();
+  return type === 'application/json' || (type.startsWith('application/') && type.endsWith('+json'));
+}
+
+export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
+  const host = options.host ?? WEB_HOST;
+  if (host !== WEB_HOST) {
+    throw new WebServerError(`web mode listens on ${WEB_HOST} only (it serves your workspace to this machine alone); "${host}" is not allowed`);
+  }
+  const requestedPort = options.port ?? 0;
+  if (!Number.isInteger(requestedPort) || requestedPort < 0 || requestedPort > 65535) {
+    throw new WebServerError(`the port must be an integer in 0..65535 (0: a free one), got ${requestedPort}`);
+  }
+  const token = options.token ?? generateToken();
+  const tokenProblem = checkToken(token);
+  if (tokenProblem) throw new WebServerError(tokenProblem);
+  const { api } = options;
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
+  const version = options.version ?? findPackage()?.version ?? '0.0.0';
+  const streamOptions = { heartbeatMs: options.heartbeatMs ?? 15_000, retryMs: options.retryMs ?? 2_000, maxBufferedBytes: 8 * 1024 * 1024 };
+
+  let hosts = new Set<string>();
+  let port = 0;
+  let closing: Promise<void> | null = null;
+  const streams = new Set<() => void>();
+  const inFlight = new Set<Promise<void>>();
+
+  const report = (error: unknown, req: IncomingMessage, path: string): void => {
+    try {
+      options.onError?.(error, { method: req.method ?? '', path });
+    } catch {
+      // a failing reporter must not take the server down
+    }
+  };
+
+  async function handleCall(req: IncomingMessage, res: ServerResponse, name: string): Promise<void> {
+    if (!isApiMethodName(name)) throw new ApiError('not-found', `there is no API method "${name}"`);
+    if (req.method !== 'POST') throw methodNotAllowed('POST');
+    const read = await readBody(req, maxBodyBytes);
+    if (!read.ok) {
+      if (read.reason === 'aborted') return;
+      res.setHeader('Connection', 'close');
+      throw new HttpError(413, 'payload-too-large', `the request body is larger than ${maxBodyBytes} bytes`);
+    }
+    let input: unknown = undefined;
+    if (read.body.length > 0) {
+      if (!isJsonMediaType(req.headers['content-type'])) {
+        throw new HttpError(415, 'unsupported-media-type', 'send the input as JSON with Content-Type: application/json');
+      }
+      try {
+        input = JSON.parse(read.body.toString('utf8'));
+      } catch (error) {
+        throw new ApiError('invalid-input', `the request body is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    let result: unknown;
+    try {
+      result = await api.callMethod(name, input);
+    } catch (error) {
+      throw toApiError(error);
+    }
+    if (!res.destroyed) sendJson(res, 200, result);
+  }
+
+  async function handleApi(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams): Promise<void> {
+    if (!originAllowed(req, hosts)) throw new HttpError(403, 'forbidden', 'requests from other sites are refused');
+    const given = requestToken(req, query);
+    if (given === null || !tokenMatches(given, token)) {
+      throw new HttpError(
+        401,
+        'unauthorized',
+        given === null
+          ? 'this request carries no access token: open the URL `tandem serve` printed (it holds ?token=…), or send Authorization: Bearer <token>'
+          : 'wrong access token: open the URL the running `tandem serve` printed',
+        { 'WWW-Authenticate': 'Bearer realm="tandem"' },
+      );
+    }
+    if (path === '/api/health') {
+      if (req.method !== 'GET' && req.method !== 'HEAD') throw methodNotAllowed('GET, HEAD');
+      sendJson(res, 200, { ok: true, version });
+      return;
+    }
+    if (path === '/api/events') {
+      if (req.method !== 'GET') throw methodNotAllowed('GET');
+      const end = openEventStream(api, req, res, streamOptions, () => streams.delete(end));
+      streams.add(end);
+      return;
+    }
+    if (path.startsWith('/api/call/')) {
+      let name: string;
+      try {
+        name = decodeURIComponent(path.slice('/api/call/'.length));
+      } catch {
+        throw new ApiError('not-found', 'there is no such API method');
+      }
+      await handleCall(req, res, name);
+      return;
+    }
+    throw new ApiError('not-found', `there is nothing at ${path}; the API is under /api/call/<method>, /api/events and /api/health`);
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    setSecurityHeaders(res);
+    const raw = req.url ?? '/';
+    const q = raw.indexOf('?');
+    const path = q < 0 ? raw : raw.slice(0, q);
+    const query = new URLSearchParams(q < 0 ? '' : raw.slice(q + 1));
+    const isApi = path === '/api' || path.startsWith('/api/');
+    try {
+      if (!path.startsWith('/')) throw new HttpError(400, 'invalid-input', 'the request target must be a path');
+      if (!hostAllowed(req, hosts)) {
+        throw new HttpError(403, 'forbidden', `this server answers only to http://${WEB_HOST}:${port} and http://localhost:${port} (Host "${req.headers.host ?? ''}" refused)`);
+      }
+      if (closing) throw new HttpError(503, 'internal', 'the server is shutting down', { Connection: 'close' });
+      if (isApi) {
+        await handleApi(req, res, path, query);
+        return;
+      }
+      if (req.method !== 'GET' && req.method !== 'HEAD') throw methodNotAllowed('GET, HEAD');
+      const result = await serveStatic(req, res, path, options.staticDir);
+      if (result === 'bad-path') throw new HttpError(400, 'invalid-input', 'bad path');
+      if (result === 'not-found') throw new HttpError(404, 'not-found', 'not found');
+    } catch (error) {
+      const known = error instanceof HttpError || error instanceof ApiError ? error : toApiError(error);
+      const status = known instanceof ApiError ? statusForApiError(known.code) : known.status;
+      if (status >= 500) report(error, req, path);
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      if (isApi) sendError(res, known);
+      else sendText(res, status, known.message, known instanceof HttpError ? known.headers : {});
+    }
+  }
+
+  const server = http.createServer((req, res) => {
+    const done = handle(req, res).catch((error: unknown) => {
+      report(error, req, (req.url ?? '').split('?')[0]!); // never the query: it may hold the token
+      res.destroy();
+    });
+    inFlight.add(done);
+    void done.finally(() => inFlight.delete(done));
+  });
+  server.headersTimeout = 20_000;
+  server.requestTimeout = 0; // event streams stay open; bodies are bounded by maxBodyBytes
+  server.keepAliveTimeout = 5_000;
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException): void => {
+      if (error.code === 'EADDRINUSE') {
+        reject(new WebServerError(`port ${requestedPort} on ${WEB_HOST} is already in use (another Tandem, or another program); choose another with --port, or --port 0 for a free one`));
+      } else if (error.code === 'EACCES') {
+        reject(new WebServerError(`not allowed to listen on port ${requestedPort} on ${WEB_HOST}; choose a port above 1023, or --port 0 for a free one`));
+      } else {
+        reject(new WebServerError(`cannot listen on ${WEB_HOST}:${requestedPort}: ${error.message}`));
+      }
+    };
+    server.once('error', onError);
+    server.listen(requestedPort, WEB_HOST, () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
+  port = (server.address() as AddressInfo).port;
+  hosts = allowedHosts(port);
+  const origin = `http://${WEB_HOST}:${port}`;
+
+  return {
+    url: `${origin}/?token=${encodeURIComponent(token)}`,
+    origin,
+    port,
+    token,
+    eventStreams: () => streams.size,
+    close: () => {
+      closing ??= (async () => {
+        for (const end of [...streams]) end();
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        const grace = options.closeGraceMs ?? 2_000;
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([Promise.allSettled([...inFlight]), new Promise((resolve) => (timer = setTimeout(resolve, grace)))]);
+        clearTimeout(timer);
+        server.closeAllConnections();
+        for (const socket of sockets) socket.destroy();
+        await closed;
+      })();
+      return closing;
+    },
+  };
+}
