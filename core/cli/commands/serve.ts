@@ -5,11 +5,12 @@
 // cancels active runs and pulls cleanly (a second signal exits at once).
 
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { createApi, isApiError, type Api } from '../../api/index.ts';
 import { defaultStaticDir, startWebServer, WebServerError } from '../../web/index.ts';
+import { lockWorkspace, type WorkspaceLock } from '../../web/workspace-lock.ts';
 import { integer, resolveDbPath } from '../options.ts';
 import { UsageError } from '../user-error.ts';
 import { resolveModelLibraryDir } from './models.ts';
@@ -94,11 +95,20 @@ export function registerServeCommand(program: Command, io: ServeCommandIO = proc
       const failed = new AbortController();
       const stopped = io.waitForStop(failed.signal);
       const dbPath = resolveDbPath(flags.db);
+      let lock: WorkspaceLock;
+      try {
+        mkdirSync(path.dirname(dbPath), { recursive: true });
+        lock = lockWorkspace(dbPath);
+      } catch (error) {
+        failed.abort();
+        throw error instanceof WebServerError ? new UsageError(error.message) : error;
+      }
       let api: Api;
       try {
         api = createApi({ dbPath, libraryDir: resolveModelLibraryDir({ db: flags.db }, io.env), env: io.env });
       } catch (error) {
         failed.abort();
+        lock.release();
         throw isApiError(error) ? new UsageError(error.message) : error;
       }
       const staticDir = io.staticDir ?? defaultStaticDir() ?? path.resolve('renderer', 'dist');
@@ -114,6 +124,7 @@ export function registerServeCommand(program: Command, io: ServeCommandIO = proc
       } catch (error) {
         failed.abort();
         await api.close();
+        lock.release();
         throw error instanceof WebServerError ? new UsageError(error.message) : error;
       }
       io.stdout(`Tandem web mode: ${server.url}\n`);
@@ -127,5 +138,6 @@ export function registerServeCommand(program: Command, io: ServeCommandIO = proc
       io.stderr(`stopping (${reason})${active.length > 0 ? `: cancelling run${active.length > 1 ? 's' : ''} ${active.join(', ')}` : ''}…\n`);
       await server.close();
       await api.close();
+      lock.release();
     });
 }
