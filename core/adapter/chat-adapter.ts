@@ -161,11 +161,10 @@ const HEADER_START = '[[ ## ';
 
 /** Splits text on header lines; text before the first header is ignored; the completion marker ends parsing. */
 export function splitSections(text: string): Record<string, string> {
-  // Lines split on \r?\n; a text with any \r takes the line-by-line path, where lines and the
-  // text between headers differ. Without \r, a section's value is the text between its header
-  // line and the next, found by jumping from one "[[ ## " to the next instead of testing the
-  // header pattern on every line.
-  return text.includes('\r') ? splitSectionsByLine(text) : splitSectionsFast(text);
+  // A section's value is the text between its header line and the next, found by jumping from one
+  // "[[ ## " to the next instead of testing the header pattern on every line. Windows line ends
+  // are folded to \n first so values join lines with \n whatever the model emitted.
+  return splitSectionsFast(text.includes('\r') ? text.replace(/\r\n/g, '\n') : text);
 }
 
 function splitSectionsFast(text: string): Record<string, string> {
@@ -193,30 +192,5 @@ function splitSectionsFast(text: string): Record<string, string> {
     if (newline < 0) break;
   }
   if (current !== null && !(current in result)) result[current] = bodyStart <= length ? text.slice(bodyStart).trim() : '';
-  return result;
-}
-
-function splitSectionsByLine(text: string): Record<string, string> {
-  const result: Record<string, string> = {};
-  let current: string | null = null;
-  let buffer: string[] = [];
-  const flush = () => {
-    if (current !== null && !(current in result)) result[current] = buffer.join('\n').trim();
-  };
-  for (const line of text.split(/\r?\n/)) {
-    const match = HEADER_LINE.exec(line.trim());
-    if (match) {
-      flush();
-      current = match[1]!;
-      buffer = [];
-      if (current === COMPLETED_MARKER) {
-        current = null;
-        break;
-      }
-      continue;
-    }
-    if (current !== null) buffer.push(line);
-  }
-  flush();
   return result;
 }
