@@ -34,7 +34,7 @@ export interface BootstrapFinetuneOptions {
   /** Called once per adapter job, trained or failed (persist it here). */
   onJob?: (job: FinetuneJobReport) => void;
   /** An adapter this group already trained (before a crash): served again instead of retrained. */
-  reuseAdapter?: (group: string) => { adapterDir: string; result: FinetuneResult } | null;
+  reuseAdapter?: (group: string) => Omit<FinetuneResult, 'binding'> | null;
 }
 
 export interface FinetuneJobReport {
@@ -146,7 +146,7 @@ export async function bootstrapFinetune<T extends Module>(
     const earlier = options.reuseAdapter?.(key) ?? null;
     if (earlier) {
       const binding = await options.finetuner.attach(name, earlier.adapterDir, base);
-      outcomes.push({ group: key, predictors: [...group.predictors], base, trainFile, validFile, rows: rows.length, result: { ...earlier.result, binding } });
+      outcomes.push({ group: key, predictors: [...group.predictors], base, trainFile, validFile, rows: rows.length, result: { ...earlier, binding } });
       continue;
     }
     try {

@@ -39,10 +39,7 @@ export async function runWeightStep(input: WeightStepInput): Promise<BootstrapFi
       reuseAdapter: (group) => {
         const job = input.store.finetuneJobs.listForStage(input.stageId).find((j) => j.groupKey === group && j.status === 'finished' && j.adapterDir);
         if (!job) return null;
-        return {
-          adapterDir: job.adapterDir!,
-          result: { adapterDir: job.adapterDir!, binding: { provider: '', model: job.adapterName }, trainRows: job.trainRows ?? 0, skipped: job.skipped ?? {}, seconds: job.seconds ?? 0, losses: job.losses ?? [] },
-        };
+        return { adapterDir: job.adapterDir!, trainRows: job.trainRows ?? 0, skipped: job.skipped ?? {}, seconds: job.seconds ?? 0, losses: job.losses ?? [] };
       },
       onJob: (job) =>
         input.store.finetuneJobs.record({
