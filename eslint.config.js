@@ -1,4 +1,5 @@
 import js from '@eslint/js';
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -13,6 +14,12 @@ export default tseslint.config(
       // Library code emits events; only the CLI, scripts, benches and test fixtures print.
       'no-console': 'error',
     },
+  },
+  {
+    // The workbench: hooks rules (the classic two; the React Compiler rules do not apply here).
+    files: ['renderer/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: { 'react-hooks/rules-of-hooks': 'error', 'react-hooks/exhaustive-deps': 'warn' },
   },
   {
     files: ['core/cli/**', 'bench/**', 'scripts/**', 'tests/**', 'bin/**', 'electron/**'],

@@ -1,0 +1,41 @@
+// The one seam between the workbench and its backend. Two implementations: IPC (Electron's
+// preload exposes `window.tandem`) and HTTP (web mode: JSON calls + Server-Sent Events). Nothing
+// above this file knows which one is in use.
+
+import type { ApiEvent } from '../../../core/api/events.ts';
+import type { ApiErrorJson } from '../../../core/api/errors.ts';
+
+export interface Transport {
+  readonly kind: 'ipc' | 'http';
+  call(method: string, input: unknown): Promise<unknown>;
+  /** Adds an event listener; returns the function that removes it. */
+  subscribe(listener: (event: ApiEvent) => void): () => void;
+  /** Connection state changes of the event stream (web mode reconnects on its own). */
+  onConnection(listener: (connected: boolean) => void): () => void;
+}
+
+/** An API failure as the renderer sees it: the backend's code, message and field issues. */
+export class ApiCallError extends Error {
+  override name = 'ApiCallError';
+  readonly code: ApiErrorJson['code'] | 'transport';
+  readonly issues: ApiErrorJson['issues'];
+
+  constructor(json: Partial<ApiErrorJson> & { message: string }, readonly method?: string) {
+    super(json.message);
+    this.code = json.code ?? 'transport';
+    this.issues = json.issues;
+  }
+}
+
+/** What the Electron preload exposes (electron/preload.ts). */
+export interface TandemBridge {
+  transport: 'ipc';
+  api: Record<string, (input: unknown) => Promise<unknown>>;
+  onEvent(listener: (event: ApiEvent) => void): () => void;
+}
+
+declare global {
+  interface Window {
+    tandem?: TandemBridge;
+  }
+}

@@ -1,0 +1,7 @@
+// Placeholder until this view is built.
+import { EmptyState } from '../../components/states.tsx';
+
+// eslint-disable-next-line @typescript-eslint/no-unused-vars
+export function CompareView({ params }: { params: URLSearchParams }) {
+  return <EmptyState title="CompareView" />;
+}
