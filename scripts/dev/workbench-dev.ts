@@ -41,7 +41,7 @@ if (!values['no-seed'] && !existsSync(db)) {
 }
 
 const api = createApi({ dbPath: db });
-const server = await startWebServer({ api, port: Number(values.port), staticDir: defaultStaticDir() });
+const server = await startWebServer({ api, port: Number(values.port), staticDir: defaultStaticDir() ?? undefined });
 console.log(JSON.stringify({ url: server.url, token: server.token, stubBaseUrl: stub.baseUrl, db }));
 const stop = async () => {
   await server.close();
