@@ -66,7 +66,8 @@ function openInBrowser(url: string, env: Record<string, string | undefined>): vo
   }
 }
 
-function processIO(): ServeCommandIO {
+/** The real process: stdout/stderr, process.env, SIGINT/SIGTERM, the system browser. */
+export function processIO(): ServeCommandIO {
   return {
     stdout: (s) => process.stdout.write(s),
     stderr: (s) => process.stderr.write(s),
@@ -76,7 +77,7 @@ function processIO(): ServeCommandIO {
   };
 }
 
-interface ServeFlags {
+export interface ServeFlags {
   port: number;
   db?: string;
   open: boolean;
@@ -89,55 +90,58 @@ export function registerServeCommand(program: Command, io: ServeCommandIO = proc
     .option('--port <n>', 'port to listen on (0: a free one)', integer('--port', 0, 65535), 0)
     .option('--db <file>', 'workspace database (env TANDEM_DB; default ./.tandem/tandem.db)')
     .option('--no-open', 'do not open the URL in a browser')
-    .action(async (flags: ServeFlags) => {
-      // Listening for the stop signal from the start: one that arrives while the server starts
-      // still closes it cleanly.
-      const failed = new AbortController();
-      const stopped = io.waitForStop(failed.signal);
-      const dbPath = resolveDbPath(flags.db);
-      let lock: WorkspaceLock;
-      try {
-        mkdirSync(path.dirname(dbPath), { recursive: true });
-        lock = lockWorkspace(dbPath);
-      } catch (error) {
-        failed.abort();
-        throw error instanceof WebServerError ? new UsageError(error.message) : error;
-      }
-      let api: Api;
-      try {
-        api = createApi({ dbPath, libraryDir: resolveModelLibraryDir({ db: flags.db }, io.env), env: io.env });
-      } catch (error) {
-        failed.abort();
-        lock.release();
-        throw isApiError(error) ? new UsageError(error.message) : error;
-      }
-      const staticDir = io.staticDir ?? defaultStaticDir() ?? path.resolve('renderer', 'dist');
-      let server;
-      try {
-        server = await startWebServer({
-          api,
-          port: flags.port,
-          staticDir,
-          onError: (error, request) =>
-            io.stderr(`tandem serve: ${request.method} ${request.path} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`),
-        });
-      } catch (error) {
-        failed.abort();
-        await api.close();
-        lock.release();
-        throw error instanceof WebServerError ? new UsageError(error.message) : error;
-      }
-      io.stdout(`Tandem web mode: ${server.url}\n`);
-      const built = existsSync(path.join(staticDir, 'index.html'));
-      io.stderr(
-        `serving ${dbPath}${built ? '' : ` (the workbench is not built yet: run \`npm run build\`; the API works meanwhile)`}; press Ctrl-C to stop\n`,
-      );
-      if (flags.open) io.openBrowser(server.url);
-      const reason = await stopped;
-      const active = api.activeRuns();
-      io.stderr(`stopping (${reason})${active.length > 0 ? `: cancelling run${active.length > 1 ? 's' : ''} ${active.join(', ')}` : ''}…\n`);
-      await server.close();
-      await api.close();
-      lock.release();
+    .action((flags: ServeFlags) => serveWorkspace(flags, io));
+}
+
+/** Web mode until a stop signal: what `tandem serve` runs, and `tandem start` where Electron cannot start. */
+export async function serveWorkspace(flags: ServeFlags, io: ServeCommandIO): Promise<void> {
+  // Listening for the stop signal from the start: one that arrives while the server starts
+  // still closes it cleanly.
+  const failed = new AbortController();
+  const stopped = io.waitForStop(failed.signal);
+  const dbPath = resolveDbPath(flags.db);
+  let lock: WorkspaceLock;
+  try {
+    mkdirSync(path.dirname(dbPath), { recursive: true });
+    lock = lockWorkspace(dbPath);
+  } catch (error) {
+    failed.abort();
+    throw error instanceof WebServerError ? new UsageError(error.message) : error;
+  }
+  let api: Api;
+  try {
+    api = createApi({ dbPath, libraryDir: resolveModelLibraryDir({ db: flags.db }, io.env), env: io.env });
+  } catch (error) {
+    failed.abort();
+    lock.release();
+    throw isApiError(error) ? new UsageError(error.message) : error;
+  }
+  const staticDir = io.staticDir ?? defaultStaticDir() ?? path.resolve('renderer', 'dist');
+  let server;
+  try {
+    server = await startWebServer({
+      api,
+      port: flags.port,
+      staticDir,
+      onError: (error, request) =>
+        io.stderr(`tandem serve: ${request.method} ${request.path} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`),
     });
+  } catch (error) {
+    failed.abort();
+    await api.close();
+    lock.release();
+    throw error instanceof WebServerError ? new UsageError(error.message) : error;
+  }
+  io.stdout(`Tandem web mode: ${server.url}\n`);
+  const built = existsSync(path.join(staticDir, 'index.html'));
+  io.stderr(
+    `serving ${dbPath}${built ? '' : ` (the workbench is not built yet: run \`npm run build\`; the API works meanwhile)`}; press Ctrl-C to stop\n`,
+  );
+  if (flags.open) io.openBrowser(server.url);
+  const reason = await stopped;
+  const active = api.activeRuns();
+  io.stderr(`stopping (${reason})${active.length > 0 ? `: cancelling run${active.length > 1 ? 's' : ''} ${active.join(', ')}` : ''}…\n`);
+  await server.close();
+  await api.close();
+  lock.release();
 }

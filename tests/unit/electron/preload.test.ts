@@ -1,0 +1,117 @@
+// The preload with a fake contextBridge and ipcRenderer: `window.tandem` has one function per API
+// method and nothing else of use to a page (no port, no ipcRenderer); calls wait for the port,
+// resolve with results, reject with plain {code, message, issues?} objects; events reach
+// listeners until they unsubscribe.
+
+import { describe, expect, it } from 'vitest';
+import { API_METHOD_NAMES } from '../../../core/api/index.ts';
+import type { TandemBridge } from '../../../electron/bridge.ts';
+import { isRequest, type ApiRequest } from '../../../electron/port-protocol.ts';
+import { CONNECT_CHANNEL, PORT_CHANNEL, setUpPreload } from '../../../electron/preload-setup.ts';
+
+function fakePreload() {
+  const exposed: Record<string, unknown> = {};
+  const listeners = new Map<string, (event: { ports: MessagePort[] }) => void>();
+  const sent: string[] = [];
+  const listenerErrors: unknown[] = [];
+  setUpPreload(
+    {
+      contextBridge: { exposeInMainWorld: (key, value) => (exposed[key] = value) },
+      ipcRenderer: { on: (channel, listener) => listeners.set(channel, listener), send: (channel) => sent.push(channel) },
+    },
+    (error) => listenerErrors.push(error),
+  );
+  /** Hands the preload a port, as main does with webContents.postMessage; returns the host's end. */
+  const deliverPort = (): MessagePort => {
+    const channel = new MessageChannel();
+    listeners.get(PORT_CHANNEL)!({ ports: [channel.port1] });
+    return channel.port2;
+  };
+  return { exposed, sent, deliverPort, listenerErrors, tandem: exposed.tandem as TandemBridge };
+}
+
+/** Answers each request on the host's end with `answer`. */
+function answer(port: MessagePort, respond: (request: ApiRequest) => unknown): ApiRequest[] {
+  const seen: ApiRequest[] = [];
+  port.onmessage = (event: MessageEvent) => {
+    if (!isRequest(event.data)) return;
+    seen.push(event.data);
+    port.postMessage(respond(event.data));
+  };
+  return seen;
+}
+
+describe('preload', () => {
+  it('exposes window.tandem with exactly one function per API method, and asks main for a port', () => {
+    const { exposed, sent, tandem } = fakePreload();
+    expect(Object.keys(exposed)).toEqual(['tandem']);
+    expect(Object.keys(tandem).sort()).toEqual(['api', 'onEvent', 'transport']);
+    expect(tandem.transport).toBe('ipc');
+    expect(typeof tandem.onEvent).toBe('function');
+    expect(Object.keys(tandem.api).sort()).toEqual([...API_METHOD_NAMES].sort());
+    for (const name of API_METHOD_NAMES) expect(typeof (tandem.api as Record<string, unknown>)[name], name).toBe('function');
+    expect(sent).toEqual([CONNECT_CHANNEL]);
+  });
+
+  it('queues calls until the port arrives, then resolves them with the results', async () => {
+    const { tandem, deliverPort } = fakePreload();
+    const early = tandem.api.listTasks!();
+    const host = deliverPort();
+    const seen = answer(host, (request) => ({ id: request.id, ok: true, result: { method: request.method, input: request.input ?? null } }));
+    await expect(early).resolves.toEqual({ method: 'listTasks', input: null });
+    await expect(tandem.api.getRun!({ runId: 7 })).resolves.toEqual({ method: 'getRun', input: { runId: 7 } });
+    expect(seen.map((r) => r.id)).toEqual([1, 2]);
+    host.close();
+  });
+
+  it('rejects with a plain {code, message, issues} object', async () => {
+    const { tandem, deliverPort } = fakePreload();
+    const host = deliverPort();
+    const issues = [{ path: 'runId', message: 'must be an integer, got "x"' }];
+    answer(host, (request) => ({ id: request.id, ok: false, error: { code: 'invalid-input', message: 'runId: must be an integer, got "x"', issues } }));
+    const error: unknown = await tandem.api.getRun!({ runId: 'x' }).catch((e: unknown) => e);
+    expect(error).not.toBeInstanceOf(Error);
+    expect(error).toEqual({ code: 'invalid-input', message: 'runId: must be an integer, got "x"', issues });
+    host.close();
+  });
+
+  it('delivers events to listeners until they unsubscribe; a throwing listener does not stop the others', async () => {
+    const { tandem, deliverPort, listenerErrors } = fakePreload();
+    const host = deliverPort();
+    const a: unknown[] = [];
+    const b: unknown[] = [];
+    const offA = tandem.onEvent((event) => a.push(event));
+    tandem.onEvent(() => {
+      throw new Error('listener bug');
+    });
+    tandem.onEvent((event) => b.push(event));
+    host.postMessage({ event: { type: 'experiment-created', experimentId: 1 } });
+    await new Promise((r) => setTimeout(r, 20));
+    offA();
+    offA();
+    host.postMessage({ event: { type: 'experiment-deleted', experimentId: 1 } });
+    host.postMessage({ nonsense: true });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(a).toEqual([{ type: 'experiment-created', experimentId: 1 }]);
+    expect(b).toEqual([
+      { type: 'experiment-created', experimentId: 1 },
+      { type: 'experiment-deleted', experimentId: 1 },
+    ]);
+    expect(listenerErrors).toHaveLength(2);
+    host.close();
+  });
+
+  it('rejects calls still waiting on a port that a new port replaced', async () => {
+    const { tandem, deliverPort } = fakePreload();
+    const first = deliverPort();
+    first.onmessage = () => {}; // never answers
+    const waiting = tandem.api.startRun!({ experimentId: 1 });
+    await new Promise((r) => setTimeout(r, 10));
+    const second = deliverPort();
+    await expect(waiting).rejects.toMatchObject({ code: 'cancelled' });
+    answer(second, (request) => ({ id: request.id, ok: true, result: 'second' }));
+    await expect(tandem.api.listTasks!()).resolves.toBe('second');
+    first.close();
+    second.close();
+  });
+});
