@@ -1,0 +1,16 @@
+// Wall time of `tandem demo` (Iris, the paper's eight strategies, 3 seeds, the embedded demo
+// model on the local engine, offline) on this machine. Goal: <= 15 minutes on 2 cores.
+
+import { atMost, info, type BenchResult } from './lib.ts';
+import { demoModelMissing, runDemoCli } from './demo-lib.ts';
+
+export async function run(): Promise<BenchResult> {
+  const missing = demoModelMissing();
+  if (missing) return { name: 'demo', rows: [], notes: [missing] };
+  const summary = await runDemoCli(['demo'], 2 * 3600_000);
+  const best = summary.table.filter((r) => r.strategy !== '').map((r) => r.cells.test?.mean ?? 0);
+  return {
+    name: 'demo',
+    rows: [atMost('tandem demo wall time', Math.round((summary.seconds / 60) * 10) / 10, 'min', 15), info('strategies in the table', summary.table.length - 1, ''), info('best strategy test mean', Math.round(Math.max(...best) * 1000) / 10, '%')],
+  };
+}
