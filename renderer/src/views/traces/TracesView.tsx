@@ -1,7 +1,137 @@
-// Placeholder until this view is built.
-import { EmptyState } from '../../components/states.tsx';
+// Traces: every example result of one evaluation (a stage on dev/test, or any evaluation by id)
+// in a virtualized list that pages on demand, filtered, searched and sorted from the URL query;
+// the selected example's trace (program → module → LM calls) on the right.
+// Keys: j/k or ↓/↑ move, Enter focuses the trace, / focuses search, Esc clears.
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { getClient } from '../../api/client.ts';
+import { ApiCallError } from '../../api/transport.ts';
+import type { StageSummary } from '../../api/types.ts';
+import { replaceParams } from '../../app/router.ts';
+import { useApi, useApiEvents, useThrottled } from '../../app/use-api.ts';
+import { count } from '../../components/format.ts';
+import { EmptyState, ErrorState, Loading } from '../../components/states.tsx';
+import { ResultList } from './ResultList.tsx';
+import { TraceFilters, stageLabel } from './TraceFilters.tsx';
+import { TracePane } from './TracePane.tsx';
+import { readParams, toQuery } from './trace-params.ts';
+import { usePager } from './use-pager.ts';
+import { useTraceKeys } from './use-trace-keys.ts';
+import type { ResultPager } from './result-pager.ts';
 
-// eslint-disable-next-line @typescript-eslint/no-unused-vars
+/** Stages that have final evaluations (finished ones); the first is the default. */
+function evaluable(stages: StageSummary[] | null): StageSummary[] {
+  return (stages ?? []).filter((s) => s.status === 'finished' || s.scores !== null);
+}
+
+function notEvaluatedYet(error: unknown): boolean {
+  return error instanceof ApiCallError && error.code === 'not-found' && /has no evaluation/.test(error.message);
+}
+
 export function TracesView({ runId, params }: { runId: number; params: URLSearchParams }) {
-  return <EmptyState title="TracesView" />;
+  const p = readParams(params);
+  const stagesState = useApi(() => getClient().listStages({ runId }), [runId]);
+  const stages = evaluable(stagesState.data);
+  const stageId = p.stageId ?? stages[0]?.id ?? null;
+  const { pager, version } = usePager(toQuery(p, stageId));
+  const listStageId = pager?.evaluation?.stageId ?? stageId;
+  const stageDetail = useApi(() => (listStageId !== null ? getClient().getStage({ stageId: listStageId }) : Promise.resolve(null)), [listStageId]);
+  const predictors = Object.keys(stageDetail.data?.stage.programState?.predictors ?? {});
+
+  // A live run: new stages join the picker; a list waiting for its evaluation loads when it ends.
+  const reloadStages = useThrottled(stagesState.reload, 1000);
+  useApiEvents((e) => {
+    if (e.type !== 'run-event' || e.runId !== runId) return;
+    if (e.event.type === 'stage-end' || e.event.type === 'stage-start') reloadStages();
+    if (e.event.type === 'evaluation-end' && pager?.error) pager.retry();
+  });
+
+  // The selected row: picked here (index into this pager's rows), else the row of ?trace=.
+  const [picked, setPicked] = useState<{ pager: ResultPager | null; index: number } | null>(null);
+  const fromUrl = useMemo(() => {
+    if (!pager || p.traceId === null) return null;
+    const i = pager.findIndex((r) => r.traceId === p.traceId);
+    return i >= 0 ? i : null;
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- version: rows arrived
+  }, [pager, version, p.traceId]);
+  const selected = picked && picked.pager === pager ? picked.index : fromUrl;
+  const selectedRow = selected !== null ? pager?.row(selected) : undefined;
+
+  const select = (index: number | null) => {
+    setPicked(index === null ? null : { pager, index });
+    const row = index === null ? undefined : pager?.row(index);
+    // A row not loaded yet gets its trace once its page arrives (TracePane shows a row without one).
+    replaceParams({ trace: index === null ? null : (row?.traceId ?? null) });
+  };
+  // The trace of a picked row that was still loading when picked (runs when the row arrives, not
+  // when ?trace= changes from elsewhere, so a link wins over the old pick).
+  const pickedRow = picked && picked.pager === pager ? selectedRow : undefined;
+  useEffect(() => {
+    if (pickedRow && pickedRow.traceId !== null && pickedRow.traceId !== p.traceId) replaceParams({ trace: pickedRow.traceId });
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [pickedRow]);
+
+  const searchRef = useRef<HTMLInputElement>(null);
+  const paneRef = useRef<HTMLDivElement>(null);
+  const firstVisible = useRef(0);
+  useTraceKeys({ total: pager?.total ?? 0, selected, firstVisible, select, searchRef, paneRef });
+
+  const stage = stages.find((s) => s.id === listStageId);
+  const tag = `${pager?.evaluation?.split ?? p.split} · ${stage ? stage.prefix || 'zero-shot' : '—'}`;
+
+  let list: React.ReactNode;
+  if (stagesState.error) list = <ErrorState error={stagesState.error} onRetry={stagesState.reload} />;
+  else if (stagesState.loading && !stagesState.data) list = <Loading label="Loading stages…" />;
+  else if (!pager) list = <EmptyState title="No evaluated stages yet">Example results appear once a stage of this run has been evaluated.</EmptyState>;
+  else if (notEvaluatedYet(pager.error))
+    list = <EmptyState title={`Not evaluated on ${p.split} yet`}>This stage has no final evaluation on the {p.split} split (yet). Pick another split or stage.</EmptyState>;
+  else if (pager.error) list = <ErrorState error={pager.error instanceof Error ? pager.error : String(pager.error)} onRetry={() => pager.retry()} />;
+  else if (pager.total === null) list = <Loading label="Loading example results…" />;
+  else if (pager.total === 0)
+    list = (
+      <EmptyState title="No matching examples">
+        {p.q || p.outcome ? 'Nothing matches these filters. Clear the search or the outcome filter.' : 'This evaluation has no example results.'}
+      </EmptyState>
+    );
+  else list = <ResultList pager={pager} total={pager.total} selected={selected} tag={tag} onSelect={select} firstVisible={firstVisible} />;
+
+  return (
+    <div className="tr-view" data-testid="view-traces">
+      <div className="page-head">
+        <div>
+          <h1>Traces · run #{runId}</h1>
+          <div className="subtle" data-testid="trace-count">
+            {pager?.total != null ? (
+              <>
+                {count(pager.total)} matching of {count(pager.evaluation?.n)} examples · {stage ? stageLabel(stage) : `evaluation #${pager.evaluation?.id}`} ·{' '}
+                {pager.evaluation?.split}
+                {pager.walk ? (
+                  <span title="Filtered and score-sorted lists page by cursor: rows before the ones in view are read first">
+                    {' '}
+                    · reading rows in order: {count(pager.walk.at)} of {count(pager.walk.to)}…
+                  </span>
+                ) : pager.loading ? (
+                  ' · loading…'
+                ) : (
+                  ''
+                )}
+              </>
+            ) : (
+              ' '
+            )}
+          </div>
+        </div>
+        <div className="spacer" />
+        <div className="subtle tr-keys">
+          <kbd>j</kbd>/<kbd>k</kbd> move · <kbd>Enter</kbd> trace · <kbd>/</kbd> search · <kbd>Esc</kbd> clear
+        </div>
+      </div>
+      <TraceFilters p={p} stages={stages} stageId={stageId} predictors={predictors} searchRef={searchRef} />
+      <div className="tr-split">
+        <div className="panel tr-listpane">{list}</div>
+        <div className="panel tr-tracepane" ref={paneRef} tabIndex={-1} data-testid="trace-pane">
+          <TracePane traceId={p.traceId} row={selectedRow} predictor={p.predictor} />
+        </div>
+      </div>
+    </div>
+  );
 }
