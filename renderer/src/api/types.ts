@@ -12,3 +12,5 @@ export type { ModelList, ModelOperation } from '../../../core/api/models.ts';
 export type { FinetuneJobRecord, LMCallPage, LMCallRecord, LMCallStats, RunStatus } from '../../../core/store/index.ts';
 export type { RunEvent } from '../../../core/runner/events.ts';
 export type { ResultRow } from '../../../core/report/results.ts';
+export type { StageCost, RunResults, CurvePoint, ResultCell } from '../../../core/report/results.ts';
+export type { ApiIssue } from '../../../core/api/errors.ts';

@@ -1,0 +1,134 @@
+// The strategy tree of a run: every prefix the strategies need (shared prefixes run once), per
+// seed, matched with the stages recorded so far, and an ETA from the stages already finished.
+import type { StageSummary } from '../../api/types.ts';
+
+export interface TreeNode {
+  seed: number;
+  /** '' is the zero-shot baseline. */
+  prefix: string;
+  kind: string;
+  depth: number;
+  stage: StageSummary | null;
+  children: TreeNode[];
+}
+
+const STEP = ' -> ';
+
+function kindOf(prefix: string): string {
+  if (prefix === '') return 'baseline';
+  const steps = prefix.split(STEP);
+  return steps[steps.length - 1]!;
+}
+
+/** Every prefix of the strategies, parents first, in the order the runner visits them. */
+export function plannedPrefixes(strategies: readonly string[]): string[] {
+  const out = [''];
+  for (const s of strategies) {
+    const steps = s.split(STEP).filter(Boolean);
+    for (let i = 1; i <= steps.length; i++) {
+      const p = steps.slice(0, i).join(STEP);
+      if (!out.includes(p)) out.push(p);
+    }
+  }
+  return out;
+}
+
+/** One tree per seed: the planned prefixes plus any recorded stage the plan does not know. */
+export function buildTrees(strategies: readonly string[], seeds: readonly number[], stages: readonly StageSummary[]): TreeNode[] {
+  const allSeeds = [...new Set([...seeds, ...stages.map((s) => s.seed).filter((s): s is number => s !== null)])].sort((a, b) => a - b);
+  return allSeeds.map((seed) => {
+    const own = stages.filter((s) => s.seed === seed);
+    const byPrefix = new Map(own.map((s) => [s.prefix, s]));
+    const prefixes = plannedPrefixes(strategies);
+    for (const s of own) if (!prefixes.includes(s.prefix)) prefixes.push(s.prefix);
+    const nodes = new Map<string, TreeNode>();
+    for (const prefix of prefixes) {
+      nodes.set(prefix, { seed, prefix, kind: byPrefix.get(prefix)?.kind ?? kindOf(prefix), depth: prefix === '' ? 0 : prefix.split(STEP).length, stage: byPrefix.get(prefix) ?? null, children: [] });
+    }
+    for (const prefix of prefixes) {
+      if (prefix === '') continue;
+      const steps = prefix.split(STEP);
+      const parent = nodes.get(steps.slice(0, -1).join(STEP)) ?? nodes.get('')!;
+      parent.children.push(nodes.get(prefix)!);
+    }
+    return nodes.get('')!;
+  });
+}
+
+/** Depth-first rows of a tree (for an indented list), each with whether it is its parent's last child. */
+export function flatten(root: TreeNode): Array<{ node: TreeNode; last: boolean[] }> {
+  const rows: Array<{ node: TreeNode; last: boolean[] }> = [];
+  const walk = (node: TreeNode, last: boolean[]) => {
+    rows.push({ node, last });
+    node.children.forEach((c, i) => walk(c, [...last, i === node.children.length - 1]));
+  };
+  walk(root, []);
+  return rows;
+}
+
+export interface Eta {
+  done: number;
+  total: number;
+  /** Milliseconds left for the stages that can be estimated, or null while none can. */
+  remainingMs: number | null;
+  /** Stage kinds left that no finished stage has timed yet (the ETA is then a lower bound). */
+  untimed: string[];
+}
+
+/**
+ * Remaining time: each unfinished planned stage costs the mean duration of finished stages of its
+ * kind (or of all finished non-baseline stages, or of the running stage extrapolated from its
+ * progress); the running stage costs what its progress fraction leaves.
+ */
+export function estimateEta(strategies: readonly string[], seeds: readonly number[], stages: readonly StageSummary[], running: { stageId: number; fraction: number | null } | null, now: number): Eta {
+  const prefixes = plannedPrefixes(strategies);
+  const total = Math.max(prefixes.length * seeds.length, stages.length);
+  const finished = stages.filter((s) => s.status === 'finished' && s.finishedAt !== null);
+  const byKind = new Map<string, number[]>();
+  for (const s of finished) {
+    const list = byKind.get(s.kind) ?? [];
+    list.push(s.finishedAt! - s.startedAt);
+    byKind.set(s.kind, list);
+  }
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const runningStage = running ? stages.find((s) => s.id === running.stageId) : undefined;
+  const runningElapsed = runningStage ? now - runningStage.startedAt : null;
+  const extrapolated = runningElapsed !== null && running?.fraction ? runningElapsed / Math.max(running.fraction, 0.02) : null;
+  // Kinds differ by orders of magnitude (a w stage trains, a baseline only evaluates), so a
+  // kind without a finished stage is not guessed from the others.
+  const costOf = (kind: string): number | null => {
+    const own = byKind.get(kind);
+    if (own?.length) return mean(own);
+    if (runningStage && runningStage.kind === kind && extrapolated !== null) return extrapolated;
+    return null;
+  };
+
+  let remaining = 0;
+  let known = 0;
+  const untimed = new Set<string>();
+  const recorded = new Map(stages.map((s) => [`${s.seed}|${s.prefix}`, s]));
+  for (const seed of seeds) {
+    for (const prefix of prefixes) {
+      const s = recorded.get(`${seed}|${prefix}`);
+      if (s?.status === 'finished') continue;
+      if (s && runningStage && s.id === runningStage.id) {
+        // Early progress fractions are noisy: prefer the kind's history until a tenth is done.
+        const full = extrapolated !== null && (running?.fraction ?? 0) >= 0.1 ? extrapolated : (costOf(s.kind) ?? extrapolated);
+        if (full === null) untimed.add(s.kind);
+        else {
+          remaining += Math.max(0, full - (runningElapsed ?? 0));
+          known++;
+        }
+        continue;
+      }
+      const kind = s?.kind ?? kindOf(prefix);
+      const c = costOf(kind);
+      if (c === null) untimed.add(kind);
+      else {
+        remaining += c;
+        known++;
+      }
+    }
+  }
+  return { done: finished.length, total, remainingMs: known > 0 || untimed.size === 0 ? remaining : null, untimed: [...untimed] };
+}
