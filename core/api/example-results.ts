@@ -1,7 +1,7 @@
 // Pages of one evaluation's example results — what the trace list shows: each example's inputs,
 // prediction, score, pass/fail, error and trace id — filtered (passed, failed), searched (words
 // in the example id, inputs or prediction) and sorted (by position or score), with keyset
-// cursors so a page costs the same wherever it is.
+// cursors so a page costs the same wherever it is (or an offset, for a list that jumps far).
 
 import type { FieldValue, Prediction } from '../program/example.ts';
 import type { CallError } from '../program/trace.ts';
@@ -18,6 +18,8 @@ export interface ExampleResultRow {
   exampleId: string | null;
   /** The example's inputs, as the program received them. */
   inputs: Record<string, FieldValue> | null;
+  /** The example's gold labels; null for results saved before labels were kept. */
+  labels: Record<string, FieldValue> | null;
   score: number;
   passed: boolean;
   prediction: Prediction | null;
@@ -45,6 +47,7 @@ interface Row {
   trace_id: number | null;
   error: string | null;
   inputs: string | null;
+  labels: string | null;
 }
 
 interface Cursor {
@@ -83,16 +86,18 @@ export function pageExampleResults(ctx: ApiContext, input: Parsed<typeof Example
   const order = ORDER[input.sort];
   const pageClauses = [...clauses];
   const pageParams = [...params];
+  if (input.cursor !== undefined && input.offset !== undefined) throw invalidInput('offset', 'give either cursor or offset, not both');
   if (input.cursor) {
     const cursor = decodeCursor(input.cursor, evaluation.id, input.sort);
     pageClauses.push(order.after);
     pageParams.push(...(input.sort.startsWith('index') ? [cursor.i] : [cursor.k, cursor.k, cursor.i]));
   }
   const rows = ctx.sql.all<Row>(
-    `SELECT er.id, er.evaluation_id, er.example_index, er.example_id, er.score, er.passed, er.prediction, er.trace_id, er.error, t.inputs
-     ${from} WHERE ${pageClauses.join(' AND ')} ORDER BY ${order.orderBy} LIMIT ?`,
+    `SELECT er.id, er.evaluation_id, er.example_index, er.example_id, er.score, er.passed, er.prediction, er.trace_id, er.error, er.labels, t.inputs
+     ${from} WHERE ${pageClauses.join(' AND ')} ORDER BY ${order.orderBy} LIMIT ? OFFSET ?`,
     ...pageParams,
     input.limit + 1,
+    input.offset ?? 0,
   );
   const more = rows.length > input.limit;
   if (more) rows.pop();
@@ -168,6 +173,7 @@ function toRow(row: Row): ExampleResultRow {
     exampleIndex: row.example_index,
     exampleId: row.example_id,
     inputs: parse<Record<string, FieldValue>>(row.inputs),
+    labels: parse<Record<string, FieldValue>>(row.labels),
     score: row.score,
     passed: row.passed === 1,
     prediction: parse<Prediction>(row.prediction),

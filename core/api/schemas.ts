@@ -249,6 +249,8 @@ export const ExampleResultsPageInput = z
     sort: z.enum(EXAMPLE_RESULT_SORTS).default('index'),
     limit,
     cursor,
+    /** Rows to skip (instead of a cursor): lets a virtual list jump far without paging there. */
+    offset: z.int().min(0).max(100_000_000).optional(),
   })
   .superRefine((input, ctx) => {
     const byEvaluation = input.evaluationId !== undefined;

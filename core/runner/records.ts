@@ -15,6 +15,7 @@ export function evaluationRecord(runId: number, stageId: number, split: string, 
       score: r.score,
       passed: r.passed,
       prediction: r.prediction,
+      labels: { ...r.example.labels },
       trace: r.trace,
     })),
   };

@@ -5,7 +5,7 @@
 // A result whose trace failed (trace.error set) scores 0 and counts as an error; the score is the
 // mean over all n results, failures included, so errors are never silently left out.
 
-import type { Prediction } from '../program/example.ts';
+import type { FieldValue, Prediction } from '../program/example.ts';
 import type { CallError, ProgramTrace } from '../program/trace.ts';
 import type { Db } from './database.ts';
 import { finite, fromJsonOrNull, toJsonOrNull } from './json.ts';
@@ -18,6 +18,8 @@ export interface ExampleResultInput {
   score: number;
   passed: boolean;
   prediction: Prediction | null;
+  /** The example's gold labels (what the metric compared against); null when unknown. */
+  labels?: Record<string, FieldValue> | null;
   trace: ProgramTrace;
 }
 
@@ -105,8 +107,8 @@ export class EvaluationRepository {
     this.insertStmt = db.prepare<[number, number | null, number | null, string, number, number, number, number]>(
       'INSERT INTO evaluations (run_id, stage_id, candidate_id, split, score, n, errors, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     );
-    this.resultStmt = db.prepare<[number, number, string | null, number, number, string | null, number, string | null]>(
-      'INSERT INTO example_results (evaluation_id, example_index, example_id, score, passed, prediction, trace_id, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    this.resultStmt = db.prepare<[number, number, string | null, number, number, string | null, number, string | null, string | null]>(
+      'INSERT INTO example_results (evaluation_id, example_index, example_id, score, passed, prediction, trace_id, error, labels) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
     this.getStmt = db.prepare<[number], EvaluationRow>(`SELECT ${COLUMNS} FROM evaluations WHERE id = ?`);
     this.listForRunStmt = db.prepare<[number], EvaluationRow>(`SELECT ${COLUMNS} FROM evaluations WHERE run_id = ? ORDER BY id`);
@@ -164,6 +166,7 @@ export class EvaluationRepository {
         toJsonOrNull(result.prediction, `prediction of example ${result.exampleIndex}`),
         traceId,
         toJsonOrNull(result.trace.error, `error of example ${result.exampleIndex}`),
+        toJsonOrNull(result.labels ?? null, `labels of example ${result.exampleIndex}`),
       );
     }
     return { evaluationId, score, n, errors };

@@ -85,8 +85,12 @@ describe('a run through the API', () => {
     expect(found.rows.map((r) => r.id)).toContain(one.id);
     expect(one.inputs).toHaveProperty('petal_length');
     const byScore = await api.pageExampleResults({ stageId: pStage.id, split: 'test', sort: 'score', limit: 5 });
-    const next = await api.pageExampleResults({ stageId: pStage.id, split: 'test', sort: 'score', limit: 5, cursor: byScore.nextCursor });
     const sorted = [...testRows].sort((a, b) => a.score - b.score || a.exampleIndex - b.exampleIndex).map((r) => r.id);
+    expect(['setosa', 'versicolor', 'virginica']).toContain(one.labels?.species); // the gold label is kept
+    const jumped = await api.pageExampleResults({ stageId: pStage.id, split: 'test', sort: 'score', limit: 3, offset: 7 });
+    expect(jumped.rows.map((r) => r.id)).toEqual(sorted.slice(7, 10));
+    expect((await apiError(api.pageExampleResults({ stageId: pStage.id, split: 'test', offset: 3, cursor: byScore.nextCursor }))).message).toMatch(/^offset: give either cursor or offset/);
+    const next = await api.pageExampleResults({ stageId: pStage.id, split: 'test', sort: 'score', limit: 5, cursor: byScore.nextCursor });
     expect([...byScore.rows, ...next.rows].map((r) => r.id)).toEqual(sorted.slice(0, 10));
     expect((await apiError(api.pageExampleResults({ stageId: pStage.id, split: 'test', sort: 'index', cursor: byScore.nextCursor }))).message).toMatch(
       /^cursor: belongs to another query/,
