@@ -2,6 +2,11 @@
 // single-instance lock, so two windows never open the same database), the API in a
 // utilityProcess, the window's port to it, menus and dialogs. Everything that decides something
 // lives in the small modules this file wires together.
+//
+// API keys stored in the app (secret-store.ts, managed through `window.tandem.secrets`) are
+// decrypted each time the host starts and put in its environment. A change applies from the
+// host's next start (app start, another workspace, a restart after a crash): the running host
+// keeps its environment, because restarting it would cancel the runs in progress.
 
 import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
@@ -13,12 +18,14 @@ import { askRestartBackend, offerAnotherWorkspace, pickWorkspaceFile, showAbout 
 import { startHost, type HostHandle } from './host-process.ts';
 import { menuTemplate } from './menu.ts';
 import { CONNECT_CHANNEL } from './preload-setup.ts';
+import { installSecretHandlers, type SecretsInvokeEvent } from './secret-ipc.ts';
+import { createSecretStore, type SecretStore } from './secret-store.ts';
 import { installContentsGuards, installSessionGuards, isAppUrl } from './security.ts';
 import { mainWindowOptions } from './window-options.ts';
 
 export type ElectronMain = Pick<
   typeof Electron,
-  'app' | 'BrowserWindow' | 'Menu' | 'dialog' | 'shell' | 'session' | 'ipcMain' | 'utilityProcess' | 'MessageChannelMain'
+  'app' | 'BrowserWindow' | 'Menu' | 'dialog' | 'shell' | 'session' | 'ipcMain' | 'utilityProcess' | 'MessageChannelMain' | 'safeStorage'
 >;
 
 export interface AppOptions {
@@ -33,6 +40,8 @@ export interface AppOptions {
   print(line: string): void;
   /** How long the API host may take to open the workspace; default 60 s. */
   hostReadyTimeoutMs?: number;
+  /** Diagnostics on stderr (never a key's value); default console.error. */
+  log?(line: string): void;
 }
 
 export async function startApp(options: AppOptions): Promise<void> {
@@ -45,10 +54,25 @@ export async function startApp(options: AppOptions): Promise<void> {
     return;
   }
 
+  const log = options.log ?? ((line: string) => console.error(line));
   const appUrl = pathToFileURL(files.rendererIndex).href;
-  const hostDeps = { utilityProcess: electron.utilityProcess, MessageChannelMain: electron.MessageChannelMain, hostFile: files.host, readyTimeoutMs: options.hostReadyTimeoutMs };
+  let secrets: SecretStore | null = null; // safeStorage works once the app is ready
+  /** The host's environment: main's own, plus the stored API keys (a stored key wins over an inherited variable). */
+  const hostEnv = (): Record<string, string> => {
+    const env: Record<string, string> = {};
+    for (const [name, value] of Object.entries(options.env)) if (value !== undefined) env[name] = value;
+    try {
+      if (secrets) Object.assign(env, secrets.decryptAll());
+    } catch (error) {
+      log(`tandem: the stored API keys were not loaded: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    return env;
+  };
+  const hostDeps = { utilityProcess: electron.utilityProcess, MessageChannelMain: electron.MessageChannelMain, hostFile: files.host, readyTimeoutMs: options.hostReadyTimeoutMs, env: hostEnv };
   let window: Electron.BrowserWindow | null = null;
   let host: HostHandle | null = null;
+  /** Whether an IPC call comes from the window's own page (the preload runs in its main frame alone). */
+  const fromAppPage = (event: SecretsInvokeEvent): boolean => window !== null && event.sender === window.webContents && !!event.senderFrame && isAppUrl(event.senderFrame.url, appUrl);
 
   const cannotStart = (reason: string): void => {
     if (launchedByCli) print(`${HANDSHAKE_CANNOT_START}${reason}`);
@@ -118,6 +142,7 @@ export async function startApp(options: AppOptions): Promise<void> {
 
   await app.whenReady();
   installSessionGuards(electron.session.defaultSession);
+  secrets = createSecretStore({ safeStorage: electron.safeStorage, dir: app.getPath('userData'), platform: options.platform, log });
   for (const [file, what] of [
     [files.rendererIndex, 'the workbench is not built'],
     [files.preload, 'the Electron preload is not built'],
@@ -151,9 +176,10 @@ export async function startApp(options: AppOptions): Promise<void> {
     window = null;
   });
   electron.ipcMain.on(CONNECT_CHANNEL, (event) => {
-    // Only the window's own page gets a port (the preload runs in its main frame alone).
-    if (window === null || event.sender !== window.webContents || !event.senderFrame || !isAppUrl(event.senderFrame.url, appUrl)) return;
+    // Only the window's own page gets a port.
+    if (window === null || !fromAppPage(event)) return;
     host?.connect(window.webContents);
   });
+  installSecretHandlers(electron.ipcMain, secrets, { isAppSender: fromAppPage });
   await win.loadFile(files.rendererIndex);
 }

@@ -3,6 +3,7 @@
 //   window.tandem.api.<method>(input) → Promise (rejects with {code, message, issues?})
 //   window.tandem.onEvent(listener)   → unsubscribe
 //   window.tandem.transport           → 'ipc'
+//   window.tandem.secrets             → the app's API keys, names only (preload-setup.ts)
 //
 // Calls made before the port arrives wait for it. When a new port replaces the old one (the
 // main process swapped the workspace), calls still waiting on the old one are rejected: they may

@@ -2,18 +2,24 @@
 // for 'ready' or the reason it failed; hand a window one end of a fresh MessageChannelMain (the
 // host gets the other); stop it gracefully (runs cancelled, API closed), killing it only when
 // it does not finish in time.
+//
+// The host's environment comes from `deps.env`, asked afresh at every start: main's own
+// environment plus the API keys decrypted from the secret store. Keys go there and nowhere
+// else: not on the command line (other processes can read it), not into a message or a log.
 
 import type { MessageChannelMain, MessagePortMain, UtilityProcess } from 'electron';
 import { isHostToMain, type HostFailure, type MainToHost } from './host-messages.ts';
 import { PORT_CHANNEL } from './preload-setup.ts';
 
 export interface HostDeps {
-  utilityProcess: { fork(modulePath: string, args?: string[], options?: { serviceName?: string; stdio?: 'inherit' }): UtilityProcess };
+  utilityProcess: { fork(modulePath: string, args?: string[], options?: { serviceName?: string; stdio?: 'inherit'; env?: Record<string, string> }): UtilityProcess };
   MessageChannelMain: new () => Pick<MessageChannelMain, 'port1' | 'port2'>;
   /** dist/electron/api-host.cjs */
   hostFile: string;
   /** How long to wait for 'ready' (opening runs migrations); default 60 s. */
   readyTimeoutMs?: number;
+  /** The host's whole environment (the fork does not add process.env to it), asked at each start; default: Electron's, process.env. */
+  env?: () => Record<string, string>;
 }
 
 export interface HostHandle {
@@ -29,7 +35,8 @@ export interface HostHandle {
 export type HostStart = { ok: true; host: HostHandle } | { ok: false; failure: HostFailure };
 
 export function startHost(deps: HostDeps, dbPath: string): Promise<HostStart> {
-  const child = deps.utilityProcess.fork(deps.hostFile, ['--db', dbPath], { serviceName: 'Tandem API', stdio: 'inherit' });
+  const env = deps.env?.();
+  const child = deps.utilityProcess.fork(deps.hostFile, ['--db', dbPath], { serviceName: 'Tandem API', stdio: 'inherit', ...(env ? { env } : {}) });
   let exited: number | null = null;
   let stopping: Promise<void> | null = null;
   const exitListeners: Array<(code: number) => void> = [];

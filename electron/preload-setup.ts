@@ -1,6 +1,10 @@
 // The preload's wiring, with Electron's renderer modules passed in (tests hand in fakes): build
 // the bridge, expose it as `window.tandem`, ask the main process for a port and connect the
 // bridge to it. The port itself is never exposed: the page only gets the functions.
+//
+// `window.tandem.secrets` manages the desktop app's API keys through three ipcMain.handle
+// channels (electron/secret-ipc.ts): list() answers names, set() and delete() nothing. No
+// function here ever returns a key's value to the page.
 
 import { PRELOAD_METHOD_NAMES } from './api-method-names.ts';
 import { createBridge, type TandemBridge } from './bridge.ts';
@@ -8,22 +12,64 @@ import { domPortEndpoint } from './port-protocol.ts';
 
 export const PORT_CHANNEL = 'tandem:port';
 export const CONNECT_CHANNEL = 'tandem:connect';
+export const SECRETS_LIST_CHANNEL = 'tandem:secrets:list';
+export const SECRETS_SET_CHANNEL = 'tandem:secrets:set';
+export const SECRETS_DELETE_CHANNEL = 'tandem:secrets:delete';
 
 export interface PreloadElectron {
   contextBridge: { exposeInMainWorld(key: string, api: unknown): void };
   ipcRenderer: {
     on(channel: string, listener: (event: { ports: readonly MessagePort[] }) => void): unknown;
     send(channel: string): void;
+    invoke(channel: string, ...args: unknown[]): Promise<unknown>;
   };
 }
 
-export function setUpPreload(electron: PreloadElectron, onListenerError: (error: unknown) => void = () => {}): TandemBridge {
+/** The desktop app's API keys, as the page sees them: names in, names out, never a value back. */
+export interface SecretsBridge {
+  list(): Promise<string[]>;
+  set(name: string, value: string): Promise<void>;
+  delete(name: string): Promise<void>;
+}
+
+export type PreloadBridge = TandemBridge & { secrets: SecretsBridge };
+
+/** Resolves with the reply's result, or rejects with a plain {code, message} object like the API's errors. */
+async function call(invoke: PreloadElectron['ipcRenderer']['invoke'], channel: string, ...args: unknown[]): Promise<unknown> {
+  let reply: unknown;
+  try {
+    reply = await invoke(channel, ...args);
+  } catch {
+    throw { code: 'internal', message: 'the Tandem main process did not answer' };
+  }
+  const r = reply as { ok?: unknown; result?: unknown; error?: { code?: unknown; message?: unknown } } | null;
+  if (r?.ok === true) return r.result;
+  throw { code: typeof r?.error?.code === 'string' ? r.error.code : 'internal', message: typeof r?.error?.message === 'string' ? r.error.message : 'the API key store failed' };
+}
+
+export function createSecretsBridge(invoke: PreloadElectron['ipcRenderer']['invoke']): SecretsBridge {
+  return {
+    list: async () => {
+      const names = await call(invoke, SECRETS_LIST_CHANNEL);
+      return Array.isArray(names) ? names.filter((name): name is string => typeof name === 'string') : [];
+    },
+    set: async (name, value) => {
+      await call(invoke, SECRETS_SET_CHANNEL, name, value);
+    },
+    delete: async (name) => {
+      await call(invoke, SECRETS_DELETE_CHANNEL, name);
+    },
+  };
+}
+
+export function setUpPreload(electron: PreloadElectron, onListenerError: (error: unknown) => void = () => {}): PreloadBridge {
   const { bridge, connect } = createBridge(PRELOAD_METHOD_NAMES, { onListenerError });
   electron.ipcRenderer.on(PORT_CHANNEL, (event) => {
     const port = event.ports[0];
     if (port) connect(domPortEndpoint(port));
   });
-  electron.contextBridge.exposeInMainWorld('tandem', bridge);
+  const exposed: PreloadBridge = { ...bridge, secrets: createSecretsBridge((channel, ...args) => electron.ipcRenderer.invoke(channel, ...args)) };
+  electron.contextBridge.exposeInMainWorld('tandem', exposed);
   electron.ipcRenderer.send(CONNECT_CHANNEL);
-  return bridge;
+  return exposed;
 }

@@ -27,11 +27,25 @@ export class ApiCallError extends Error {
   }
 }
 
+/**
+ * The desktop app's API keys (electron/secret-store.ts, kept with Electron's safeStorage). Names
+ * only: no function ever returns a key's value. Failures reject with a plain {code, message}.
+ */
+export interface TandemSecrets {
+  /** The names of the stored keys (environment variable names), sorted. */
+  list(): Promise<string[]>;
+  /** Stores (or replaces) the key for variable `name`; the backend gets it when it next starts. */
+  set(name: string, value: string): Promise<void>;
+  delete(name: string): Promise<void>;
+}
+
 /** What the Electron preload exposes (electron/preload.ts). */
 export interface TandemBridge {
   transport: 'ipc';
   api: Record<string, (input: unknown) => Promise<unknown>>;
   onEvent(listener: (event: ApiEvent) => void): () => void;
+  /** Present in the desktop app only (web mode reads keys from the server's environment). */
+  secrets?: TandemSecrets;
 }
 
 declare global {

@@ -1,5 +1,7 @@
 // A fake of the Electron main-process modules app.ts uses, recording what it is asked to do.
 // The utility process answers like the real host would, per database path, as the test says.
+// safeStorage "encrypts" with a reversible transform (XOR and reversal, behind a marker), which
+// is enough to see that the plaintext never reaches a file.
 
 import { EventEmitter } from 'node:events';
 import type { ElectronMain } from '../../../electron/app.ts';
@@ -14,6 +16,7 @@ export class FakeUtilityProcess extends EventEmitter {
   constructor(
     readonly modulePath: string,
     readonly args: string[],
+    readonly options: { serviceName?: string; stdio?: string; env?: Record<string, string> } = {},
   ) {
     super();
   }
@@ -46,7 +49,34 @@ class FakeWebContents extends EventEmitter {
   }
 }
 
-export function fakeElectron(options: { lock?: boolean; hosts?: Record<string, HostBehaviour>; userData?: string } = {}) {
+const FAKE_CIPHER_MARK = 'fake-v1:';
+
+/** A safeStorage whose encryption is a reversible transform; `available: false` plays a system without a keychain. */
+export function fakeSafeStorage(options: { available?: boolean; backend?: string } = {}) {
+  const state = { available: options.available ?? true, backend: options.backend ?? 'gnome_libsecret', encrypted: 0, decrypted: 0 };
+  const transform = (bytes: Buffer): Buffer => Buffer.from(bytes.map((b) => b ^ 0x5a).reverse());
+  return {
+    state,
+    isEncryptionAvailable: () => state.available,
+    getSelectedStorageBackend: () => state.backend,
+    encryptString: (plainText: string): Buffer => {
+      if (!state.available) throw new Error('Encryption is not available.');
+      state.encrypted++;
+      return Buffer.concat([Buffer.from(FAKE_CIPHER_MARK), transform(Buffer.from(plainText, 'utf8'))]);
+    },
+    decryptString: (encrypted: Buffer): string => {
+      if (!state.available) throw new Error('Decryption is not available.');
+      const mark = encrypted.subarray(0, FAKE_CIPHER_MARK.length).toString();
+      if (mark !== FAKE_CIPHER_MARK) throw new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString.');
+      state.decrypted++;
+      return transform(encrypted.subarray(FAKE_CIPHER_MARK.length)).toString('utf8');
+    },
+  };
+}
+
+export type InvokeHandler = (event: unknown, ...args: unknown[]) => unknown;
+
+export function fakeElectron(options: { lock?: boolean; hosts?: Record<string, HostBehaviour>; userData?: string; safeStorage?: ReturnType<typeof fakeSafeStorage> } = {}) {
   const app = new EventEmitter() as EventEmitter & Record<string, unknown>;
   const record = {
     quit: 0,
@@ -64,7 +94,19 @@ export function fakeElectron(options: { lock?: boolean; hosts?: Record<string, H
     /** What the next open dialogs return, in order; null: cancelled. */
     openDialogAnswers: [] as Array<string | null>,
   };
-  const ipcMain = new EventEmitter();
+  const handlers = new Map<string, InvokeHandler>();
+  const ipcMain = Object.assign(new EventEmitter(), {
+    handle: (channel: string, handler: InvokeHandler) => {
+      if (handlers.has(channel)) throw new Error(`Attempted to register a second handler for '${channel}'`);
+      handlers.set(channel, handler);
+    },
+    /** Calls the handler main registered for `channel`, as ipcRenderer.invoke would. */
+    invoke: async (channel: string, event: unknown, ...args: unknown[]) => {
+      const handler = handlers.get(channel);
+      if (!handler) throw new Error(`No handler registered for '${channel}'`);
+      return handler(event, ...args);
+    },
+  });
   const hosts = options.hosts ?? {};
 
   Object.assign(app, {
@@ -143,9 +185,10 @@ export function fakeElectron(options: { lock?: boolean; hosts?: Record<string, H
       },
       showErrorBox: (title: string, content: string) => record.errorBoxes.push({ title, content }),
     },
+    safeStorage: options.safeStorage ?? fakeSafeStorage(),
     utilityProcess: {
-      fork: (modulePath: string, args: string[] = []) => {
-        const child = new FakeUtilityProcess(modulePath, args);
+      fork: (modulePath: string, args: string[] = [], forkOptions: FakeUtilityProcess['options'] = {}) => {
+        const child = new FakeUtilityProcess(modulePath, args, forkOptions);
         record.forks.push(child);
         const dbPath = args[args.indexOf('--db') + 1]!;
         const behaviour = hosts[dbPath] ?? { ready: true };
@@ -158,5 +201,5 @@ export function fakeElectron(options: { lock?: boolean; hosts?: Record<string, H
       },
     },
   };
-  return { electron: electron as unknown as ElectronMain, record, ipcMain };
+  return { electron: electron as unknown as ElectronMain, record, ipcMain, handlers };
 }

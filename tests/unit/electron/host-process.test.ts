@@ -1,6 +1,7 @@
 // The main process's handle on the API host, against a fake utility process: the failures of a
 // host that never gets ready, a graceful stop, a kill when it does not end in time, and crash
-// reports only for exits nobody asked for.
+// reports only for exits nobody asked for; the environment (with the API keys) given to the
+// fork at each start, never the command line.
 
 import { describe, expect, it } from 'vitest';
 import { startHost, type HostDeps } from '../../../electron/host-process.ts';
@@ -10,8 +11,8 @@ function deps(behave: (child: FakeUtilityProcess) => void, overrides: Partial<Ho
   const forks: FakeUtilityProcess[] = [];
   const value: HostDeps = {
     utilityProcess: {
-      fork: (modulePath, args = []) => {
-        const child = new FakeUtilityProcess(modulePath, args);
+      fork: (modulePath, args = [], options = {}) => {
+        const child = new FakeUtilityProcess(modulePath, args, options);
         forks.push(child);
         setImmediate(() => behave(child));
         return child as never;
@@ -72,5 +73,27 @@ describe('startHost', () => {
     started.host.onUnexpectedExit((code) => crashes.push(code));
     forks[0]!.emit('exit', 139);
     expect(crashes).toEqual([139]);
+  });
+
+  it('forks the host with the environment deps.env gives, asked afresh at each start', async () => {
+    let key = 'sk-first';
+    const { deps: d, forks } = deps((child) => child.emit('message', { type: 'ready', dbPath: '/w/t.db' }), { env: () => ({ PATH: '/usr/bin', OPENAI_API_KEY: key }) });
+    await startHost(d, '/w/t.db');
+    key = 'sk-second';
+    await startHost(d, '/w/t.db');
+    expect(forks.map((f) => f.options.env)).toEqual([
+      { PATH: '/usr/bin', OPENAI_API_KEY: 'sk-first' },
+      { PATH: '/usr/bin', OPENAI_API_KEY: 'sk-second' },
+    ]);
+    expect(forks.map((f) => f.args)).toEqual([
+      ['--db', '/w/t.db'],
+      ['--db', '/w/t.db'],
+    ]);
+  });
+
+  it("leaves the environment to Electron's default when deps.env is not given", async () => {
+    const { deps: d, forks } = deps((child) => child.emit('message', { type: 'ready', dbPath: '/w/t.db' }));
+    await startHost(d, '/w/t.db');
+    expect(forks[0]!.options).toEqual({ serviceName: 'Tandem API', stdio: 'inherit' });
   });
 });

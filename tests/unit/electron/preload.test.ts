@@ -1,23 +1,40 @@
 // The preload with a fake contextBridge and ipcRenderer: `window.tandem` has one function per API
 // method and nothing else of use to a page (no port, no ipcRenderer); calls wait for the port,
 // resolve with results, reject with plain {code, message, issues?} objects; events reach
-// listeners until they unsubscribe.
+// listeners until they unsubscribe; `window.tandem.secrets` invokes main's three channels and
+// never hands a value back.
 
 import { describe, expect, it } from 'vitest';
 import { API_METHOD_NAMES } from '../../../core/api/index.ts';
 import type { TandemBridge } from '../../../electron/bridge.ts';
 import { isRequest, type ApiRequest } from '../../../electron/port-protocol.ts';
-import { CONNECT_CHANNEL, PORT_CHANNEL, setUpPreload } from '../../../electron/preload-setup.ts';
+import {
+  CONNECT_CHANNEL,
+  PORT_CHANNEL,
+  SECRETS_DELETE_CHANNEL,
+  SECRETS_LIST_CHANNEL,
+  SECRETS_SET_CHANNEL,
+  setUpPreload,
+  type PreloadBridge,
+} from '../../../electron/preload-setup.ts';
 
-function fakePreload() {
+function fakePreload(respond: (channel: string, args: unknown[]) => unknown = () => ({ ok: true, result: null })) {
   const exposed: Record<string, unknown> = {};
   const listeners = new Map<string, (event: { ports: MessagePort[] }) => void>();
   const sent: string[] = [];
   const listenerErrors: unknown[] = [];
+  const invoked: Array<{ channel: string; args: unknown[] }> = [];
   setUpPreload(
     {
       contextBridge: { exposeInMainWorld: (key, value) => (exposed[key] = value) },
-      ipcRenderer: { on: (channel, listener) => listeners.set(channel, listener), send: (channel) => sent.push(channel) },
+      ipcRenderer: {
+        on: (channel, listener) => listeners.set(channel, listener),
+        send: (channel) => sent.push(channel),
+        invoke: async (channel, ...args) => {
+          invoked.push({ channel, args });
+          return respond(channel, args);
+        },
+      },
     },
     (error) => listenerErrors.push(error),
   );
@@ -27,7 +44,7 @@ function fakePreload() {
     listeners.get(PORT_CHANNEL)!({ ports: [channel.port1] });
     return channel.port2;
   };
-  return { exposed, sent, deliverPort, listenerErrors, tandem: exposed.tandem as TandemBridge };
+  return { exposed, sent, invoked, deliverPort, listenerErrors, tandem: exposed.tandem as TandemBridge & PreloadBridge };
 }
 
 /** Answers each request on the host's end with `answer`. */
@@ -45,7 +62,9 @@ describe('preload', () => {
   it('exposes window.tandem with exactly one function per API method, and asks main for a port', () => {
     const { exposed, sent, tandem } = fakePreload();
     expect(Object.keys(exposed)).toEqual(['tandem']);
-    expect(Object.keys(tandem).sort()).toEqual(['api', 'onEvent', 'transport']);
+    expect(Object.keys(tandem).sort()).toEqual(['api', 'onEvent', 'secrets', 'transport']);
+    expect(Object.keys(tandem.secrets).sort()).toEqual(['delete', 'list', 'set']);
+    for (const fn of Object.values(tandem.secrets)) expect(typeof fn).toBe('function');
     expect(tandem.transport).toBe('ipc');
     expect(typeof tandem.onEvent).toBe('function');
     expect(Object.keys(tandem.api).sort()).toEqual([...API_METHOD_NAMES].sort());
@@ -113,5 +132,32 @@ describe('preload', () => {
     await expect(tandem.api.listTasks!()).resolves.toBe('second');
     first.close();
     second.close();
+  });
+
+  it('secrets.list answers the names main sends, and nothing that is not a name', async () => {
+    const { tandem, invoked } = fakePreload(() => ({ ok: true, result: ['HF_TOKEN', 'OPENAI_API_KEY', 7, { value: 'sk-x' }] }));
+    await expect(tandem.secrets.list()).resolves.toEqual(['HF_TOKEN', 'OPENAI_API_KEY']);
+    expect(invoked).toEqual([{ channel: SECRETS_LIST_CHANNEL, args: [] }]);
+  });
+
+  it('secrets.set and secrets.delete send the name (and value) to main and resolve with nothing', async () => {
+    const { tandem, invoked } = fakePreload(() => ({ ok: true, result: 'anything main might answer' }));
+    await expect(tandem.secrets.set('OPENAI_API_KEY', 'sk-secret')).resolves.toBeUndefined();
+    await expect(tandem.secrets.delete('OPENAI_API_KEY')).resolves.toBeUndefined();
+    expect(invoked).toEqual([
+      { channel: SECRETS_SET_CHANNEL, args: ['OPENAI_API_KEY', 'sk-secret'] },
+      { channel: SECRETS_DELETE_CHANNEL, args: ['OPENAI_API_KEY'] },
+    ]);
+  });
+
+  it("secrets calls reject with main's plain {code, message} object, or an internal one when main does not answer", async () => {
+    const refused = fakePreload(() => ({ ok: false, error: { code: 'config', message: 'API keys cannot be stored: …' } }));
+    const error: unknown = await refused.tandem.secrets.set('OPENAI_API_KEY', 'sk-x').catch((e: unknown) => e);
+    expect(error).not.toBeInstanceOf(Error);
+    expect(error).toEqual({ code: 'config', message: 'API keys cannot be stored: …' });
+    const silent = fakePreload(() => {
+      throw new Error("Error invoking remote method 'tandem:secrets:list': No handler registered");
+    });
+    await expect(silent.tandem.secrets.list()).rejects.toEqual({ code: 'internal', message: 'the Tandem main process did not answer' });
   });
 });

@@ -1,6 +1,7 @@
 // OpenAI-compatible endpoints: how an experiment uses one (LM = base URL + model), the usual
 // servers and their base URLs, where defaults come from, and how API keys are handled. The API
-// reports nothing about endpoints or keys (no method for it), so this panel only explains.
+// reports nothing about endpoints or keys (no method for it), so this panel only explains; the
+// desktop app's stored keys are managed in KeysPanel.
 
 const SERVERS: Array<{ name: string; start: string; baseUrl: string }> = [
   { name: 'vLLM', start: 'vllm serve Qwen/Qwen2.5-0.5B-Instruct --port 8000', baseUrl: 'http://127.0.0.1:8000/v1' },
@@ -12,6 +13,7 @@ const SERVERS: Array<{ name: string; start: string; baseUrl: string }> = [
 
 export function EndpointsPanel() {
   const desktop = typeof window !== 'undefined' && window.tandem?.transport === 'ipc';
+  const keyStore = desktop && window.tandem?.secrets !== undefined;
   return (
     <section className="panel" data-testid="models-endpoints">
       <h2>OpenAI-compatible endpoints</h2>
@@ -56,7 +58,7 @@ export function EndpointsPanel() {
           {desktop ? null : <span className="badge badge-running mdl-here">this window</span>}
         </li>
         <li className={desktop ? 'mdl-current' : undefined}>
-          <strong>Desktop app</strong>: keys are kept in the OS keychain, encrypted with Electron's <code>safeStorage</code>, and handed to the backend as that variable.
+          <strong>Desktop app</strong>: keys are kept in the OS keychain, encrypted with Electron's <code>safeStorage</code>, and handed to the backend as that variable{keyStore ? ' when it starts; store them under API keys (this app) below' : ''}.
           {desktop ? <span className="badge badge-running mdl-here">this window</span> : null}
         </li>
         <li className="subtle">The backend does not report which key variables are set; a missing or refused key shows up as a 401 error naming the variable on the run's first LM call.</li>

@@ -1,6 +1,7 @@
 // Models and providers (#/models): the embedded demo model, the model library (embedded, local
 // and pulled checkpoints), adding a local folder, pulling from the hub with live progress, and
-// how OpenAI-compatible endpoints and their API keys are used.
+// how OpenAI-compatible endpoints and their API keys are used (in the desktop app, the keys
+// it stores).
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { getClient } from '../../api/client.ts';
 import { useCommands, type Command } from '../../app/commands.ts';
@@ -9,6 +10,7 @@ import { ErrorState, Loading } from '../../components/states.tsx';
 import { AddModelForm } from './AddModelForm.tsx';
 import { DemoModelPanel } from './DemoModelPanel.tsx';
 import { EndpointsPanel } from './EndpointsPanel.tsx';
+import { KeysPanel } from './KeysPanel.tsx';
 import { ModelTable } from './ModelTable.tsx';
 import { PullPanel } from './PullPanel.tsx';
 import { ensurePullSubscription, usePulls } from './pull-store.ts';
@@ -35,6 +37,7 @@ export function ModelsView() {
     [reload],
   );
   useCommands(commands);
+  const secrets = typeof window !== 'undefined' ? window.tandem?.secrets : undefined; // the desktop app only
 
   return (
     <div data-testid="view-models" className="view-models" ref={root}>
@@ -71,6 +74,7 @@ export function ModelsView() {
         <PullPanel />
       </div>
       <EndpointsPanel />
+      {secrets ? <KeysPanel secrets={secrets} /> : null}
     </div>
   );
 }
