@@ -1,0 +1,206 @@
+// A run's report as a file: the paper-style table (mean ± 95% CI over seeds, per-seed values,
+// "—" where a weight step had no passing traces), the score after each step per strategy, and
+// the cost per stage — as Markdown, CSV, LaTeX (booktabs), standalone HTML or JSON. Pure: the
+// CLI (`tandem report`) and the API (`exportReport`) both call it.
+
+import type { ResultCell, RunResults } from './results.ts';
+
+export const REPORT_FORMATS = ['markdown', 'csv', 'latex', 'html', 'json'] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+export interface ReportInput {
+  runId: number;
+  task: string;
+  model: string;
+  strategies: readonly string[];
+  seeds: readonly number[];
+  status: string;
+  /** Epoch milliseconds. */
+  createdAt: number;
+  results: RunResults;
+  lm: { calls: number; cacheHits: number; promptTokens: number; completionTokens: number };
+}
+
+export interface ReportFile {
+  filename: string;
+  mimeType: string;
+  text: string;
+}
+
+const EXTENSIONS: Record<ReportFormat, [string, string]> = {
+  markdown: ['md', 'text/markdown'],
+  csv: ['csv', 'text/csv'],
+  latex: ['tex', 'application/x-tex'],
+  html: ['html', 'text/html'],
+  json: ['json', 'application/json'],
+};
+
+export function renderReport(input: ReportInput, format: ReportFormat): ReportFile {
+  const [ext, mimeType] = EXTENSIONS[format];
+  const text = { markdown, csv, latex, html, json }[format](input);
+  return { filename: `tandem-run-${input.runId}-${input.task}.${ext}`, mimeType, text };
+}
+
+/** `mean ± ci` (percent, one decimal), "—" for no passing traces, "n/a" when nothing ran. */
+export function cellText(cell: ResultCell | undefined, pm = '±'): string {
+  if (!cell || cell.mean === null) return cell?.noPassingTraces ? '—' : 'n/a';
+  const ci = cell.ci95 !== null ? ` ${pm} ${cell.ci95.toFixed(1)}` : '';
+  return `${cell.mean.toFixed(1)}${ci}${cell.noPassingTraces ? ' †' : ''}`;
+}
+
+const seedText = (v: number | null) => (v === null ? '—' : v.toFixed(1));
+
+function title(r: ReportInput): string {
+  return `Tandem run ${r.runId}: ${r.task} on ${r.model}`;
+}
+
+function facts(r: ReportInput): Array<[string, string]> {
+  return [
+    ['task', r.task],
+    ['model', r.model],
+    ['strategies', r.strategies.join(', ')],
+    ['seeds', r.seeds.join(', ')],
+    ['status', r.status],
+    ['started', new Date(r.createdAt).toISOString()],
+    ['LM calls', `${r.lm.calls} (${r.lm.cacheHits} from cache), ${r.lm.promptTokens + r.lm.completionTokens} tokens`],
+  ];
+}
+
+/** Mean over seeds of each strategy's score after each step, per split (the curve table). */
+function stepMeans(r: ReportInput): Array<{ strategy: string; split: string; steps: Array<number | null> }> {
+  const out: Array<{ strategy: string; split: string; steps: Array<number | null> }> = [];
+  for (const row of r.results.rows) {
+    if (row.strategy === '') continue;
+    for (const split of r.results.splits) {
+      const points = r.results.curves.filter((p) => p.strategy === row.strategy && p.split === split);
+      const maxStep = Math.max(-1, ...points.map((p) => p.step));
+      const steps: Array<number | null> = [];
+      for (let s = 0; s <= maxStep; s++) {
+        const values = points.filter((p) => p.step === s && p.score !== null).map((p) => p.score!);
+        steps.push(values.length ? (values.reduce((a, b) => a + b, 0) / values.length) * 100 : null);
+      }
+      out.push({ strategy: row.label, split, steps });
+    }
+  }
+  return out;
+}
+
+function costTotals(r: ReportInput) {
+  const byKind = new Map<string, { stages: number; lmCalls: number; tokens: number; seconds: number; finetuneSeconds: number }>();
+  for (const c of r.results.costs) {
+    const t = byKind.get(c.kind) ?? { stages: 0, lmCalls: 0, tokens: 0, seconds: 0, finetuneSeconds: 0 };
+    t.stages++;
+    t.lmCalls += c.lmCalls;
+    t.tokens += c.tokens;
+    t.seconds += c.seconds ?? 0;
+    t.finetuneSeconds += c.finetuneSeconds;
+    byKind.set(c.kind, t);
+  }
+  return [...byKind.entries()];
+}
+
+function mdTable(head: string[], rows: string[][]): string {
+  const esc = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  return [`| ${head.map(esc).join(' | ')} |`, `|${head.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`, ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`)].join('\n');
+}
+
+function markdown(r: ReportInput): string {
+  const { splits, seeds, rows } = r.results;
+  const parts = [`# ${title(r)}`, '', ...facts(r).map(([k, v]) => `- **${k}**: ${v}`), ''];
+  parts.push(`## Accuracy (%, mean${seeds.length > 1 ? ' ± 95% CI' : ''} over ${seeds.length} seed${seeds.length > 1 ? 's' : ''})`, '');
+  parts.push(mdTable(['strategy', ...splits], rows.map((row) => [row.label, ...splits.map((s) => cellText(row.cells[s]))])));
+  parts.push('', '"—": a weight step had no passing traces to train on; "†": some seeds did.', '');
+  parts.push('## Per seed', '');
+  parts.push(mdTable(['strategy', 'split', ...seeds.map((s) => `seed ${s}`)], rows.flatMap((row) => splits.map((split) => [row.label, split, ...(row.cells[split]?.values ?? []).map(seedText)]))));
+  const curves = stepMeans(r);
+  if (curves.length) {
+    const width = Math.max(...curves.map((c) => c.steps.length));
+    parts.push('', '## Score after each step (%, mean over seeds; step 0 is zero-shot)', '');
+    parts.push(mdTable(['strategy', 'split', ...Array.from({ length: width }, (_, i) => `step ${i}`)], curves.map((c) => [c.strategy, c.split, ...Array.from({ length: width }, (_, i) => seedText(c.steps[i] ?? null))])));
+  }
+  const totals = costTotals(r);
+  if (totals.length) {
+    parts.push('', '## Cost by stage kind', '');
+    parts.push(mdTable(['kind', 'stages', 'LM calls', 'tokens', 'seconds', 'fine-tune seconds'], totals.map(([k, t]) => [k, String(t.stages), String(t.lmCalls), String(t.tokens), t.seconds.toFixed(0), t.finetuneSeconds.toFixed(0)])));
+  }
+  return `${parts.join('\n')}\n`;
+}
+
+function csvField(s: string): string {
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+function csv(r: ReportInput): string {
+  const { splits, seeds, rows } = r.results;
+  const lines = [['strategy', 'split', 'mean', 'ci95', 'no_passing_traces', ...seeds.map((s) => `seed_${s}`)].join(',')];
+  for (const row of rows) {
+    for (const split of splits) {
+      const c = row.cells[split];
+      lines.push(
+        [row.strategy === '' ? 'zero-shot' : row.strategy, split, c?.mean?.toFixed(2) ?? '', c?.ci95?.toFixed(2) ?? '', c?.noPassingTraces ? 'true' : 'false', ...(c?.values ?? []).map((v) => (v === null ? '' : v.toFixed(2)))]
+          .map(csvField)
+          .join(','),
+      );
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function tex(s: string): string {
+  return s.replace(/[\\{}$&#^_%~]/g, (c) => (c === '\\' ? '\\textbackslash{}' : c === '~' ? '\\textasciitilde{}' : c === '^' ? '\\textasciicircum{}' : `\\${c}`)).replace(/->/g, '$\\to$');
+}
+
+function latex(r: ReportInput): string {
+  const { splits, rows, seeds } = r.results;
+  const cell = (c: ResultCell | undefined) => tex(cellText(c, 'PLUSMINUS')).replace('PLUSMINUS', '$\\pm$').replace('—', '---').replace('†', '$^\\dagger$');
+  const body = rows.map((row) => `${tex(row.label)} & ${splits.map((s) => cell(row.cells[s])).join(' & ')} \\\\`);
+  return [
+    `% ${title(r)} — accuracy (%), mean${seeds.length > 1 ? ' $\\pm$ 95\\% CI' : ''} over ${seeds.length} seed(s). Requires \\usepackage{booktabs}.`,
+    '\\begin{table}[t]',
+    '\\centering',
+    `\\begin{tabular}{l${'r'.repeat(splits.length)}}`,
+    '\\toprule',
+    `Strategy & ${splits.map((s) => tex(s)).join(' & ')} \\\\`,
+    '\\midrule',
+    ...body,
+    '\\bottomrule',
+    '\\end{tabular}',
+    `\\caption{${tex(`${r.task} on ${r.model}`)}: accuracy (\\%) over seeds ${tex(seeds.join(', '))}. \`\`---'': no passing traces.}`,
+    '\\end{table}',
+    '',
+  ].join('\n');
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+function htmlTable(head: string[], rows: string[][]): string {
+  return `<table><thead><tr>${head.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead><tbody>${rows
+    .map((r) => `<tr>${r.map((c, i) => `<td${i > 0 ? ' class="num"' : ''}>${escapeHtml(c)}</td>`).join('')}</tr>`)
+    .join('')}</tbody></table>`;
+}
+
+function html(r: ReportInput): string {
+  const { splits, seeds, rows } = r.results;
+  const curves = stepMeans(r);
+  const width = Math.max(0, ...curves.map((c) => c.steps.length));
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title(r))}</title>
+<style>body{font:14px system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1d2026}table{border-collapse:collapse;margin:.5rem 0 1.5rem}th,td{border-bottom:1px solid #ddd;padding:4px 10px;text-align:left}td.num{text-align:right;font-variant-numeric:tabular-nums}dt{font-weight:600;float:left;width:8rem}dd{margin:0 0 .2rem 8rem}</style>
+</head><body>
+<h1>${escapeHtml(title(r))}</h1>
+<dl>${facts(r).map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`).join('')}</dl>
+<h2>Accuracy (%, mean${seeds.length > 1 ? ' ± 95% CI' : ''} over ${seeds.length} seed${seeds.length > 1 ? 's' : ''})</h2>
+${htmlTable(['strategy', ...splits], rows.map((row) => [row.label, ...splits.map((s) => cellText(row.cells[s]))]))}
+<p>“—”: a weight step had no passing traces to train on; “†”: some seeds did.</p>
+<h2>Per seed</h2>
+${htmlTable(['strategy', 'split', ...seeds.map((s) => `seed ${s}`)], rows.flatMap((row) => splits.map((split) => [row.label, split, ...(row.cells[split]?.values ?? []).map(seedText)])))}
+${curves.length ? `<h2>Score after each step (%, mean over seeds)</h2>\n${htmlTable(['strategy', 'split', ...Array.from({ length: width }, (_, i) => `step ${i}`)], curves.map((c) => [c.strategy, c.split, ...Array.from({ length: width }, (_, i) => seedText(c.steps[i] ?? null))]))}` : ''}
+</body></html>
+`;
+}
+
+function json(r: ReportInput): string {
+  return `${JSON.stringify({ ...r, createdAt: new Date(r.createdAt).toISOString(), stepMeans: stepMeans(r), costByKind: Object.fromEntries(costTotals(r)) }, null, 2)}\n`;
+}
