@@ -6,6 +6,7 @@ import { registerRunCommand } from './commands/run.ts';
 import { registerDemoCommand } from './commands/demo.ts';
 import { registerEngineCommand } from './commands/engine.ts';
 import { registerModelsCommand } from './commands/models.ts';
+import { registerReportCommand } from './commands/report.ts';
 import { registerResumeCommand } from './commands/resume.ts';
 import { registerRunsCommand } from './commands/runs.ts';
 import { registerServeCommand } from './commands/serve.ts';
@@ -24,6 +25,7 @@ export async function main(argv: string[]): Promise<number> {
   registerResumeCommand(program);
   registerDemoCommand(program);
   registerRunsCommand(program);
+  registerReportCommand(program);
   registerModelsCommand(program);
   registerEngineCommand(program);
   registerServeCommand(program);
