@@ -1,7 +1,9 @@
 // Traces and LM calls: a trace with all its calls in full (rendered messages, raw completion,
-// parsed fields, tokens, latency, cache hit) and the example result it produced, if any; pages
-// of LM calls with the store's filters, full-text search and cursors; one call; totals.
+// parsed fields, tokens, latency, cache hit) and the example result it produced (with the gold
+// labels), if any; pages of LM calls with the store's filters, full-text search and cursors;
+// one call; totals.
 
+import type { FieldValue } from '../program/example.ts';
 import type { LMCallPage, LMCallRecord, LMCallStats, StoredTrace } from '../store/index.ts';
 import { StoreError } from '../store/index.ts';
 import type { ApiContext } from './context.ts';
@@ -16,6 +18,8 @@ export interface TraceResult {
   exampleIndex: number;
   score: number;
   passed: boolean;
+  /** The example's gold labels; null for results saved before labels were kept. */
+  labels: Record<string, FieldValue> | null;
 }
 
 export interface TraceDetail {
@@ -32,13 +36,14 @@ interface ResultRow {
   example_index: number;
   score: number;
   passed: number;
+  labels: string | null;
 }
 
 export function getTrace(ctx: ApiContext, input: Parsed<typeof TraceIdInput>): TraceDetail {
   const trace = ctx.store.traces.get(input.traceId);
   if (!trace) throw notFound(`trace ${input.traceId} does not exist`);
   const row = ctx.sql.get<ResultRow>(
-    `SELECT er.evaluation_id, e.split, e.stage_id, e.candidate_id, er.example_index, er.score, er.passed
+    `SELECT er.evaluation_id, e.split, e.stage_id, e.candidate_id, er.example_index, er.score, er.passed, er.labels
      FROM example_results er JOIN evaluations e ON e.id = er.evaluation_id WHERE er.trace_id = ? LIMIT 1`,
     trace.id,
   );
@@ -51,9 +56,19 @@ export function getTrace(ctx: ApiContext, input: Parsed<typeof TraceIdInput>): T
         exampleIndex: row.example_index,
         score: row.score,
         passed: row.passed === 1,
+        labels: parseLabels(row.labels),
       }
     : null;
   return { trace, result };
+}
+
+function parseLabels(text: string | null): Record<string, FieldValue> | null {
+  if (text === null) return null;
+  try {
+    return JSON.parse(text) as Record<string, FieldValue>;
+  } catch {
+    return null;
+  }
 }
 
 export function pageLMCalls(ctx: ApiContext, input: Parsed<typeof LMCallsPageInput>): LMCallPage {

@@ -102,6 +102,7 @@ describe('a run through the API', () => {
     expect(trace.trace.calls[0]!.messages.length).toBeGreaterThan(1);
     expect(trace.trace.calls[0]!.completion).toContain('[[ ## species ## ]]');
     expect(trace.result).toMatchObject({ evaluationId: one.evaluationId, split: 'test', stageId: pStage.id, exampleIndex: one.exampleIndex, passed: one.passed });
+    expect(trace.result?.labels).toEqual(one.labels); // the gold label, for "Expected" next to the prediction
 
     // LM calls: pages, search, one call in full.
     const calls = await api.pageLMCalls({ runId, limit: 5, withTotal: true });

@@ -1,6 +1,7 @@
 // One program trace as a tree: program → module (predictor path) → LM calls, each with its
 // rendered messages, raw completion, parsed fields, tokens, latency, cache hit and error; above
-// it the example's inputs, prediction and result. Loads the trace itself (api.getTrace).
+// it the example's inputs, prediction, expected answer (gold labels, when kept) and result.
+// Loads the trace itself (api.getTrace).
 // Used by Traces and Compare: <TraceTree traceId={42} />; `predictor` opens that module only.
 import { getClient } from '../api/client.ts';
 import type { TraceDetail } from '../api/types.ts';
@@ -62,6 +63,15 @@ function TraceBody({ detail, predictor }: { detail: TraceDetail; predictor: stri
         <div>
           <div className="tt-section">Prediction</div>
           <FieldTable fields={trace.prediction} empty="no prediction" testId="trace-prediction" />
+          {/* Under the prediction, so the two read together however narrow the pane is. */}
+          {result?.labels ? (
+            <>
+              <div className="tt-section" title="the example's gold labels: what the metric compared the prediction against">
+                Expected
+              </div>
+              <FieldTable fields={result.labels} testId="trace-expected" />
+            </>
+          ) : null}
         </div>
       </div>
       <details className="tt-node tt-program" open>

@@ -3,7 +3,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useEffect, useRef, type RefObject } from 'react';
 import type { ExampleResultRow } from '../../api/types.ts';
-import { fieldsPreview } from './tree/FieldTable.tsx';
+import { fieldsPreview, goldPreview } from './tree/fields.ts';
 import type { ResultPager } from './result-pager.ts';
 
 export const ROW_HEIGHT = 30;
@@ -27,6 +27,7 @@ const Row = memo(function Row({ index, row, selected, start, tag, onSelect }: Ro
       </div>
     );
   }
+  const gold = goldPreview(row.labels);
   return (
     <div
       className={selected ? 'tr-row selected' : 'tr-row'}
@@ -47,6 +48,11 @@ const Row = memo(function Row({ index, row, selected, start, tag, onSelect }: Ro
       {row.error ? (
         <span className="badge badge-error" title={row.error.message}>
           {row.error.kind}
+        </span>
+      ) : null}
+      {gold ? (
+        <span className="tr-gold mono" title={`expected (gold label): ${fieldsPreview(row.labels, 300)}`} data-testid="trace-row-gold">
+          {gold}
         </span>
       ) : null}
       <span className="tr-pred mono">{row.prediction ? fieldsPreview(row.prediction, 160) : <i className="subtle">no prediction</i>}</span>

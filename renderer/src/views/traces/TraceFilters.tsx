@@ -1,5 +1,5 @@
 // The filter bar of the Traces view: stage, split, outcome, predictor, sort and a debounced
-// full-text search; every change goes to the URL query.
+// full-text search; every change goes to the URL query (and ?stage= from a link selects the stage).
 import { useEffect, useRef, useState } from 'react';
 import type { StageSummary } from '../../api/types.ts';
 import { replaceParams } from '../../app/router.ts';
@@ -39,10 +39,11 @@ export function TraceFilters({
           <label className="tr-field">
             Stage
             <select data-testid="filter-stage" value={stageId ?? ''} onChange={(e) => set({ stage: e.target.value })}>
+              {stageId !== null && !stages.some((s) => s.id === stageId) ? <option value={stageId}>#{stageId}</option> : null}
               {stages.map((s) => (
                 <option key={s.id} value={s.id}>
                   #{s.id} {stageLabel(s)}
-                  {s.scores?.[p.split] !== undefined ? ` · ${p.split} ${s.scores[p.split]!.toFixed(1)}%` : ''}
+                  {s.scores?.[p.split] !== undefined ? ` · ${p.split} ${s.scores[p.split]!.toFixed(1)}%` : s.status !== 'finished' ? ` · ${s.status}` : ''}
                 </option>
               ))}
             </select>

@@ -22,6 +22,12 @@ export function TracePane({ traceId, row, predictor }: { traceId: number | null;
         <FieldTable fields={row.inputs} />
         <div className="tt-section">Prediction</div>
         <FieldTable fields={row.prediction} empty="no prediction" />
+        {row.labels ? (
+          <>
+            <div className="tt-section">Expected</div>
+            <FieldTable fields={row.labels} testId="trace-expected" />
+          </>
+        ) : null}
       </div>
     );
   }

@@ -5,7 +5,6 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { getClient } from '../../api/client.ts';
 import { ApiCallError } from '../../api/transport.ts';
-import type { StageSummary } from '../../api/types.ts';
 import { replaceParams } from '../../app/router.ts';
 import { useApi, useApiEvents, useThrottled } from '../../app/use-api.ts';
 import { count } from '../../components/format.ts';
@@ -13,15 +12,10 @@ import { EmptyState, ErrorState, Loading } from '../../components/states.tsx';
 import { ResultList } from './ResultList.tsx';
 import { TraceFilters, stageLabel } from './TraceFilters.tsx';
 import { TracePane } from './TracePane.tsx';
-import { readParams, toQuery } from './trace-params.ts';
+import { chooseStage, readParams, toQuery } from './trace-params.ts';
 import { usePager } from './use-pager.ts';
 import { useTraceKeys } from './use-trace-keys.ts';
 import type { ResultPager } from './result-pager.ts';
-
-/** Stages that have final evaluations (finished ones); the first is the default. */
-function evaluable(stages: StageSummary[] | null): StageSummary[] {
-  return (stages ?? []).filter((s) => s.status === 'finished' || s.scores !== null);
-}
 
 function notEvaluatedYet(error: unknown): boolean {
   return error instanceof ApiCallError && error.code === 'not-found' && /has no evaluation/.test(error.message);
@@ -30,9 +24,9 @@ function notEvaluatedYet(error: unknown): boolean {
 export function TracesView({ runId, params }: { runId: number; params: URLSearchParams }) {
   const p = readParams(params);
   const stagesState = useApi(() => getClient().listStages({ runId }), [runId]);
-  const stages = evaluable(stagesState.data);
-  const stageId = p.stageId ?? stages[0]?.id ?? null;
-  const { pager, version } = usePager(toQuery(p, stageId));
+  // ?stage= (e.g. from the Run view's tree) selects the stage; without it the first evaluated one.
+  const { stageId, options: stages, unknown: unknownStage } = chooseStage(stagesState.data, p.stageId);
+  const { pager, version } = usePager(unknownStage ? null : toQuery(p, stageId));
   const listStageId = pager?.evaluation?.stageId ?? stageId;
   const stageDetail = useApi(() => (listStageId !== null ? getClient().getStage({ stageId: listStageId }) : Promise.resolve(null)), [listStageId]);
   const predictors = Object.keys(stageDetail.data?.stage.programState?.predictors ?? {});
@@ -81,6 +75,14 @@ export function TracesView({ runId, params }: { runId: number; params: URLSearch
   let list: React.ReactNode;
   if (stagesState.error) list = <ErrorState error={stagesState.error} onRetry={stagesState.reload} />;
   else if (stagesState.loading && !stagesState.data) list = <Loading label="Loading stages…" />;
+  else if (unknownStage)
+    list = (
+      <EmptyState title={`Run #${runId} has no stage #${p.stageId}`}>
+        <button type="button" data-testid="trace-stage-reset" onClick={() => replaceParams({ stage: null, trace: null })}>
+          Show this run's stages
+        </button>
+      </EmptyState>
+    );
   else if (!pager) list = <EmptyState title="No evaluated stages yet">Example results appear once a stage of this run has been evaluated.</EmptyState>;
   else if (notEvaluatedYet(pager.error))
     list = <EmptyState title={`Not evaluated on ${p.split} yet`}>This stage has no final evaluation on the {p.split} split (yet). Pick another split or stage.</EmptyState>;
@@ -104,19 +106,10 @@ export function TracesView({ runId, params }: { runId: number; params: URLSearch
               <>
                 {count(pager.total)} matching of {count(pager.evaluation?.n)} examples · {stage ? stageLabel(stage) : `evaluation #${pager.evaluation?.id}`} ·{' '}
                 {pager.evaluation?.split}
-                {pager.walk ? (
-                  <span title="Filtered and score-sorted lists page by cursor: rows before the ones in view are read first">
-                    {' '}
-                    · reading rows in order: {count(pager.walk.at)} of {count(pager.walk.to)}…
-                  </span>
-                ) : pager.loading ? (
-                  ' · loading…'
-                ) : (
-                  ''
-                )}
+                {pager.loading ? ' · loading…' : ''}
               </>
             ) : (
-              ' '
+              '\u00a0' // keeps the line's height while loading
             )}
           </div>
         </div>

@@ -1,34 +1,43 @@
 // Loads an evaluation's example results page by page as rows scroll into view: the list knows the
 // total from the first page and asks for row ranges (`want`); only pages in (or near) the range
-// are fetched, a few at a time, so 100,000 rows never load at once.
-//
-// pageExampleResults pages by keyset cursor, not offset: page k needs page k-1's nextCursor. A
-// jump far ahead therefore walks the chain of pages in between — except for an unfiltered list
-// in example order, where row i is example i and the cursor of any page can be computed
-// (seek-cursor.ts), so a jump costs one request.
+// are fetched, a few at a time, nearest the middle of the range first, so 100,000 rows never
+// load at once. Page k is rows [k*PAGE_SIZE, (k+1)*PAGE_SIZE) and costs one request with that
+// offset, whatever the filters and sort: a jump far down the list does not read the rows between.
 import { getClient } from '../../api/client.ts';
 import type { ExampleResultPage, ExampleResultRow, TandemApi } from '../../api/types.ts';
-import { seekCursor } from './seek-cursor.ts';
 
 export const PAGE_SIZE = 200;
-const MAX_IN_FLIGHT = 3;
+export const MAX_IN_FLIGHT = 3;
 
 type ExampleResultsPageInput = Parameters<TandemApi['pageExampleResults']>[0];
-export type ResultQuery = Omit<ExampleResultsPageInput, 'limit' | 'cursor'>;
+export type ResultQuery = Omit<ExampleResultsPageInput, 'limit' | 'cursor' | 'offset'>;
 export type Evaluation = ExampleResultPage['evaluation'];
+
+/**
+ * The pages to request now for rows start..end (inclusive): those not loaded or in flight, nearest
+ * the middle of the range first, at most `slots`. Before the total is known only the range's first
+ * page is asked for (its answer gives the total).
+ */
+export function pagesToFetch(start: number, end: number, total: number | null, busy: (page: number) => boolean, slots: number): number[] {
+  if (slots <= 0) return [];
+  const lastPage = total === null ? null : Math.ceil(total / PAGE_SIZE) - 1;
+  if (lastPage !== null && lastPage < 0) return [];
+  const clamp = (page: number) => (lastPage === null ? page : Math.min(page, lastPage));
+  const first = clamp(Math.floor(Math.max(0, start) / PAGE_SIZE));
+  if (total === null) return busy(first) ? [] : [first];
+  const last = clamp(Math.floor(Math.max(0, end, start) / PAGE_SIZE));
+  const middle = (first + last) / 2;
+  const pages: number[] = [];
+  for (let page = first; page <= last; page++) if (!busy(page)) pages.push(page);
+  return pages.sort((a, b) => Math.abs(a - middle) - Math.abs(b - middle) || a - b).slice(0, slots);
+}
 
 export class ResultPager {
   total: number | null = null;
   evaluation: Evaluation | null = null;
   error: unknown = null;
-  /** While walking the cursor chain to a far range: rows read so far and the row wanted. */
-  walk: { at: number; to: number } | null = null;
   private readonly pages = new Map<number, ExampleResultRow[]>();
-  /** Cursor that fetches page k (page 0: none). */
-  private readonly cursors = new Map<number, string | null>([[0, null]]);
   private readonly inFlight = new Set<number>();
-  private readonly seeked = new Set<number>();
-  private seekable = false;
   private wanted: [number, number] = [0, PAGE_SIZE - 1];
   /** Bumped by stop(): responses to requests of an earlier generation are dropped. */
   private generation = 0;
@@ -47,6 +56,11 @@ export class ResultPager {
     return this.inFlight.size > 0;
   }
 
+  /** Requests in flight now (never more than MAX_IN_FLIGHT). */
+  get requests(): number {
+    return this.inFlight.size;
+  }
+
   /** Rows loaded so far, for finding a row by trace id. */
   findIndex(match: (row: ExampleResultRow) => boolean): number {
     for (const [page, rows] of this.pages) {
@@ -56,7 +70,7 @@ export class ResultPager {
     return -1;
   }
 
-  /** Asks for rows start..end (inclusive); fetches what is missing, nearest the range first. */
+  /** Asks for rows start..end (inclusive); fetches what is missing, nearest the range's middle first. */
   want(start: number, end: number): void {
     this.wanted = [Math.max(0, start), Math.max(0, end)];
     this.pump();
@@ -82,46 +96,23 @@ export class ResultPager {
 
   private pump(): void {
     if (!this.running || this.error) return;
-    const last = this.total === null ? 0 : Math.max(0, Math.ceil(this.total / PAGE_SIZE) - 1);
-    const first = Math.min(Math.floor(this.wanted[0] / PAGE_SIZE), last);
-    const stop = Math.min(Math.floor(this.wanted[1] / PAGE_SIZE), last);
-    this.walk = null;
-    for (let page = first; page <= stop && this.inFlight.size < MAX_IN_FLIGHT; page++) {
-      if (this.pages.has(page) || this.inFlight.has(page)) continue;
-      if (this.cursors.has(page)) this.fetch(page, this.cursors.get(page) ?? null);
-      else if (this.seekable && this.evaluation) this.fetch(page, seekCursor(this.evaluation, this.query.sort ?? 'index', page * PAGE_SIZE), true);
-      else {
-        // Walk the chain: fetch the furthest page whose cursor is known, then come back here.
-        let known = page - 1;
-        while (known > 0 && !this.cursors.has(known)) known--;
-        if (!this.pages.has(known) && !this.inFlight.has(known)) this.fetch(known, this.cursors.get(known) ?? null);
-        this.walk = { at: known * PAGE_SIZE, to: page * PAGE_SIZE };
-        break;
-      }
-    }
+    const busy = (page: number) => this.pages.has(page) || this.inFlight.has(page);
+    for (const page of pagesToFetch(this.wanted[0], this.wanted[1], this.total, busy, MAX_IN_FLIGHT - this.inFlight.size)) this.fetch(page);
   }
 
-  private fetch(page: number, cursor: string | null, seek = false): void {
+  private fetch(page: number): void {
     this.inFlight.add(page);
     const generation = this.generation;
-    const input: ExampleResultsPageInput = { ...this.query, limit: PAGE_SIZE, ...(cursor ? { cursor } : {}) };
+    const input: ExampleResultsPageInput = { ...this.query, limit: PAGE_SIZE, offset: page * PAGE_SIZE };
     getClient()
       .pageExampleResults(input)
       .then(
         (result) => {
           if (generation !== this.generation) return;
           this.inFlight.delete(page);
-          if (seek && !this.fitsSeek(result.rows, page)) {
-            // The examples are not numbered 0..n-1: forget the guessed pages, walk the chain.
-            this.seekable = false;
-            for (const p of this.seeked) this.pages.delete(p);
-            this.seeked.clear();
-          } else {
-            if (seek) this.seeked.add(page);
-            this.pages.set(page, result.rows);
-            if (result.nextCursor) this.cursors.set(page + 1, result.nextCursor);
-            if (page === 0) this.firstPage(result);
-          }
+          this.pages.set(page, result.rows);
+          this.total ??= result.total;
+          this.evaluation ??= result.evaluation;
           this.onChange();
           this.pump();
         },
@@ -132,21 +123,5 @@ export class ResultPager {
           this.onChange();
         },
       );
-  }
-
-  private firstPage(result: ExampleResultPage): void {
-    this.total = result.total;
-    this.evaluation = result.evaluation;
-    const q = this.query;
-    const ordered = q.sort === undefined || q.sort === 'index' || q.sort === 'index-desc';
-    const unfiltered = q.passed === undefined && q.failed === undefined && !q.search;
-    this.seekable = ordered && unfiltered && result.total === result.evaluation.n && this.fitsSeek(result.rows, 0);
-  }
-
-  /** Whether a page's rows sit where seeking assumed (row i is example i, or n-1-i descending). */
-  private fitsSeek(rows: readonly ExampleResultRow[], page: number): boolean {
-    const n = this.evaluation?.n ?? this.total ?? 0;
-    const desc = this.query.sort === 'index-desc';
-    return rows.every((r, j) => r.exampleIndex === (desc ? n - 1 - (page * PAGE_SIZE + j) : page * PAGE_SIZE + j));
   }
 }

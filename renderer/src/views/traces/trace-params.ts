@@ -1,5 +1,7 @@
 // The Traces view's state lives in the URL query (#/runs/1/traces?stage=&split=&outcome=&…), so
-// a filtered list or an open trace can be linked and survives reloads.
+// a filtered list or an open trace can be linked and survives reloads. `?stage=` picks the stage
+// (the Run view links a stage's row here), even one that is not evaluated yet.
+import type { StageSummary } from '../../api/types.ts';
 import type { ResultQuery } from './result-pager.ts';
 
 export type Outcome = 'pass' | 'fail' | 'error';
@@ -47,4 +49,28 @@ export function toQuery(p: TraceParams, stageId: number | null): ResultQuery | n
   const search = p.q.trim();
   if (search) q.search = search;
   return q;
+}
+
+/** Whether a stage has final evaluations to list (finished, or scored already). */
+export function isEvaluable(s: StageSummary): boolean {
+  return s.status === 'finished' || s.scores !== null;
+}
+
+export interface StageChoice {
+  /** The stage listed: the URL's, else the first evaluable one. */
+  stageId: number | null;
+  /** The stage picker's options: evaluable stages plus the URL's stage, in the run's order. */
+  options: StageSummary[];
+  /** The URL names a stage this run does not have (once the stages are loaded). */
+  unknown: boolean;
+}
+
+export function chooseStage(stages: readonly StageSummary[] | null, urlStageId: number | null): StageChoice {
+  const all = stages ?? [];
+  const options = all.filter((s) => isEvaluable(s) || s.id === urlStageId);
+  return {
+    stageId: urlStageId ?? options[0]?.id ?? null,
+    options,
+    unknown: stages !== null && urlStageId !== null && !all.some((s) => s.id === urlStageId),
+  };
 }
