@@ -27,6 +27,7 @@ export const PRELOAD_METHOD_NAMES = [
   'getLMCallStats',
   'listCandidates',
   'listFinetuneJobs',
+  'listFinetuneRows',
   'listModels',
   'addModel',
   'pullModel',

@@ -23,6 +23,7 @@ import type { ApiContext, OpenRuntime } from './context.ts';
 import { ApiError, toApiError } from './errors.ts';
 import { EventHub, type ApiEventListener } from './events.ts';
 import { pageExampleResults, type ExampleResultPage } from './example-results.ts';
+import { listFinetuneRows, type FinetuneRowPage } from './finetune-rows.ts';
 import { Experiments, listTasks, type ExperimentDetail, type ExperimentSummary, type TaskInfo } from './experiments.ts';
 import { Models, type ModelList, type ModelOperation } from './models.ts';
 import { RunManager, type RunHandle } from './run-manager.ts';
@@ -79,6 +80,7 @@ export interface TandemApi {
 
   listCandidates(input: S.StageIdInput): Promise<StageCandidates>;
   listFinetuneJobs(input: S.RunIdInput): Promise<FinetuneJobRecord[]>;
+  listFinetuneRows(input: S.FinetuneRowsInput): Promise<FinetuneRowPage>;
 
   listModels(input?: S.EmptyInput): Promise<ModelList>;
   addModel(input: S.AddModelInput): Promise<ModelEntry>;
@@ -111,6 +113,7 @@ export const API_METHODS = {
   getLMCallStats: S.LMCallStatsInput,
   listCandidates: S.StageIdInput,
   listFinetuneJobs: S.RunIdInput,
+  listFinetuneRows: S.FinetuneRowsInput,
   listModels: S.EmptyInput,
   addModel: S.AddModelInput,
   pullModel: S.PullModelInput,
@@ -190,6 +193,7 @@ export function createApi(options: ApiOptions): Api {
     getLMCallStats: (input) => lmCallStats(ctx, input),
     listCandidates: (input) => listCandidates(ctx, input),
     listFinetuneJobs: (input) => runs.finetuneJobs(input),
+    listFinetuneRows: (input) => listFinetuneRows(ctx, input),
     listModels: () => models.list(),
     addModel: (input) => models.add(input),
     pullModel: (input) => models.pull(input),

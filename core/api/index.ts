@@ -11,6 +11,7 @@ export type { Comparison, FlipCounts, FlipExample, SeedFlips, StrategyFlips } fr
 export type { ExampleResultPage, ExampleResultRow } from './example-results.ts';
 export type { TraceDetail, TraceResult } from './traces.ts';
 export type { CandidateView, DemoView, PredictorView, StageCandidates } from './candidates.ts';
+export type { FinetuneRow, FinetuneRowPage } from './finetune-rows.ts';
 export type { ModelList, ModelOperation } from './models.ts';
 export type { RunSummary, StageSummary } from './views.ts';
 export * from './schemas.ts';

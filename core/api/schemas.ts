@@ -262,6 +262,14 @@ export const ExampleResultsPageInput = z
   });
 export type ExampleResultsPageInput = z.input<typeof ExampleResultsPageInput>;
 
+export const FinetuneRowsInput = z.strictObject({
+  jobId: id,
+  limit,
+  /** Rows to skip: the page starts at this row of the job's provenance file. */
+  offset: z.int().min(0).max(100_000_000).default(0),
+});
+export type FinetuneRowsInput = z.input<typeof FinetuneRowsInput>;
+
 // ---------------------------------------------------------------------------------------------
 // Traces and LM calls
 

@@ -63,9 +63,14 @@ export class CommandFinetuner implements Finetuner {
     }).catch((error: Error) => {
       throw new FinetuneError(`cannot run trainer command "${argv[0]}": ${error.message}`);
     });
-    if (run.code !== 0) throw new FinetuneError(`the trainer command failed (exit ${run.code ?? run.signal}): ${run.log.slice(-5).join('\n')}`, run.log);
+    if (run.code !== 0) throw new FinetuneError(`the trainer command failed (exit ${run.code ?? run.signal}): ${run.log.slice(-5).join('\n')}`, run.output);
     const baseUrl = job.base.baseUrl;
-    if (baseUrl) await (this.options.register ?? registerWithServer)(job.adapterName, job.outDir, baseUrl);
+    if (baseUrl) {
+      await (this.options.register ?? registerWithServer)(job.adapterName, job.outDir, baseUrl).catch((error: unknown) => {
+        // Keep the trainer's output with the failure: the job record stores it.
+        throw new FinetuneError(error instanceof Error ? error.message : String(error), run.output);
+      });
+    }
     return {
       adapterDir: job.outDir,
       binding: { ...job.base, model: job.adapterName, baseModel: job.base.baseModel ?? job.base.model },
@@ -73,6 +78,7 @@ export class CommandFinetuner implements Finetuner {
       skipped: {},
       seconds: (Date.now() - started) / 1000,
       losses,
+      log: run.output,
     };
   }
 }

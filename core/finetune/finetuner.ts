@@ -58,6 +58,8 @@ export interface FinetuneResult {
   skipped: Record<string, number>;
   seconds: number;
   losses: Array<{ step: number; loss: number }>;
+  /** The end of the trainer's stdout and stderr (see log-tail.ts), kept with the job record. */
+  log?: string[];
 }
 
 export interface Finetuner {
@@ -69,6 +71,7 @@ export interface Finetuner {
 
 export class FinetuneError extends Error {
   override name = 'FinetuneError';
+  /** The end of the trainer's output, when it ran at all. */
   readonly log: string[];
   constructor(message: string, log: string[] = []) {
     super(message);

@@ -60,13 +60,16 @@ export class LocalEngineFinetuner implements Finetuner {
         else if (m.event === 'error') failure = String(m.message ?? 'unknown error');
       },
     });
-    if (signal?.aborted) throw new FinetuneError('fine-tuning was cancelled', run.log);
+    if (signal?.aborted) throw new FinetuneError('fine-tuning was cancelled', run.output);
     if (run.code !== 0 || !done) {
       const reason = failure ?? run.log.slice(-5).join('\n') ?? '';
-      throw new FinetuneError(`the trainer failed (exit ${run.code ?? run.signal}): ${reason}`, run.log);
+      throw new FinetuneError(`the trainer failed (exit ${run.code ?? run.signal}): ${reason}`, run.output);
     }
     const finished = done as Record<string, unknown>;
-    await this.options.engine.loadAdapter(job.adapterName, job.outDir);
+    await this.options.engine.loadAdapter(job.adapterName, job.outDir).catch((error: unknown) => {
+      // Keep the trainer's output with the failure: the job record stores it.
+      throw new FinetuneError(error instanceof Error ? error.message : String(error), run.output);
+    });
     return {
       adapterDir: job.outDir,
       binding: { ...job.base, model: job.adapterName, baseModel: job.base.baseModel ?? job.base.model },
@@ -74,6 +77,7 @@ export class LocalEngineFinetuner implements Finetuner {
       skipped: (finished.skipped as Record<string, number> | undefined) ?? {},
       seconds: num(finished.seconds) ?? 0,
       losses,
+      log: run.output,
     };
   }
 }

@@ -1,8 +1,11 @@
 // The `w` step: Θ (bootstrap fine-tuning) on the full train set, on the program's current models.
 // "No passing traces" leaves the program as it was and is reported, like the paper's "—".
+// Each job is recorded when it ends, with the adapter's size and the end of the trainer's output.
 
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { Finetuner, FinetuneEvent, LoraHyperparams } from '../finetune/finetuner.ts';
+import { FinetuneError, type Finetuner, type FinetuneEvent, type LoraHyperparams } from '../finetune/finetuner.ts';
+import { LogTail, logTailText } from '../finetune/log-tail.ts';
 import { bootstrapFinetune, type BootstrapFinetuneOutcome } from '../optimize/bootstrap-finetune.ts';
 import type { OptimizerContext } from '../optimize/optimizer-context.ts';
 import type { Example } from '../program/example.ts';
@@ -26,11 +29,12 @@ export interface WeightStepInput {
 }
 
 export async function runWeightStep(input: WeightStepInput): Promise<BootstrapFinetuneOutcome<Module>> {
+  const { finetuner, logOf } = capturingLogs(input.finetuner);
   return bootstrapFinetune(
     input.program,
     input.train,
     {
-      finetuner: input.finetuner,
+      finetuner,
       hyperparams: input.hyperparams,
       workDir: path.join(input.workDir, `run-${input.runId}`, `stage-${input.stageId}`),
       adapterPrefix: `tandem-r${input.runId}-s${input.stageId}`,
@@ -61,9 +65,60 @@ export async function runWeightStep(input: WeightStepInput): Promise<BootstrapFi
           skipped: job.result?.skipped ?? null,
           losses: job.result?.losses ?? null,
           seconds: job.result?.seconds ?? null,
+          adapterBytes: job.result ? folderBytes(job.result.adapterDir) : null,
+          logTail: logOf(job.adapterName),
+          provenanceFile: provenanceOf(job.trainFile),
         }),
       ...(input.onFinetuneEvent ? { onFinetuneEvent: (_group: string, event: FinetuneEvent) => input.onFinetuneEvent!(event) } : {}),
     },
     input.ctx,
   );
+}
+
+/**
+ * Wraps a finetuner to keep the end of each job's trainer output (by adapter name): what the
+ * trainer reported with its result or error, else the log lines it streamed as events.
+ */
+function capturingLogs(inner: Finetuner): { finetuner: Finetuner; logOf: (adapterName: string) => string | null } {
+  const logs = new Map<string, string>();
+  const finetuner: Finetuner = {
+    name: inner.name,
+    attach: (adapterName, adapterDir, base) => inner.attach(adapterName, adapterDir, base),
+    finetune: async (job, options = {}) => {
+      const streamed = new LogTail();
+      const onEvent = (event: FinetuneEvent) => {
+        if (event.type === 'log') streamed.push(event.line);
+        options.onEvent?.(event);
+      };
+      try {
+        const result = await inner.finetune(job, { ...options, onEvent });
+        logs.set(job.adapterName, logTailText(result.log ?? streamed.toLines()));
+        return result;
+      } catch (error) {
+        const reported = error instanceof FinetuneError && error.log.length > 0 ? error.log : streamed.toLines();
+        logs.set(job.adapterName, logTailText(reported));
+        throw error;
+      }
+    },
+  };
+  return { finetuner, logOf: (adapterName) => logs.get(adapterName) ?? null };
+}
+
+/** Bytes of every file under a folder (the adapter's weights and config); null if it is not there. */
+function folderBytes(dir: string): number | null {
+  try {
+    let total = 0;
+    for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+      if (entry.isFile()) total += statSync(path.join(entry.parentPath, entry.name)).size;
+    }
+    return total;
+  } catch {
+    return null;
+  }
+}
+
+/** bootstrapFinetune writes provenance.jsonl beside train.jsonl. */
+function provenanceOf(trainFile: string): string | null {
+  const file = path.join(path.dirname(trainFile), 'provenance.jsonl');
+  return existsSync(file) ? file : null;
 }

@@ -1,5 +1,7 @@
 // Fine-tuning jobs: what each `w` step trained — on which rows, from which base model, with which
-// hyperparameters — and how it went (loss curve, skipped rows, time, or the trainer's error).
+// hyperparameters — and how it went (loss curve, skipped rows, time, or the trainer's error; the
+// adapter's size and the end of the trainer's output). One INSERT when the job ends, so a job's
+// outcome and its details are written together or not at all.
 
 import type { Db } from './database.ts';
 import { fromJsonOrNull, toJson } from './json.ts';
@@ -23,6 +25,12 @@ export interface NewFinetuneJob {
   skipped?: Record<string, number> | null;
   losses?: Array<{ step: number; loss: number }> | null;
   seconds?: number | null;
+  /** Size on disk of the adapter folder when the job ended. */
+  adapterBytes?: number | null;
+  /** The end of the trainer's stdout + stderr ('' when it printed nothing; null: not captured). */
+  logTail?: string | null;
+  /** JSONL mapping each row of trainFile / validFile to its source trace, example and predictor. */
+  provenanceFile?: string | null;
 }
 
 export interface FinetuneJobRecord extends Required<Omit<NewFinetuneJob, 'hyperparams'>> {
@@ -51,6 +59,9 @@ interface Row {
   skipped: string | null;
   losses: string | null;
   seconds: number | null;
+  adapter_bytes: number | null;
+  log_tail: string | null;
+  provenance_file: string | null;
   created_at: number;
 }
 
@@ -58,6 +69,7 @@ export class FinetuneJobRepository {
   private readonly insertStmt;
   private readonly byRunStmt;
   private readonly byStageStmt;
+  private readonly byIdStmt;
 
   constructor(
     db: Db,
@@ -65,11 +77,12 @@ export class FinetuneJobRepository {
   ) {
     this.insertStmt = db.prepare(
       `INSERT INTO finetune_jobs (run_id, stage_id, finetuner, group_key, predictors, base_model, adapter_name, adapter_dir, train_file,
-         valid_file, rows, hyperparams, status, error, train_rows, skipped, losses, seconds, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         valid_file, rows, hyperparams, status, error, train_rows, skipped, losses, seconds, adapter_bytes, log_tail, provenance_file, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.byRunStmt = db.prepare<[number], Row>('SELECT * FROM finetune_jobs WHERE run_id = ? ORDER BY id');
     this.byStageStmt = db.prepare<[number], Row>('SELECT * FROM finetune_jobs WHERE stage_id = ? ORDER BY id');
+    this.byIdStmt = db.prepare<[number], Row>('SELECT * FROM finetune_jobs WHERE id = ?');
   }
 
   record(job: NewFinetuneJob): number {
@@ -77,9 +90,15 @@ export class FinetuneJobRepository {
       job.runId, job.stageId, job.finetuner, job.groupKey, toJson(job.predictors, 'fine-tune predictors'), job.baseModel, job.adapterName,
       job.adapterDir, job.trainFile, job.validFile, job.rows, toJson(job.hyperparams, 'fine-tune hyperparameters'), job.status,
       job.error ?? null, job.trainRows ?? null, job.skipped ? toJson(job.skipped, 'skipped rows') : null,
-      job.losses ? toJson(job.losses, 'loss curve') : null, job.seconds ?? null, this.now(),
+      job.losses ? toJson(job.losses, 'loss curve') : null, job.seconds ?? null, job.adapterBytes ?? null, job.logTail ?? null,
+      job.provenanceFile ?? null, this.now(),
     );
     return Number(result.lastInsertRowid);
+  }
+
+  get(id: number): FinetuneJobRecord | null {
+    const row = this.byIdStmt.get(id);
+    return row ? toRecord(row) : null;
   }
 
   listForRun(runId: number): FinetuneJobRecord[] {
@@ -113,6 +132,9 @@ function toRecord(row: Row): FinetuneJobRecord {
     skipped: fromJsonOrNull<Record<string, number>>(row.skipped, `skipped rows of ${where}`),
     losses: fromJsonOrNull<Array<{ step: number; loss: number }>>(row.losses, `loss curve of ${where}`),
     seconds: row.seconds,
+    adapterBytes: row.adapter_bytes,
+    logTail: row.log_tail,
+    provenanceFile: row.provenance_file,
     createdAt: row.created_at,
   };
 }

@@ -4,8 +4,9 @@ import { initialSchema } from './001-initial.ts';
 import { finetuneJobs } from './002-finetune-jobs.ts';
 import { stageSeed } from './003-stage-seed.ts';
 import { exampleLabels } from './004-example-labels.ts';
+import { finetuneJobDetails } from './005-finetune-job-details.ts';
 import type { Migration } from './migration.ts';
 
 export type { Migration } from './migration.ts';
 
-export const MIGRATIONS: readonly Migration[] = [initialSchema, finetuneJobs, stageSeed, exampleLabels];
+export const MIGRATIONS: readonly Migration[] = [initialSchema, finetuneJobs, stageSeed, exampleLabels, finetuneJobDetails];

@@ -1,12 +1,14 @@
-// One fine-tune job: what it trained (base model, adapter, data), how (hyperparameters), how it
-// went (loss curve, duration, error) and the trainer's log; or a stage training right now.
+// One fine-tune job: what it trained (base model, adapter, data: the exact rows with their source
+// traces), how (hyperparameters), how it went (loss curve, duration, adapter size, error) and the
+// trainer's output; or a stage training right now.
 import type { FinetuneJobRecord, StageSummary } from '../../api/types.ts';
 import { hrefFor } from '../../app/router.ts';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
-import { duration, when } from '../../components/format.ts';
+import { bytes, duration, when } from '../../components/format.ts';
 import type { StageLive } from '../run/live-store.ts';
 import { LossChart } from './LossChart.tsx';
 import { TrainerLog } from './TrainerLog.tsx';
+import { TrainingRows } from './TrainingRows.tsx';
 import { TrainingSources } from './TrainingSources.tsx';
 
 function dirOf(file: string): string {
@@ -88,13 +90,22 @@ export function JobDetail({ runId, job, stage, live, log, adapterNames }: { runI
                 ['base model', <span className="mono">{job.baseModel}</span>],
                 ['adapter', <span className="mono">{job.adapterName}</span>],
                 ['adapter path', job.adapterDir ? <code className="ft-path">{job.adapterDir}</code> : <span className="subtle">none (not trained)</span>],
-                ['adapter size', <span className="subtle">not recorded</span>],
+                [
+                  'adapter size',
+                  job.adapterBytes !== null ? (
+                    <span className="mono" data-testid="ft-adapter-size" title={`${job.adapterBytes.toLocaleString()} bytes`}>
+                      {bytes(job.adapterBytes)}
+                    </span>
+                  ) : (
+                    <span className="subtle">{job.adapterDir ? 'not recorded (job from an older version)' : 'none'}</span>
+                  ),
+                ],
                 ['predictors', <span className="mono">{job.predictors.join(', ')}</span>],
                 ['rows', `${job.rows.toLocaleString()}${job.validFile ? ' (train + validation)' : ''}${job.trainRows ? ` · ${job.trainRows.toLocaleString()} trained on` : ' (trained-on count not reported by the trainer)'}`],
                 ['skipped rows', job.skipped && Object.keys(job.skipped).length ? Object.entries(job.skipped).map(([k, n]) => `${k}: ${n}`).join(', ') : 'none'],
                 ['train file', <code className="ft-path">{job.trainFile}</code>],
                 ['valid file', job.validFile ? <code className="ft-path">{job.validFile}</code> : 'none'],
-                ['provenance', <code className="ft-path">{dirOf(job.trainFile)}provenance.jsonl</code>],
+                ['provenance', <code className="ft-path">{job.provenanceFile ?? `${dirOf(job.trainFile)}provenance.jsonl`}</code>],
                 ['duration', duration(job.seconds === null ? null : job.seconds * 1000)],
                 ['recorded', when(job.createdAt)],
               ]}
@@ -131,13 +142,19 @@ export function JobDetail({ runId, job, stage, live, log, adapterNames }: { runI
 
       <section className="panel">
         <h3>Trainer log</h3>
-        <TrainerLog lines={log} error={job?.error ?? null} training={!!training} />
+        <TrainerLog lines={log} stored={job ? job.logTail : undefined} error={job?.error ?? null} training={!!training} />
       </section>
 
-      {job || stage ? (
+      {job ? (
         <section className="panel">
-          <h3>Training rows: source traces</h3>
-          <TrainingSources runId={runId} stageId={job?.stageId ?? stage!.id} adapterNames={adapterNames} />
+          <h3>Training rows ({job.rows.toLocaleString()})</h3>
+          <TrainingRows key={job.id} runId={runId} jobId={job.id} />
+        </section>
+      ) : stage ? (
+        // Not recorded yet: the exact rows are listed once the job is; meanwhile the traces they come from.
+        <section className="panel">
+          <h3>Source traces (training rows are listed once the job is recorded)</h3>
+          <TrainingSources runId={runId} stageId={stage.id} adapterNames={adapterNames} />
         </section>
       ) : null}
     </div>

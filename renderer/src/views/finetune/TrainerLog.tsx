@@ -1,34 +1,52 @@
-// The trainer's output, monospace and scrollable, following the end while new lines arrive.
-// Lines are streamed live (» marks progress the trainer reported as JSON); the job record itself
-// keeps only the trainer's error.
+// The trainer's output, monospace and scrollable. A recorded job shows the end of stdout + stderr
+// stored with it (JSON lines there are the trainer's progress reports); while a job trains, the
+// lines streamed live (» marks progress the trainer reported as JSON), following the end.
 import { useEffect, useRef } from 'react';
 
-export function TrainerLog({ lines, error, training }: { lines: string[]; error: string | null; training: boolean }) {
+export function TrainerLog({ lines, stored, error, training }: { lines: string[]; stored: string | null | undefined; error: string | null; training: boolean }) {
+  // `stored`: undefined = no job record yet; null = recorded before trainer output was stored.
+  const shown = stored ? stored.split('\n') : lines;
   const box = useRef<HTMLPreElement>(null);
   const follow = useRef(true);
   useEffect(() => {
     const el = box.current;
     if (el && follow.current) el.scrollTop = el.scrollHeight;
-  }, [lines.length]);
-  if (lines.length === 0) {
+  }, [shown.length, stored]);
+
+  if (stored === '') {
+    return (
+      <p className="subtle" data-testid="trainer-log-empty">
+        The trainer printed nothing{error ? ' before it failed (error above)' : ''}.
+      </p>
+    );
+  }
+  if (shown.length === 0) {
     if (training) return <p className="subtle" data-testid="trainer-log-empty">No trainer output yet.</p>;
     return (
       <p className="subtle" data-testid="trainer-log-empty">
-        {error ? 'The trainer failed (error above). ' : ''}The trainer's output is streamed while a job trains and kept for this window's session; it is not stored with the job, so jobs trained before this window opened show none.
+        {error ? 'The trainer failed (error above). ' : ''}
+        {stored === null
+          ? 'This job was recorded before jobs kept their trainer output, and this window saw none of it streamed.'
+          : 'No trainer output: the job is recorded with its output when the trainer ends.'}
       </p>
     );
   }
   return (
-    <pre
-      ref={box}
-      className="trainer-log"
-      data-testid="trainer-log"
-      onScroll={(e) => {
-        const el = e.currentTarget;
-        follow.current = el.scrollTop + el.clientHeight >= el.scrollHeight - 8;
-      }}
-    >
-      {lines.join('\n')}
-    </pre>
+    <>
+      <div className="subtle ft-log-caption" data-testid="trainer-log-source">
+        {stored ? `last ${shown.length} lines of the trainer's stdout + stderr, stored with the job` : training ? 'streaming live' : "streamed in this window (the job record has no stored output)"}
+      </div>
+      <pre
+        ref={box}
+        className="trainer-log"
+        data-testid="trainer-log"
+        onScroll={(e) => {
+          const el = e.currentTarget;
+          follow.current = el.scrollTop + el.clientHeight >= el.scrollHeight - 8;
+        }}
+      >
+        {shown.join('\n')}
+      </pre>
+    </>
   );
 }

@@ -1,7 +1,7 @@
 // Where the training rows came from: a w stage runs the program over the train set and turns
 // the calls of passing traces into chat rows. The API stores those traces with the stage, so the
-// stage's LM calls on models other than its own new adapters are the source traces; the exact
-// row → trace map is the provenance.jsonl beside train.jsonl.
+// stage's LM calls on models other than its own new adapters are the source traces. Shown while a
+// stage trains; once its job is recorded, TrainingRows lists the exact rows instead.
 import { useState } from 'react';
 import { getClient } from '../../api/client.ts';
 import type { LMCallPage } from '../../api/types.ts';
@@ -48,7 +48,13 @@ export function TrainingSources({ runId, stageId, adapterNames }: { runId: numbe
         {traces.length} traces of the program on the train set (only passing ones became rows). Row ↔ trace map: <code>provenance.jsonl</code> beside <code>train.jsonl</code>.
       </p>
       <div className="ft-sources-scroll">
-        <table className="data">
+        <table className="data ft-sources">
+          <colgroup>
+            <col style={{ width: 72 }} />
+            <col style={{ width: 140 }} />
+            <col />
+            <col />
+          </colgroup>
           <thead>
             <tr>
               <th className="num">Trace</th>
