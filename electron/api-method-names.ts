@@ -19,6 +19,7 @@ export const PRELOAD_METHOD_NAMES = [
   'listStages',
   'getStage',
   'getCurves',
+  'exportReport',
   'getComparison',
   'pageExampleResults',
   'getTrace',

@@ -24,6 +24,8 @@ import { ApiError, toApiError } from './errors.ts';
 import { EventHub, type ApiEventListener } from './events.ts';
 import { pageExampleResults, type ExampleResultPage } from './example-results.ts';
 import { listFinetuneRows, type FinetuneRowPage } from './finetune-rows.ts';
+import { exportRunReport } from './report.ts';
+import type { ReportFile } from '../report/export.ts';
 import { Experiments, listTasks, type ExperimentDetail, type ExperimentSummary, type TaskInfo } from './experiments.ts';
 import { Models, type ModelList, type ModelOperation } from './models.ts';
 import { RunManager, type RunHandle } from './run-manager.ts';
@@ -70,6 +72,8 @@ export interface TandemApi {
   listStages(input: S.ListStagesInput): Promise<StageSummary[]>;
   getStage(input: S.StageIdInput): Promise<StageDetail>;
   getCurves(input: S.RunIdInput): Promise<RunCurves>;
+  /** The run's report as a file: Markdown, CSV, LaTeX, HTML or JSON. */
+  exportReport(input: S.ExportReportInput): Promise<ReportFile>;
   getComparison(input: S.ComparisonInput): Promise<Comparison>;
   pageExampleResults(input: S.ExampleResultsPageInput): Promise<ExampleResultPage>;
 
@@ -105,6 +109,7 @@ export const API_METHODS = {
   listStages: S.ListStagesInput,
   getStage: S.StageIdInput,
   getCurves: S.RunIdInput,
+  exportReport: S.ExportReportInput,
   getComparison: S.ComparisonInput,
   pageExampleResults: S.ExampleResultsPageInput,
   getTrace: S.TraceIdInput,
@@ -185,6 +190,7 @@ export function createApi(options: ApiOptions): Api {
     listStages: (input) => runs.listStages(input),
     getStage: (input) => runs.getStage(input),
     getCurves: (input) => runs.curves(input),
+    exportReport: (input) => exportRunReport(runs.get({ runId: input.runId }), input.format),
     getComparison: (input) => getComparison(ctx, runs, input),
     pageExampleResults: (input) => pageExampleResults(ctx, input),
     getTrace: (input) => getTrace(ctx, input),

@@ -8,6 +8,7 @@
 // core/cli/commands/run.ts): strategies are checked with the strategy grammar, so a bad token is
 // an error naming it.
 
+import { REPORT_FORMATS } from '../report/export.ts';
 import { z } from 'zod';
 import { formatStrategy, parseStrategy, StrategyError } from '../optimize/strategy.ts';
 import { RANDOM_SEARCH_DEFAULTS } from '../optimize/random-search.ts';
@@ -261,6 +262,12 @@ export const ExampleResultsPageInput = z
     else if (byStage && input.split === undefined) ctx.addIssue({ code: 'custom', path: ['split'], message: 'is required with stageId ("dev" or "test")' });
   });
 export type ExampleResultsPageInput = z.input<typeof ExampleResultsPageInput>;
+
+export const ExportReportInput = z.strictObject({
+  runId: id,
+  format: z.enum(REPORT_FORMATS).default('markdown'),
+});
+export type ExportReportInput = z.input<typeof ExportReportInput>;
 
 export const FinetuneRowsInput = z.strictObject({
   jobId: id,

@@ -295,8 +295,8 @@ def copy_gap(model, probes):
 
 # ---------------------------------------------------------------- induction warm-up
 
-def induction_spans(data, n=4000, span=32):
-    """Token spans of recite values (pseudo-words, numbers, codes) for the induction warm-up."""
+def induction_spans(data, n=4000, span=48):
+    """Token spans of recite values (pseudo-words, numbers, codes) for the induction rows."""
     out = []
     for line in data.lines["recite"][:n]:
         row = json.loads(line)
@@ -306,35 +306,62 @@ def induction_spans(data, n=4000, span=32):
     return out
 
 
+def induction_batch(rng, spans, rows, vocab=None):
+    """Rows of [span, filler, span] with a random span length (6-40) and filler (0-40 tokens), so
+    the copy sits at a different distance in every row: only attending by content (an induction
+    head) predicts the second span; a fixed-offset head cannot. Half the rows are uniform random
+    tokens (nothing but copying predicts them: the cleanest signal), half recite spans (the
+    pseudo-words the corpus copies). Returns (ids, pos, tgt, mask of the copy's targets)."""
+    seqs, marks = [], []
+    for r in range(rows):
+        n = rng.randint(6, 40)
+        k = rng.randint(0, 40)
+        if vocab and r % 2 == 0:
+            a = [rng.randrange(16, vocab) for _ in range(n)]
+            filler = [rng.randrange(16, vocab) for _ in range(k)]
+        else:
+            a = rng.choice(spans)[:n]
+            filler = [t for s in (rng.choice(spans) for _ in range(2)) for t in s][:k]
+        seqs.append(a + filler + a)
+        marks.append(len(a) + len(filler))
+    L = max(len(s) for s in seqs)
+    ids = torch.zeros(rows, L, dtype=torch.long)
+    tgt = torch.full((rows, L), -100, dtype=torch.long)
+    second = torch.zeros(rows, L, dtype=torch.bool)
+    for i, (seq, m) in enumerate(zip(seqs, marks)):
+        ids[i, :len(seq)] = torch.tensor(seq)
+        tgt[i, :len(seq) - 1] = torch.tensor(seq[1:])
+        second[i, m:len(seq) - 1] = True  # targets inside the copy (its first token is not predictable)
+    pos = torch.arange(L).unsqueeze(0).expand(rows, L)
+    return ids, pos, tgt, second
+
+
 def induction_warmup(model, opt, data, args, vocab, log):
-    """Dense in-context copying before the adapter-format curriculum: rows of [span, span] where the
-    second half is predictable only by copying. Inside the chat format copy targets are a few
-    percent of the tokens and probes of ~4M tokens never formed an induction circuit; on dense rows
-    it forms within a few hundred steps (induction_sanity.py), and the curriculum then reuses it."""
+    """Dense in-context copying before the adapter-format curriculum. Inside the chat format copy
+    targets are a small share of the tokens and no probe formed an induction circuit; on rows
+    made of nothing but variable-distance copies it forms, and the curriculum keeps it alive
+    with a share of these rows in every step (--induction-mix)."""
     rng = random.Random(args.seed + 7)
     spans = induction_spans(data)
-    half = len(spans[0])
-    B = 32
-    pos = torch.arange(2 * half - 1).unsqueeze(0).expand(B, -1)
     t0 = time.time()
+    repeat = float("nan")
     for i in range(args.induction_steps):
-        x = torch.tensor([rng.choice(spans) for _ in range(B)])
-        seq = torch.cat([x, x], 1)
+        ids, pos, tgt, second = induction_batch(rng, spans, 32, vocab - 8)
         for g in opt.param_groups:
             g["lr"] = args.lr * min(1.0, (i + 1) / args.warmup)
-        logits = model(seq[:, :-1], pos, None)
-        loss = F.cross_entropy(logits.reshape(-1, vocab), seq[:, 1:].reshape(-1))
-        repeat = F.cross_entropy(logits[:, half:].reshape(-1, vocab), seq[:, half + 1:].reshape(-1)).item()
+        logits = model(ids, pos, None)
+        loss = F.cross_entropy(logits.reshape(-1, vocab), tgt.reshape(-1), ignore_index=-100)
+        with torch.no_grad():
+            repeat = F.cross_entropy(logits[second], tgt[second]).item()
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
         if (i + 1) % 50 == 0:
             log({"event": "induction", "step": i + 1, "repeat_nll": round(repeat, 3), "seconds": round(time.time() - t0)})
-        if repeat < 0.2:
-            log({"event": "induction_done", "step": i + 1, "repeat_nll": round(repeat, 3), "seconds": round(time.time() - t0)})
-            return
-    log({"event": "induction_done", "step": args.induction_steps, "repeat_nll": round(repeat, 3), "seconds": round(time.time() - t0)})
+        if repeat < 0.5:
+            break
+    log({"event": "induction_done", "step": i + 1, "repeat_nll": round(repeat, 3), "seconds": round(time.time() - t0)})
 
 
 # ---------------------------------------------------------------- export
@@ -404,7 +431,9 @@ def main():
     ap.add_argument("--gate-max", type=float, default=0.5, help="leave the copying phase by this fraction of the run")
     ap.add_argument("--init-from", help="start from this ckpt.pt's weights (fresh optimizer and schedule)")
     ap.add_argument("--bench", type=int, default=0, help="time this many steps and exit")
-    ap.add_argument("--induction-steps", type=int, default=800,
+    ap.add_argument("--induction-mix", type=float, default=0.25,
+                    help="share of each step's tokens that are induction rows during the curriculum")
+    ap.add_argument("--induction-steps", type=int, default=2500,
                     help="warm-up on dense [span, span] copy rows before the curriculum (0: none)")
     args = ap.parse_args()
 
@@ -439,6 +468,11 @@ def main():
         step, total_steps, elapsed_before = ck["step"], ck["total_steps"], ck["elapsed"]
         ck_tokens = ck.get("tokens", 0)
         ck_gate = ck.get("gate_step")
+        if args.steps and args.steps != total_steps:
+            # A new length for a resumed run (e.g. to fit a session): the schedule stretches or
+            # shrinks from here; the curriculum and learning rate follow the new total.
+            log({"event": "reschedule", "step": step, "from_total": total_steps, "to_total": args.steps})
+            total_steps = max(step + 1, args.steps)
         log({"event": "resume", "step": step, "total_steps": total_steps, "elapsed_s": round(elapsed_before)})
     log({"event": "start", "params": n_params, "vocab": vocab, "args": vars(args)})
 
@@ -456,6 +490,7 @@ def main():
         log({"event": "checkpoint", "step": step, "final": final, "copy_nll_first": first, "copy_nll_copied": copied})
 
     probes = copy_probe_set(data, args.corpus)
+    ind_spans = induction_spans(data)
     if step == 0 and args.induction_steps > 0 and not args.init_from and not args.bench:
         induction_warmup(model, opt, data, args, vocab, log)
         model.eval()
@@ -496,6 +531,11 @@ def main():
             groups, counts = data.bucketed(rng, mixture(mix_progress if args.gate_ratio > 0 else progress, curriculum), args.batch_size * args.seq_len, args.seq_len,
                                            args.micro_tokens)
             micro = [(ids, pos, None, tgt) for ids, pos, tgt in groups]
+        if args.induction_mix > 0:
+            rows = max(1, round(args.induction_mix * args.batch_size * args.seq_len / 66))
+            ids, pos, tgt, _ = induction_batch(random.Random(args.seed * 7_000_003 + step), ind_spans, rows, vocab - 8)
+            micro.append((ids, pos, None, tgt))
+            counts["induction"] = rows
         if total_steps:
             lr_t = min(1.0, (step + 1) / args.warmup)
             lr_t *= args.min_lr_frac + (1 - args.min_lr_frac) * 0.5 * (1 + math.cos(math.pi * progress))

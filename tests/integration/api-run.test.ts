@@ -127,6 +127,11 @@ describe('a run through the API', () => {
     expect(candidates[0]!.predictors[0]!.signature.instructions.length).toBeGreaterThan(0);
 
     // Curves and stages.
+    const report = await api.exportReport({ runId, format: 'csv' });
+    expect(report.filename).toBe(`tandem-run-${runId}-iris.csv`);
+    expect(report.text.split('\n')[0]).toMatch(/^strategy,split,mean,ci95,no_passing_traces,seed_/);
+    expect((await api.exportReport({ runId })).text).toMatch(/^# Tandem run \d+: iris/);
+    expect((await apiError(api.exportReport({ runId, format: 'pdf' as never }))).code).toBe('invalid-input');
     const curves = await api.getCurves({ runId });
     expect(curves.points.filter((p) => p.split === 'test').map((p) => p.step)).toEqual([0, 1]);
     expect(curves.validation).toHaveLength(1);

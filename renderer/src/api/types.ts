@@ -14,3 +14,4 @@ export type { RunEvent } from '../../../core/runner/events.ts';
 export type { ResultRow } from '../../../core/report/results.ts';
 export type { StageCost, RunResults, CurvePoint, ResultCell } from '../../../core/report/results.ts';
 export type { ApiIssue } from '../../../core/api/errors.ts';
+export type { FinetuneRow, FinetuneRowPage } from '../../../core/api/finetune-rows.ts';

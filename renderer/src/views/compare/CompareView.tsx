@@ -9,7 +9,7 @@ import { useApi, useApiEvents, useThrottled } from '../../app/use-api.ts';
 import { EmptyState, ErrorState, Loading } from '../../components/states.tsx';
 import { parseCompareParams, runStrategies, strategyLabel } from './compare-params.ts';
 import { CompareControls } from './CompareControls.tsx';
-import { copyText, downloadText } from './download.ts';
+import { copyText, downloadText } from '../../components/download.ts';
 import { collectFlips } from './flip-items.ts';
 import { FlipList } from './FlipList.tsx';
 import { FlipMatrix } from './FlipMatrix.tsx';

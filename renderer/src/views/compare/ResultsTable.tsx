@@ -3,7 +3,7 @@
 // baseline of the same run beside each score. Per-seed values are in each cell's tooltip.
 import { useState } from 'react';
 import { cellText, isBest, toCsv, toMarkdown, type TableModel, type TableRow } from './table-model.ts';
-import { copyText, downloadText } from './download.ts';
+import { copyText, downloadText } from '../../components/download.ts';
 
 function seedTitle(row: TableRow, split: string): string {
   const cell = row.cells[split];

@@ -1,4 +1,5 @@
 // The run's header: status, what it runs, elapsed time, ETA and the Cancel / Resume actions.
+import { ExportReport } from './ExportReport.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { duration, when } from '../../components/format.ts';
 import type { RunDetail } from '../../api/types.ts';
@@ -92,6 +93,7 @@ export function RunHeader({ detail, live, eta, now, actions }: { detail: RunDeta
         ) : null}
       </div>
       <div className="row run-actions">
+        <ExportReport runId={run.id} />
         {actions.canCancel ? (
           <button type="button" className="danger" disabled={actions.busy} onClick={actions.cancel} data-testid="run-cancel" title="Cancel run (palette: Cancel run)">
             {actions.busy ? 'Cancelling…' : 'Cancel'}

@@ -1,0 +1,51 @@
+// Export the run's report (paper table with CIs, per-seed scores, step means, costs) as a file.
+import { useState } from 'react';
+import { getClient } from '../../api/client.ts';
+import { downloadText } from '../../components/download.ts';
+
+const FORMATS = [
+  ['markdown', 'Markdown'],
+  ['csv', 'CSV'],
+  ['latex', 'LaTeX table'],
+  ['html', 'HTML page'],
+  ['json', 'JSON'],
+] as const;
+
+type Format = (typeof FORMATS)[number][0];
+
+export function ExportReport({ runId }: { runId: number }) {
+  const [format, setFormat] = useState<Format>('markdown');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const run = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      const file = await getClient().exportReport({ runId, format });
+      downloadText(file.filename, file.text, `${file.mimeType};charset=utf-8`);
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <span className="row" data-testid="run-export">
+      <select value={format} onChange={(e) => setFormat(e.target.value as Format)} aria-label="Report format" data-testid="run-export-format">
+        {FORMATS.map(([value, label]) => (
+          <option key={value} value={value}>
+            {label}
+          </option>
+        ))}
+      </select>
+      <button type="button" onClick={() => void run()} disabled={busy} data-testid="run-export-button" title="Download the run's report">
+        {busy ? 'Exporting…' : 'Export report'}
+      </button>
+      {error ? (
+        <span className="subtle" role="alert">
+          {error}
+        </span>
+      ) : null}
+    </span>
+  );
+}
