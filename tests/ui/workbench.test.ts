@@ -1,0 +1,261 @@
+// The workbench in a real browser: the built renderer served by the web server (in-process,
+// real API on a temp workspace) to Debian's Chromium, an Iris experiment created in the
+// Experiments view against the stub LM server with the real LoRA trainer on a tiny checkpoint
+// for its `w` step, its run followed live, then every view on the finished run, the dark theme
+// and the command palette. Screenshots of every view go to test-artifacts/ui/.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumAvailable, startWorkbench, tinyTrainerCommand, type PageGlobal, type Workbench } from '../fixtures/ui-workbench.ts';
+
+let wb: Workbench;
+let trainer: string;
+let runId: number;
+const tid = (id: string) => `[data-testid="${id}"]`;
+/** expect.poll gives up after 1 s by default; views may take a few round trips. */
+const POLL = { timeout: 10_000 };
+
+/** Uncaught page errors and console errors (HTTP errors the tests provoke are left out). */
+const crashes = () => wb.pageErrors.filter((e) => e.startsWith('pageerror') || e.startsWith('console'));
+
+describe.skipIf(!chromiumAvailable)('the workbench in Chromium', () => {
+  beforeAll(async () => {
+    wb = await startWorkbench({ latencyMs: 25 });
+    trainer = await tinyTrainerCommand(wb.dir);
+  }, 300_000);
+
+  afterAll(async () => {
+    await wb?.close();
+  }, 60_000);
+
+  it('answers 401 to API requests without the right token', async () => {
+    const call = (headers: Record<string, string>) => fetch(`${wb.server.origin}/api/call/listRuns`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: '{}' });
+    expect((await call({})).status).toBe(401);
+    expect((await call({ authorization: 'Bearer not-the-token-at-all-0123456789' })).status).toBe(401);
+    expect((await fetch(`${wb.server.origin}/api/events`)).status).toBe(401);
+    expect((await call({ authorization: `Bearer ${wb.server.token}` })).status).toBe(200);
+  });
+
+  it('shows the server’s validation issues in the form instead of crashing', async () => {
+    const { page } = wb;
+    await wb.goto('#/experiments');
+    await page.locator(tid('view-experiments')).waitFor();
+    await page.locator(tid('new-experiment')).click();
+    await page.locator(tid('nx-strategies')).fill('p, p -> q');
+    await page.locator(tid('nx-lm-openai')).check();
+    await page.locator(tid('nx-base-url')).fill(wb.stub.baseUrl);
+    await page.locator(tid('nx-model')).fill('stub-model');
+    await page.locator(tid('nx-submit')).click();
+    const issues = page.locator(tid('nx-strategies-issues'));
+    await issues.waitFor();
+    expect(await issues.textContent()).toMatch(/q/);
+    await expect.poll(() => page.evaluate(() => (globalThis as unknown as PageGlobal).location.hash), POLL).toMatch(/^#\/experiments/);
+    await page.locator(tid('new-experiment-form')).waitFor();
+    await wb.shot('experiments-validation');
+
+    // A route naming a run that does not exist: an error state, the shell still there.
+    await wb.goto('#/runs/999999');
+    await page.locator('.state-error').waitFor();
+    expect(await page.locator('nav.sidebar').isVisible()).toBe(true);
+    await wb.shot('run-not-found');
+    expect(crashes()).toEqual([]);
+  }, 60_000);
+
+  it('creates an experiment in the Experiments view and follows its run live', async () => {
+    const { page } = wb;
+    await wb.goto('#/experiments?new=1');
+    await page.locator(tid('new-experiment-form')).waitFor();
+    await page.locator(tid('nx-strategies')).fill('p, p -> w');
+    await page.locator(tid('nx-seeds')).fill('1');
+    await page.locator(tid('nx-candidates')).fill('2');
+    await page.locator(tid('nx-lm-openai')).check();
+    await page.locator(tid('nx-base-url')).fill(wb.stub.baseUrl);
+    await page.locator(tid('nx-model')).fill('stub-model');
+    await page.locator(tid('nx-finetune-command')).fill(trainer);
+    await page.locator(tid('nx-name')).fill('UI test: iris p, p -> w');
+    await wb.shot('experiments-form');
+    await page.evaluate(() => {
+      (globalThis as unknown as { __marker: number }).__marker = 42;
+    });
+    await page.locator(tid('nx-submit')).click();
+    await page.waitForFunction(() => /^#\/runs\/\d+$/.test((globalThis as unknown as PageGlobal).location.hash), undefined, { timeout: 30_000 });
+    runId = Number((await page.evaluate(() => (globalThis as unknown as PageGlobal).location.hash)).split('/')[2]);
+    await page.locator(tid('view-run')).waitFor();
+
+    // Live: stage statuses and progress cells change while we watch, without a reload.
+    const signature = async () => {
+      const rows = await page.locator('[data-testid^="stage-row-"]').evaluateAll((els) =>
+        els.map((el) => {
+          const e = el as unknown as { getAttribute(n: string): string | null; querySelector(s: string): { textContent: string | null } | null };
+          return `${e.getAttribute('data-testid')}:${e.getAttribute('data-status')}:${e.querySelector('.stage-live .mono')?.textContent ?? ''}`;
+        }),
+      );
+      return rows.join('|');
+    };
+    const seen = new Set<string>();
+    let sawProgress = false;
+    const deadline = Date.now() + 120_000;
+    while (Date.now() < deadline && (seen.size < 4 || !sawProgress)) {
+      const s = await signature();
+      seen.add(s);
+      if (/\d+\/\d+/.test(s)) sawProgress = true;
+      if (seen.size === 2) await wb.shot('run-live');
+      await page.waitForTimeout(150);
+    }
+    expect(sawProgress).toBe(true);
+    expect(seen.size).toBeGreaterThanOrEqual(4);
+    expect(await page.evaluate(() => (globalThis as unknown as { __marker?: number }).__marker)).toBe(42);
+
+    expect(await wb.waitForRunEnd(runId, 480_000)).toBe('finished');
+    await expect.poll(() => page.locator(tid('run-header')).textContent(), { timeout: 15_000 }).toMatch(/finished/);
+    await page.locator(tid('results-table')).waitFor();
+    expect(await page.locator('[data-testid^="result-row-"]').count()).toBe(3);
+    expect(await page.evaluate(() => (globalThis as unknown as { __marker?: number }).__marker)).toBe(42);
+    await wb.shot('run-finished');
+  }, 600_000);
+
+  it('shows the candidates of the p stage with their demos', async () => {
+    const { page } = wb;
+    await wb.goto(`#/runs/${runId}/candidates`);
+    await page.locator(tid('view-candidates')).waitFor();
+    const rows = page.locator(tid('candidate-row'));
+    await rows.first().waitFor();
+    expect(await rows.count()).toBeGreaterThanOrEqual(3);
+    // Select candidates until one with demos shows them (zero-shot has none).
+    let demos = 0;
+    for (let i = (await rows.count()) - 1; i >= 0 && demos === 0; i--) {
+      await rows.nth(i).click();
+      await page.locator(tid('candidate-detail')).waitFor();
+      await page.waitForTimeout(300);
+      demos = await page.locator(tid('candidate-demo')).count();
+    }
+    expect(demos).toBeGreaterThan(0);
+    await wb.shot('candidates');
+  }, 60_000);
+
+  it('filters, searches and opens traces', async () => {
+    const { page } = wb;
+    await wb.goto(`#/runs/${runId}/traces`);
+    await page.locator(tid('view-traces')).waitFor();
+    const rows = page.locator(tid('trace-row'));
+    await rows.first().waitFor();
+    const texts = () => rows.allTextContents();
+    const all = await texts();
+    expect(all.length).toBeGreaterThan(5);
+
+    // Each filter until every row on screen agrees with it (rows switch over a frame or two).
+    const allRows = (re: RegExp) => async () => {
+      const t = await texts();
+      return t.length > 0 && t.every((row) => re.test(row));
+    };
+    await page.locator(tid('filter-outcome')).selectOption('fail');
+    await expect.poll(allRows(/fail/), POLL).toBe(true);
+    await page.locator(tid('filter-outcome')).selectOption('pass');
+    await expect.poll(allRows(/pass/), POLL).toBe(true);
+    await page.locator(tid('filter-outcome')).selectOption('');
+
+    const testRows = await texts();
+    await page.locator(tid('filter-split')).selectOption('dev');
+    await expect.poll(texts, POLL).not.toEqual(testRows);
+    await page.locator(tid('filter-split')).selectOption('test');
+    await expect.poll(texts, POLL).toEqual(testRows);
+
+    // Full-text search: only rows that mention the word (the count above the list says how many).
+    const count = page.locator(tid('trace-count'));
+    const matching = async () => Number(/(\d+) matching/.exec((await count.textContent()) ?? '')?.[1] ?? NaN);
+    const everything = await matching();
+    await page.locator(tid('trace-search')).fill('virginica');
+    await expect.poll(async () => (await texts()).filter((t) => !/virginica/.test(t)), POLL).toEqual([]);
+    await expect.poll(matching, POLL).toBeLessThan(everything);
+    expect(await matching()).toBeGreaterThan(0);
+    // A search the API refuses (longer than 500 characters): the list shows the validation error.
+    await page.locator(tid('trace-search')).fill('x'.repeat(600));
+    const refused = page.locator(`${tid('view-traces')} .state-error`);
+    await refused.waitFor();
+    expect(await refused.textContent()).toMatch(/invalid-input/);
+    await wb.shot('traces-invalid-search');
+    await page.locator(tid('trace-search')).fill('');
+    await expect.poll(texts, POLL).toEqual(testRows);
+    expect(await matching()).toBe(everything);
+
+    // A trace: the LM call with its rendered messages.
+    await rows.nth(2).click();
+    const pane = page.locator(tid('trace-pane'));
+    await pane.locator(tid('trace-call')).first().waitFor();
+    await expect.poll(() => pane.textContent(), POLL).toMatch(/\[\[ ## species ## \]\]/);
+    await wb.shot('traces');
+  }, 90_000);
+
+  it('compares the strategies: results table and flip matrix', async () => {
+    const { page } = wb;
+    await wb.goto(`#/compare?runs=${runId}`);
+    await page.locator(tid('view-compare')).waitFor();
+    await page.locator(tid('compare-table')).waitFor();
+    expect(await page.locator(tid('compare-table-row')).count()).toBeGreaterThanOrEqual(2);
+    await page.locator(tid('compare-flip-matrix')).first().waitFor();
+    await wb.shot('compare');
+  }, 60_000);
+
+  it('shows the fine-tune job with its loss curve', async () => {
+    const { page } = wb;
+    await wb.goto(`#/runs/${runId}/finetune`);
+    await page.locator(tid('view-finetune')).first().waitFor();
+    await page.locator(tid('finetune-jobs')).waitFor();
+    await page.locator(tid('finetune-detail')).waitFor();
+    await expect.poll(() => page.locator(tid('finetune-detail')).textContent(), POLL).toMatch(/finished/);
+    await page.locator(tid('loss-chart')).waitFor();
+    await wb.shot('finetune');
+  }, 60_000);
+
+  it('shows models and providers', async () => {
+    const { page } = wb;
+    await wb.goto('#/models');
+    await page.locator(tid('view-models')).waitFor();
+    await page.waitForTimeout(500);
+    await wb.shot('models');
+    await wb.goto('#/experiments');
+    await page.locator(tid(`experiment-row-1`)).waitFor();
+    await wb.shot('experiments');
+  }, 60_000);
+
+  it('switches to the dark theme and runs a command from the palette', async () => {
+    const { page } = wb;
+    await wb.goto(`#/runs/${runId}`);
+    await page.locator(tid('view-run')).waitFor();
+    const theme = () => page.evaluate(() => (globalThis as unknown as PageGlobal).document.documentElement.dataset.theme);
+    const before = await theme();
+    await page.getByRole('button', { name: 'Toggle theme' }).click();
+    expect(await theme()).not.toBe(before);
+    if ((await theme()) !== 'dark') await page.getByRole('button', { name: 'Toggle theme' }).click();
+    expect(await theme()).toBe('dark');
+    expect(await page.evaluate(() => (globalThis as unknown as PageGlobal).localStorage.getItem('tandem.theme'))).toBe('dark');
+
+    // Every view once more, dark.
+    const views: Array<[string, string, string]> = [
+      ['run', `#/runs/${runId}`, 'view-run'],
+      ['candidates', `#/runs/${runId}/candidates`, 'view-candidates'],
+      ['traces', `#/runs/${runId}/traces`, 'view-traces'],
+      ['finetune', `#/runs/${runId}/finetune`, 'view-finetune'],
+      ['compare', `#/compare?runs=${runId}`, 'view-compare'],
+      ['models', '#/models', 'view-models'],
+      ['experiments', '#/experiments', 'view-experiments'],
+    ];
+    for (const [name, hash, root] of views) {
+      await wb.goto(hash);
+      await page.locator(tid(root)).first().waitFor();
+      await page.waitForTimeout(700);
+      await wb.shot(`${name}-dark`);
+    }
+
+    // Ctrl+K, type, Enter: the palette runs "Go to Compare".
+    await page.keyboard.press('Control+k');
+    const palette = page.getByRole('dialog', { name: 'Command palette' });
+    await palette.waitFor();
+    await page.keyboard.type('go to compare');
+    await wb.shot('palette');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.evaluate(() => (globalThis as unknown as PageGlobal).location.hash), POLL).toMatch(/^#\/compare/);
+    expect(await palette.count()).toBe(0);
+    await page.locator(tid('view-compare')).waitFor();
+    expect(crashes()).toEqual([]);
+  }, 120_000);
+});
