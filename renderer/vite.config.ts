@@ -2,20 +2,15 @@
 // file:// URL and from `tandem serve` over HTTP.
 import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
+import { CONTENT_SECURITY_POLICY } from '../core/web/security.ts';
 
 // The built page carries its own strict CSP: web mode also sends it as a header, but Electron
 // loads the page from file://, where response headers are not a dependable place for it. Dev
 // mode (vite serve) goes without, since React's refresh preamble is an inline script.
-const CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-].join('; ');
+// Web mode's policy; frame-ancestors only works as a header (a meta tag ignores it with a warning).
+const CSP = CONTENT_SECURITY_POLICY.split('; ')
+  .filter((directive) => !directive.startsWith('frame-ancestors'))
+  .join('; ');
 
 function contentSecurityPolicy(): Plugin {
   return {
