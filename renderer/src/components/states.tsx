@@ -20,6 +20,22 @@ export function EmptyState({ title, children }: { title: string; children?: Reac
   );
 }
 
+type Issues = ApiCallError['issues'];
+
+/**
+ * The line above an error's issue list. An invalid-input message is its issues joined by '; '
+ * (core/api/validate.ts), so with the list below it would say everything twice: then a heading
+ * stands in for it ("Invalid input", or the message up to its first ':' when it says more).
+ */
+export function errorSummary(message: string, issues: Issues, code: string | null): string {
+  if (!issues?.length) return message;
+  const lines = new Set(issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)));
+  const onlyIssues = message.split('; ').every((part) => lines.has(part) || /^and \d+ more$/.test(part));
+  const head = message.split('\n')[0]!.split(':')[0]!.trim();
+  const title = onlyIssues || !head || code === 'invalid-input' || issues.some((i) => i.path === head) ? 'Invalid input' : head;
+  return `${title} (${issues.length} problem${issues.length === 1 ? '' : 's'}):`;
+}
+
 export function ErrorState({ error, onRetry }: { error: ApiCallError | Error | string; onRetry?: () => void }) {
   const message = typeof error === 'string' ? error : error.message;
   const code = typeof error === 'object' && 'code' in error ? String((error as ApiCallError).code) : null;
@@ -27,7 +43,7 @@ export function ErrorState({ error, onRetry }: { error: ApiCallError | Error | s
   return (
     <div className="state state-error" role="alert">
       <h3>Something went wrong{code && code !== 'transport' ? ` (${code})` : ''}</h3>
-      <p className="mono">{message}</p>
+      {issues?.length ? <p data-testid="error-summary">{errorSummary(message, issues, code)}</p> : <p className="mono">{message}</p>}
       {issues?.length ? (
         <ul>
           {issues.map((i, n) => (

@@ -16,7 +16,8 @@ function seedTitle(row: TableRow, split: string): string {
 function Delta({ row, split }: { row: TableRow; split: string }) {
   const mean = row.cells[split]?.mean;
   const base = row.baselineMeans[split];
-  if (row.isBaseline || mean === null || mean === undefined || base === null || base === undefined) return null;
+  // An empty slot of the same width keeps the scores of every row aligned.
+  if (row.isBaseline || mean === null || mean === undefined || base === null || base === undefined) return <span className="cmp-delta" aria-hidden="true" />;
   const d = mean - base;
   const cls = d > 0.05 ? 'cmp-delta up' : d < -0.05 ? 'cmp-delta down' : 'cmp-delta';
   return <span className={cls}>{`${d >= 0 ? '+' : '−'}${Math.abs(d).toFixed(1)}`}</span>;
@@ -50,6 +51,14 @@ export function ResultsTable({ model, filenameStem }: { model: TableModel; filen
         ) : null}
       </div>
       <table className="data cmp-table">
+        {/* Full width: the strategy column takes what the score columns (equal shares) leave. */}
+        <colgroup>
+          {model.multiRun ? <col style={{ width: '16%' }} /> : null}
+          <col />
+          {model.splits.map((s) => (
+            <col key={s} style={{ width: `${Math.floor((model.multiRun ? 52 : 60) / Math.max(1, model.splits.length))}%` }} />
+          ))}
+        </colgroup>
         <thead>
           <tr>
             {model.multiRun ? <th>Run</th> : null}

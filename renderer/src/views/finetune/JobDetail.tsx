@@ -6,7 +6,9 @@ import { hrefFor } from '../../app/router.ts';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { bytes, duration, when } from '../../components/format.ts';
 import type { StageLive } from '../run/live-store.ts';
+import { Hyperparams } from './Hyperparams.tsx';
 import { LossChart } from './LossChart.tsx';
+import { trainRowsFromLog } from './log-format.ts';
 import { TrainerLog } from './TrainerLog.tsx';
 import { TrainingRows } from './TrainingRows.tsx';
 import { TrainingSources } from './TrainingSources.tsx';
@@ -14,13 +16,6 @@ import { TrainingSources } from './TrainingSources.tsx';
 function dirOf(file: string): string {
   const i = Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\'));
   return i < 0 ? '' : file.slice(0, i + 1);
-}
-
-function hyperValue(v: unknown): string {
-  if (v === null || v === undefined) return 'default';
-  if (typeof v === 'number') return Math.abs(v) > 0 && Math.abs(v) < 1e-3 ? v.toExponential() : String(v);
-  if (Array.isArray(v)) return v.join(', ');
-  return typeof v === 'object' ? JSON.stringify(v) : String(v);
 }
 
 function Facts({ rows }: { rows: Array<[string, React.ReactNode]> }) {
@@ -36,6 +31,21 @@ function Facts({ rows }: { rows: Array<[string, React.ReactNode]> }) {
       </tbody>
     </table>
   );
+}
+
+/** Rows written, and how many the trainer says it trained on (the record, else its log's start event). */
+function RowsFact({ job }: { job: FinetuneJobRecord }) {
+  const written = `${job.rows.toLocaleString()}${job.validFile ? ' (train + validation)' : ''}`;
+  if (job.trainRows) return <span data-testid="ft-rows-fact">{`${written} · ${job.trainRows.toLocaleString()} trained on`}</span>;
+  const fromLog = trainRowsFromLog(job.logTail);
+  if (fromLog !== null) {
+    return (
+      <span data-testid="ft-rows-fact">
+        {written} · {fromLog.toLocaleString()} trained on <span className="subtle">(from the trainer's start event in its log)</span>
+      </span>
+    );
+  }
+  return <span data-testid="ft-rows-fact">{`${written} (trained-on count not reported by the trainer)`}</span>;
 }
 
 export function JobDetail({ runId, job, stage, live, log, adapterNames }: { runId: number; job: FinetuneJobRecord | null; stage: StageSummary | null; live: StageLive | null; log: string[]; adapterNames: string[] }) {
@@ -101,7 +111,7 @@ export function JobDetail({ runId, job, stage, live, log, adapterNames }: { runI
                   ),
                 ],
                 ['predictors', <span className="mono">{job.predictors.join(', ')}</span>],
-                ['rows', `${job.rows.toLocaleString()}${job.validFile ? ' (train + validation)' : ''}${job.trainRows ? ` · ${job.trainRows.toLocaleString()} trained on` : ' (trained-on count not reported by the trainer)'}`],
+                ['rows', <RowsFact job={job} />],
                 ['skipped rows', job.skipped && Object.keys(job.skipped).length ? Object.entries(job.skipped).map(([k, n]) => `${k}: ${n}`).join(', ') : 'none'],
                 ['train file', <code className="ft-path">{job.trainFile}</code>],
                 ['valid file', job.validFile ? <code className="ft-path">{job.validFile}</code> : 'none'],
@@ -117,18 +127,7 @@ export function JobDetail({ runId, job, stage, live, log, adapterNames }: { runI
         <div className="panel">
           <h3>Hyperparameters</h3>
           {job ? (
-            <table className="data facts" data-testid="ft-hyperparams">
-              <tbody>
-                {Object.entries(job.hyperparams).map(([k, v]) => (
-                  <tr key={k}>
-                    <th scope="row" className="mono">
-                      {k}
-                    </th>
-                    <td className="num mono">{hyperValue(v)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <Hyperparams runId={runId} job={job} />
           ) : (
             <p className="subtle">Shown once the job is recorded.</p>
           )}

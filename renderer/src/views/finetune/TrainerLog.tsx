@@ -1,11 +1,15 @@
-// The trainer's output, monospace and scrollable. A recorded job shows the end of stdout + stderr
-// stored with it (JSON lines there are the trainer's progress reports); while a job trains, the
-// lines streamed live (» marks progress the trainer reported as JSON), following the end.
-import { useEffect, useRef } from 'react';
+// The trainer's output, monospace, wrapped and scrollable. A recorded job shows the end of stdout +
+// stderr stored with it, its JSON progress lines in compact form (» marks them; hover for the line
+// as printed); while a job trains, the lines streamed live (» again marks reported progress),
+// following the end.
+import { useEffect, useMemo, useRef } from 'react';
+import { formatLogLines } from './log-format.ts';
 
 export function TrainerLog({ lines, stored, error, training }: { lines: string[]; stored: string | null | undefined; error: string | null; training: boolean }) {
   // `stored`: undefined = no job record yet; null = recorded before trainer output was stored.
-  const shown = stored ? stored.split('\n') : lines;
+  // The live array changes in place (live-store), so only the stored tail is memoized.
+  const storedLines = useMemo(() => (stored ? formatLogLines(stored.replace(/\n$/, '').split('\n')) : null), [stored]);
+  const shown = storedLines ?? formatLogLines(lines);
   const box = useRef<HTMLPreElement>(null);
   const follow = useRef(true);
   useEffect(() => {
@@ -45,7 +49,20 @@ export function TrainerLog({ lines, stored, error, training }: { lines: string[]
           follow.current = el.scrollTop + el.clientHeight >= el.scrollHeight - 8;
         }}
       >
-        {shown.join('\n')}
+        {shown.map((l, i) => {
+          const end = i < shown.length - 1 ? '\n' : '';
+          return l.raw ? (
+            <span key={i} className="ft-log-json" title={l.raw}>
+              » {l.text}
+              {end}
+            </span>
+          ) : (
+            <span key={i}>
+              {l.text}
+              {end}
+            </span>
+          );
+        })}
       </pre>
     </>
   );

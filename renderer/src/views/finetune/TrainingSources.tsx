@@ -76,8 +76,13 @@ export function TrainingSources({ runId, stageId, adapterNames }: { runId: numbe
                     {[...new Set(cs.map((x) => x.predictor))].join(', ')}
                     {cs.length > 1 ? <span className="subtle"> ({cs.length} calls)</span> : null}
                   </td>
-                  <td className="ft-preview">{c.promptPreview}</td>
-                  <td className="ft-preview">{c.error ? <span className="stage-error">{c.error.kind}: {c.error.message}</span> : (c.completionPreview ?? '')}</td>
+                  {/* The previews are clipped to one line by a block inside the cell, with an ellipsis; the full text is in the tooltip. */}
+                  <td className="ft-preview" title={c.promptPreview}>
+                    <div className="ft-clip">{c.promptPreview}</div>
+                  </td>
+                  <td className="ft-preview" title={c.error ? `${c.error.kind}: ${c.error.message}` : (c.completionPreview ?? '')} data-testid="source-trace-output">
+                    <div className="ft-clip">{c.error ? <span className="stage-error">{c.error.kind}: {c.error.message}</span> : (c.completionPreview ?? '')}</div>
+                  </td>
                 </tr>
               );
             })}

@@ -54,7 +54,7 @@ export function AddModelForm({ onAdded }: { onAdded(name: string): void }) {
         </label>
         <label>
           library name
-          <input value={name} onChange={(e) => setName(e.target.value)} placeholder="the folder's name" spellCheck={false} className="mdl-narrow" data-testid="models-add-name" />
+          <input value={name} onChange={(e) => setName(e.target.value)} placeholder="folder's name" title="Default: the folder's name" spellCheck={false} className="mdl-narrow" data-testid="models-add-name" />
         </label>
         <label className="mdl-check" title="Copy the files into the library instead of keeping a pointer to the folder">
           <input type="checkbox" checked={copy} onChange={(e) => setCopy(e.target.checked)} data-testid="models-add-copy" />

@@ -2,15 +2,11 @@
 // lines), one chart per split side by side.
 import { useMemo } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { SERIES_COLORS } from '../../app/theme.ts';
 import type { RunCurves } from '../../api/types.ts';
 import { EmptyState } from '../../components/states.tsx';
 import { curveTable } from './curves-data.ts';
 import { pp, stepLabel } from './fmt.ts';
-
-// Strategies often reach the same score: earlier lines are drawn wider, so a line hidden under a
-// later one still shows as a band around it.
-const widthOf = (i: number, n: number) => 2 + Math.min(3, 8 / Math.max(1, n - 1)) * (n - 1 - i);
+import { SeriesKey, seriesStyle } from './series-style.tsx';
 
 const SPLIT_TITLE: Record<string, string> = { dev: 'Validation (dev)', test: 'Test' };
 
@@ -35,11 +31,34 @@ function SplitChart({ curves, split, perSeed }: { curves: RunCurves; split: stri
               labelFormatter={(step) => stepLabel(Number(step))}
               formatter={(value, key) => [pp(typeof value === 'number' ? value : null), names.get(String(key)) ?? String(key)]}
             />
-            <Legend formatter={(key) => names.get(String(key)) ?? String(key)} wrapperStyle={{ fontSize: 12 }} />
+            <Legend
+              content={() => (
+                <div className="curve-legend" data-testid={`curve-legend-${split}`}>
+                  {table.series.map((s, i) => (
+                    <span key={s.key} className="curve-legend-item">
+                      <SeriesKey style={seriesStyle(i, table.series.length)} />
+                      <span className="mono">{s.strategy}</span>
+                    </span>
+                  ))}
+                </div>
+              )}
+            />
             {table.series.map((s, i) => {
-              const color = SERIES_COLORS[i % SERIES_COLORS.length]!;
+              const st = seriesStyle(i, table.series.length);
+              const color = st.color;
               return [
-                <Line key={s.key} dataKey={s.key} name={s.key} stroke={color} strokeWidth={widthOf(i, table.series.length)} dot={{ r: 1.5 + widthOf(i, table.series.length) / 2, fill: color, strokeWidth: 0 }} connectNulls={false} isAnimationActive={false} />,
+                <Line
+                  key={s.key}
+                  dataKey={s.key}
+                  name={s.key}
+                  stroke={color}
+                  strokeWidth={st.width}
+                  strokeDasharray={st.dash || undefined}
+                  dot={{ symbol: st.shape, r: st.r, fill: color, stroke: 'var(--panel)', strokeWidth: 1, strokeDasharray: '' }}
+                  activeDot={{ symbol: st.shape, r: st.r + 1.5 }}
+                  connectNulls={false}
+                  isAnimationActive={false}
+                />,
                 ...(perSeed
                   ? s.seedKeys.map((k) => (
                       <Line key={k.key} dataKey={k.key} name={k.key} stroke={color} strokeWidth={1} strokeOpacity={0.45} strokeDasharray="4 3" dot={false} legendType="none" isAnimationActive={false} />

@@ -57,8 +57,21 @@ function LiveCell({ node, live, now }: { node: TreeNode; live: RunLive | null; n
   return null;
 }
 
+/** Whether a row's last cell shows anything: live progress, "planned", an error or a skipped w step. */
+function hasLiveCell(node: TreeNode): boolean {
+  const stage = node.stage;
+  if (!stage) return true;
+  if (stage.status === 'running') return true;
+  if (stage.status === 'cancelled') return false;
+  return !!stage.error || stage.outcome === 'no-passing-traces';
+}
+
 export function StageTree({ runId, trees, splits, live, costs, now }: { runId: number; trees: TreeNode[]; splits: string[]; live: RunLive | null; costs: Map<number, StageCost>; now: number }) {
   const navigate = useRouter((s) => s.navigate);
+  // A finished run has no progress to show: the column is there only while a row has something in it.
+  const rows = trees.map((root) => flatten(root));
+  const running = rows.some((r) => r.some(({ node }) => node.stage?.status === 'running' || !node.stage));
+  const showLive = rows.some((r) => r.some(({ node }) => hasLiveCell(node)));
   return (
     <table className="data stage-tree" data-testid="stage-tree">
       <thead>
@@ -71,15 +84,15 @@ export function StageTree({ runId, trees, splits, live, costs, now }: { runId: n
             </th>
           ))}
           <th className="num" title="wall time of the stage">Time</th>
-          <th>Progress</th>
+          {showLive ? <th>{running ? 'Progress' : 'Notes'}</th> : null}
         </tr>
       </thead>
-      {trees.map((root) => (
+      {trees.map((root, t) => (
         <tbody key={root.seed} data-testid={`stage-tree-seed-${root.seed}`}>
           <tr className="tree-seed">
-            <td colSpan={4 + splits.length}>seed {root.seed}</td>
+            <td colSpan={(showLive ? 4 : 3) + splits.length}>seed {root.seed}</td>
           </tr>
-          {flatten(root).map(({ node, last }) => {
+          {rows[t]!.map(({ node, last }) => {
             const href = stageHref(runId, node);
             const stage = node.stage;
             const cost = stage ? costs.get(stage.id) : undefined;
@@ -112,9 +125,11 @@ export function StageTree({ runId, trees, splits, live, costs, now }: { runId: n
                   </td>
                 ))}
                 <td className="num">{cost?.seconds != null ? duration(cost.seconds * 1000) : stage?.status === 'running' ? '' : '—'}</td>
-                <td>
-                  <LiveCell node={node} live={live} now={now} />
-                </td>
+                {showLive ? (
+                  <td>
+                    <LiveCell node={node} live={live} now={now} />
+                  </td>
+                ) : null}
               </tr>
             );
           })}

@@ -1,6 +1,6 @@
 // The filter bar of the Traces view: stage, split, outcome, predictor, sort and a debounced
 // full-text search; every change goes to the URL query (and ?stage= from a link selects the stage).
-import { useEffect, useRef, useState } from 'react';
+import { memo, useEffect, useRef, useState } from 'react';
 import type { StageSummary } from '../../api/types.ts';
 import { replaceParams } from '../../app/router.ts';
 import type { TraceParams } from './trace-params.ts';
@@ -12,7 +12,13 @@ export function stageLabel(s: StageSummary): string {
 /** Filters only change the URL; the view derives its query from it. */
 const set = (params: Record<string, string | number | null>) => replaceParams(params);
 
-export function TraceFilters({
+/** The API's limit on `search` (core/api/schemas.ts): a longer paste is cut here, not refused there. */
+export const SEARCH_MAX = 500;
+/** Typing settles this long before the list is asked again. */
+const SEARCH_DEBOUNCE_MS = 60;
+
+// Memoized: the Traces view re-renders on every selection step (holding j), the filters need not.
+export const TraceFilters = memo(function TraceFilters({
   p,
   stages,
   stageId,
@@ -89,20 +95,33 @@ export function TraceFilters({
       <SearchBox value={p.q} inputRef={searchRef} />
     </div>
   );
-}
+});
 
 function SearchBox({ value, inputRef }: { value: string; inputRef: React.RefObject<HTMLInputElement | null> }) {
   const [text, setText] = useState(value);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
-  // Follow the URL when it changes from elsewhere (Esc, back/forward).
-  useEffect(() => setText(value), [value]);
+  /** The last text this box put in the URL: its own update must not reset what was typed since. */
+  const sent = useRef(value);
+  // Follow the URL when it changes from elsewhere (a link, back/forward): that wins over typing
+  // still waiting for its debounce.
+  useEffect(() => {
+    if (value === sent.current) return;
+    if (timer.current) clearTimeout(timer.current);
+    timer.current = null;
+    sent.current = value;
+    setText(value);
+  }, [value]);
   useEffect(() => () => {
     if (timer.current) clearTimeout(timer.current);
   }, []);
   const change = (next: string) => {
     setText(next);
     if (timer.current) clearTimeout(timer.current);
-    timer.current = setTimeout(() => set({ q: next }), 150);
+    timer.current = setTimeout(() => {
+      timer.current = null;
+      sent.current = next;
+      set({ q: next });
+    }, SEARCH_DEBOUNCE_MS);
   };
   return (
     <input
@@ -112,6 +131,7 @@ function SearchBox({ value, inputRef }: { value: string; inputRef: React.RefObje
       placeholder="Search id, inputs, prediction  ( / )"
       aria-label="Search example results"
       data-testid="trace-search"
+      maxLength={SEARCH_MAX}
       value={text}
       onChange={(e) => change(e.target.value)}
       onKeyDown={(e) => {

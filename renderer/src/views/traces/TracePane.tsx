@@ -1,12 +1,15 @@
 // The right side of Traces: the open trace, a row that has no trace (the program failed before
 // one was written), or a hint.
+import { memo } from 'react';
 import type { ExampleResultRow } from '../../api/types.ts';
 import { EmptyState } from '../../components/states.tsx';
 import { TraceTree } from '../../components/TraceTree.tsx';
 import { FieldTable } from './tree/FieldTable.tsx';
 
-export function TracePane({ traceId, row, predictor }: { traceId: number | null; row: ExampleResultRow | undefined; predictor: string | null }) {
-  if (row && row.traceId === null) {
+// Memoized: the view re-renders on every selection step, the pane only when its trace changes.
+export const TracePane = memo(function TracePane({ traceId, row, predictor }: { traceId: number | null; row: ExampleResultRow | undefined; predictor: string | null }) {
+  // `row` is the settled selection; ?trace= may already name a newer (clicked) row's trace.
+  if (row && row.traceId === null && traceId === null) {
     return (
       <div data-testid="trace-missing">
         <h3>
@@ -38,4 +41,4 @@ export function TracePane({ traceId, row, predictor }: { traceId: number | null;
       Pick a row, or press <kbd>j</kbd> to start from the first row in view.
     </EmptyState>
   );
-}
+});

@@ -2,10 +2,10 @@
 // in a virtualized list that pages on demand, filtered, searched and sorted from the URL query;
 // the selected example's trace (program → module → LM calls) on the right.
 // Keys: j/k or ↓/↑ move, Enter focuses the trace, / focuses search, Esc clears.
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { getClient } from '../../api/client.ts';
 import { ApiCallError } from '../../api/transport.ts';
-import { replaceParams } from '../../app/router.ts';
+import { replaceParams, useRouter } from '../../app/router.ts';
 import { useApi, useApiEvents, useThrottled } from '../../app/use-api.ts';
 import { count } from '../../components/format.ts';
 import { EmptyState, ErrorState, Loading } from '../../components/states.tsx';
@@ -14,22 +14,28 @@ import { TraceFilters, stageLabel } from './TraceFilters.tsx';
 import { TracePane } from './TracePane.tsx';
 import { chooseStage, readParams, toQuery } from './trace-params.ts';
 import { usePager } from './use-pager.ts';
+import { useSettled } from './use-settled.ts';
 import { useTraceKeys } from './use-trace-keys.ts';
 import type { ResultPager } from './result-pager.ts';
+
+/** How long the selection must rest before its trace loads (key repeat is ~30/s). */
+const SETTLE_MS = 120;
 
 function notEvaluatedYet(error: unknown): boolean {
   return error instanceof ApiCallError && error.code === 'not-found' && /has no evaluation/.test(error.message);
 }
 
 export function TracesView({ runId, params }: { runId: number; params: URLSearchParams }) {
-  const p = readParams(params);
+  // Memoized: the view re-renders on every selection step; the filter bar need not.
+  const p = useMemo(() => readParams(params), [params]);
   const stagesState = useApi(() => getClient().listStages({ runId }), [runId]);
   // ?stage= (e.g. from the Run view's tree) selects the stage; without it the first evaluated one.
-  const { stageId, options: stages, unknown: unknownStage } = chooseStage(stagesState.data, p.stageId);
+  const { stageId, options: stages, unknown: unknownStage } = useMemo(() => chooseStage(stagesState.data, p.stageId), [stagesState.data, p.stageId]);
   const { pager, version } = usePager(unknownStage ? null : toQuery(p, stageId));
   const listStageId = pager?.evaluation?.stageId ?? stageId;
   const stageDetail = useApi(() => (listStageId !== null ? getClient().getStage({ stageId: listStageId }) : Promise.resolve(null)), [listStageId]);
-  const predictors = Object.keys(stageDetail.data?.stage.programState?.predictors ?? {});
+  const predictorMap = stageDetail.data?.stage.programState?.predictors;
+  const predictors = useMemo(() => Object.keys(predictorMap ?? {}), [predictorMap]);
 
   // A live run: new stages join the picker; a list waiting for its evaluation loads when it ends.
   const reloadStages = useThrottled(stagesState.reload, 1000);
@@ -48,21 +54,34 @@ export function TracesView({ runId, params }: { runId: number; params: URLSearch
     // eslint-disable-next-line react-hooks/exhaustive-deps -- version: rows arrived
   }, [pager, version, p.traceId]);
   const selected = picked && picked.pager === pager ? picked.index : fromUrl;
-  const selectedRow = selected !== null ? pager?.row(selected) : undefined;
 
-  const select = (index: number | null) => {
-    setPicked(index === null ? null : { pager, index });
-    const row = index === null ? undefined : pager?.row(index);
-    // A row not loaded yet gets its trace once its page arrives (TracePane shows a row without one).
-    replaceParams({ trace: index === null ? null : (row?.traceId ?? null) });
-  };
-  // The trace of a picked row that was still loading when picked (runs when the row arrives, not
-  // when ?trace= changes from elsewhere, so a link wins over the old pick).
-  const pickedRow = picked && picked.pager === pager ? selectedRow : undefined;
+  // Stable, so moving the selection re-renders only the two list rows whose `selected` changed.
+  const pagerRef = useRef(pager);
+  pagerRef.current = pager;
+  const select = useCallback((index: number | null) => {
+    setPicked(index === null ? null : { pager: pagerRef.current, index });
+    if (index === null) replaceParams({ trace: null });
+  }, []);
+  // A click is one deliberate pick: its trace loads at once.
+  const pickNow = useCallback(
+    (index: number) => {
+      select(index);
+      const row = pagerRef.current?.row(index);
+      if (row) replaceParams({ trace: row.traceId });
+    },
+    [select],
+  );
+
+  // The list moves at once; ?trace= (and with it the trace pane) follows once the pick has rested
+  // SETTLE_MS, so holding j does not load and render a trace per step. A row still loading when
+  // picked gets its trace when it arrives; ?trace= changed from elsewhere (a link) is left alone.
+  const settled = useSettled(picked, SETTLE_MS);
+  const settledRow = settled && settled.pager === pager ? pager?.row(settled.index) : undefined;
   useEffect(() => {
-    if (pickedRow && pickedRow.traceId !== null && pickedRow.traceId !== p.traceId) replaceParams({ trace: pickedRow.traceId });
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [pickedRow]);
+    if (!settledRow) return;
+    const current = readParams(useRouter.getState().route.params).traceId;
+    if (settledRow.traceId !== current) replaceParams({ trace: settledRow.traceId });
+  }, [settledRow]);
 
   const searchRef = useRef<HTMLInputElement>(null);
   const paneRef = useRef<HTMLDivElement>(null);
@@ -94,7 +113,7 @@ export function TracesView({ runId, params }: { runId: number; params: URLSearch
         {p.q || p.outcome ? 'Nothing matches these filters. Clear the search or the outcome filter.' : 'This evaluation has no example results.'}
       </EmptyState>
     );
-  else list = <ResultList pager={pager} total={pager.total} selected={selected} tag={tag} onSelect={select} firstVisible={firstVisible} />;
+  else list = <ResultList pager={pager} total={pager.total} selected={selected} tag={tag} onSelect={pickNow} firstVisible={firstVisible} />;
 
   return (
     <div className="tr-view" data-testid="view-traces">
@@ -122,7 +141,7 @@ export function TracesView({ runId, params }: { runId: number; params: URLSearch
       <div className="tr-split">
         <div className="panel tr-listpane">{list}</div>
         <div className="panel tr-tracepane" ref={paneRef} tabIndex={-1} data-testid="trace-pane">
-          <TracePane traceId={p.traceId} row={selectedRow} predictor={p.predictor} />
+          <TracePane traceId={p.traceId} row={settledRow} predictor={p.predictor} />
         </div>
       </div>
     </div>
