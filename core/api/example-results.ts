@@ -59,15 +59,63 @@ interface Cursor {
   i: number;
 }
 
-const ORDER: Record<ExampleResultSort, { orderBy: string; after: string; key: (r: Row) => number }> = {
-  index: { orderBy: 'er.example_index ASC', after: 'er.example_index > ?', key: (r) => r.example_index },
-  'index-desc': { orderBy: 'er.example_index DESC', after: 'er.example_index < ?', key: (r) => r.example_index },
-  score: { orderBy: 'er.score ASC, er.example_index ASC', after: '(er.score > ? OR (er.score = ? AND er.example_index > ?))', key: (r) => r.score },
-  'score-desc': { orderBy: 'er.score DESC, er.example_index ASC', after: '(er.score < ? OR (er.score = ? AND er.example_index > ?))', key: (r) => r.score },
+/**
+ * Each sort as SQL over a row source aliased `a` that has example_index and score: its ORDER BY,
+ * and the keyset condition for rows after a cursor. The conditions start with a bound on the
+ * leading sort column, so an index of (evaluation_id, example_index) or (evaluation_id, score
+ * [DESC], example_index) can seek to the cursor.
+ */
+const ORDER: Record<ExampleResultSort, { orderBy: string; after: string; params: (c: Cursor) => number[]; key: (r: Row) => number }> = {
+  index: { orderBy: 'a.example_index ASC', after: 'a.example_index > ?', params: (c) => [c.i], key: (r) => r.example_index },
+  'index-desc': { orderBy: 'a.example_index DESC', after: 'a.example_index < ?', params: (c) => [c.i], key: (r) => r.example_index },
+  score: {
+    orderBy: 'a.score ASC, a.example_index ASC',
+    after: '(a.score >= ? AND (a.score > ? OR a.example_index > ?))',
+    params: (c) => [c.k, c.k, c.i],
+    key: (r) => r.score,
+  },
+  'score-desc': {
+    orderBy: 'a.score DESC, a.example_index ASC',
+    after: '(a.score <= ? AND (a.score < ? OR a.example_index > ?))',
+    params: (c) => [c.k, c.k, c.i],
+    key: (r) => r.score,
+  },
 };
 
+/** The search text of a result (see migration 6, which indexes exactly this for longer words). */
+const SEARCH_TEXT = "(coalesce(er.example_id, '') || ' ' || coalesce(t.inputs, '') || ' ' || coalesce(er.prediction, ''))";
+
+/**
+ * A bound rowid. better-sqlite3 binds JS numbers as REAL, and FTS5 only seeks to a rowid bound
+ * that is an INTEGER (see core/store/lm-call-query.ts).
+ */
+const INT = 'CAST(? AS INTEGER)';
+
+/** The index's matches within a span of result ids: the MATCH expression, then the span's ends. */
+const FTS_SPAN = `f.example_results_fts MATCH ? AND f.rowid BETWEEN ${INT} AND ${INT}`;
+
+/** The columns of a row, from `er` (the result) and `t` (its trace). */
+const COLUMNS = 'er.id, er.evaluation_id, er.example_index, er.example_id, er.score, er.passed, er.prediction, er.trace_id, er.error, er.labels, t.inputs';
+
+/**
+ * Searches keep today's meaning, substrings: every word (or "quoted phrase") must occur in the
+ * search text, case-insensitively. Words of 3 or more characters go to the trigram index
+ * (example_results_fts), which yields exactly the rows holding them; shorter ones, which a
+ * trigram index cannot look up, are checked with LIKE on the rows the index (or the filters) left.
+ *
+ * The index is first asked how many of the ids in the evaluation's span match: none ends the
+ * search; all of them means the words hold for every result and are left out. Without a search,
+ * the count and the page both walk an index of example_results. With one, the matching rows are
+ * collected once (a materialized CTE of ids and sort keys), counted, and the page is sorted out
+ * of them; only the page's rows are then read in full and joined to traces.
+ */
 export function pageExampleResults(ctx: ApiContext, input: Parsed<typeof ExampleResultsPageInput>): ExampleResultPage {
   const evaluation = resolveEvaluation(ctx, input);
+  if (input.cursor !== undefined && input.offset !== undefined) throw invalidInput('offset', 'give either cursor or offset, not both');
+  const order = ORDER[input.sort];
+  const cursor = input.cursor ? decodeCursor(input.cursor, evaluation.id, input.sort) : null;
+  const after = cursor ? { clause: order.after, params: order.params(cursor) } : null;
+
   const clauses = ['er.evaluation_id = ?'];
   const params: SqlValue[] = [evaluation.id];
   if (input.passed !== undefined) {
@@ -75,30 +123,69 @@ export function pageExampleResults(ctx: ApiContext, input: Parsed<typeof Example
     params.push(input.passed ? 1 : 0);
   }
   if (input.failed !== undefined) clauses.push(input.failed ? 'er.error IS NOT NULL' : 'er.error IS NULL');
-  for (const word of searchWords(input.search)) {
-    clauses.push("(coalesce(er.example_id, '') || ' ' || coalesce(t.inputs, '') || ' ' || coalesce(er.prediction, '')) LIKE ? ESCAPE '\\'");
+  const search = searchTerms(input.search);
+  for (const word of search.scan) {
+    clauses.push(`${SEARCH_TEXT} LIKE ? ESCAPE '\\'`);
     params.push(`%${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
   }
-  const from = 'FROM example_results er LEFT JOIN traces t ON t.id = er.trace_id';
-  const where = `WHERE ${clauses.join(' AND ')}`;
-  const total = ctx.sql.get<{ n: number }>(`SELECT count(*) AS n ${from} ${where}`, ...params)?.n ?? 0;
 
-  const order = ORDER[input.sort];
-  const pageClauses = [...clauses];
-  const pageParams = [...params];
-  if (input.cursor !== undefined && input.offset !== undefined) throw invalidInput('offset', 'give either cursor or offset, not both');
-  if (input.cursor) {
-    const cursor = decodeCursor(input.cursor, evaluation.id, input.sort);
-    pageClauses.push(order.after);
-    pageParams.push(...(input.sort.startsWith('index') ? [cursor.i] : [cursor.k, cursor.k, cursor.i]));
+  let source = 'example_results er';
+  let indexed = search.fts !== null;
+  if (search.fts !== null) {
+    const range = resultIdRange(ctx, evaluation.id);
+    const hits = range === null ? 0 : (ctx.sql.get<{ n: number }>(`SELECT count(*) AS n FROM example_results_fts f WHERE ${FTS_SPAN}`, search.fts, ...range)?.n ?? 0);
+    if (range === null || hits === 0) return { evaluation, rows: [], nextCursor: null, total: 0 };
+    // When every id of the span matches (say, the start of every example id), the words hold for
+    // every result of the evaluation (the index has an entry for each stored result and nothing
+    // else): they narrow nothing, and the page is found as without them.
+    indexed = hits < range[1] - range[0] + 1;
+    if (indexed) {
+      // CROSS JOIN pins the join order: the FTS index first, seeking to the evaluation's ids.
+      source = 'example_results_fts f CROSS JOIN example_results er ON er.id = f.rowid';
+      clauses.unshift(FTS_SPAN);
+      params.unshift(search.fts, ...range);
+    }
   }
-  const rows = ctx.sql.all<Row>(
-    `SELECT er.id, er.evaluation_id, er.example_index, er.example_id, er.score, er.passed, er.prediction, er.trace_id, er.error, er.labels, t.inputs
-     ${from} WHERE ${pageClauses.join(' AND ')} ORDER BY ${order.orderBy} LIMIT ? OFFSET ?`,
-    ...pageParams,
-    input.limit + 1,
-    input.offset ?? 0,
-  );
+  if (search.scan.length > 0) source += ' LEFT JOIN traces t ON t.id = er.trace_id';
+  const where = `WHERE ${clauses.join(' AND ')}`;
+  const limit = input.limit + 1;
+  const offset = input.offset ?? 0;
+  const pageWhere = after ? `WHERE ${after.clause}` : '';
+  const pageParams = after?.params ?? [];
+
+  let total: number;
+  let rows: Array<Row & { total?: number }>;
+  if (!indexed && search.scan.length === 0) {
+    // The page is chosen on example_results alone (an index walk); only its rows meet their traces.
+    total = ctx.sql.get<{ n: number }>(`SELECT count(*) AS n FROM ${source} ${where}`, ...params)?.n ?? 0;
+    rows = ctx.sql.all<Row>(
+      `SELECT ${COLUMNS}
+       FROM (SELECT a.id, a.example_index, a.score FROM (SELECT er.id, er.example_index, er.score FROM ${source} ${where}) a ${pageWhere}
+             ORDER BY ${order.orderBy} LIMIT ? OFFSET ?) a
+       CROSS JOIN example_results er ON er.id = a.id LEFT JOIN traces t ON t.id = er.trace_id
+       ORDER BY ${order.orderBy}`,
+      ...params,
+      ...pageParams,
+      limit,
+      offset,
+    );
+  } else {
+    // One pass over the matches serves both the count and the page.
+    rows = ctx.sql.all<Row & { total: number }>(
+      `WITH hits AS MATERIALIZED (SELECT er.id, er.example_index, er.score FROM ${source} ${where})
+       SELECT (SELECT count(*) FROM hits) AS total, ${COLUMNS}
+       FROM (SELECT a.id, a.example_index, a.score FROM hits a ${pageWhere} ORDER BY ${order.orderBy} LIMIT ? OFFSET ?) a
+       CROSS JOIN example_results er ON er.id = a.id LEFT JOIN traces t ON t.id = er.trace_id
+       ORDER BY ${order.orderBy}`,
+      ...params,
+      ...pageParams,
+      limit,
+      offset,
+    );
+    // An empty page (past the end) carries no count; then count on its own.
+    total = rows[0]?.total ?? ctx.sql.get<{ n: number }>(`SELECT count(*) AS n FROM ${source} ${where}`, ...params)?.n ?? 0;
+  }
+
   const more = rows.length > input.limit;
   if (more) rows.pop();
   const last = rows.at(-1);
@@ -108,6 +195,17 @@ export function pageExampleResults(ctx: ApiContext, input: Parsed<typeof Example
     nextCursor: more && last ? encodeCursor({ e: evaluation.id, s: input.sort, k: order.key(last), i: last.example_index }) : null,
     total,
   };
+}
+
+/** The span of an evaluation's result ids (two index lookups); null when it has no results. */
+function resultIdRange(ctx: ApiContext, evaluationId: number): [number, number] | null {
+  const row = ctx.sql.get<{ lo: number | null; hi: number | null }>(
+    `SELECT (SELECT id FROM example_results WHERE evaluation_id = ? ORDER BY id ASC LIMIT 1) AS lo,
+            (SELECT id FROM example_results WHERE evaluation_id = ? ORDER BY id DESC LIMIT 1) AS hi`,
+    evaluationId,
+    evaluationId,
+  );
+  return row && row.lo !== null && row.hi !== null ? [row.lo, row.hi] : null;
 }
 
 function resolveEvaluation(ctx: ApiContext, input: Parsed<typeof ExampleResultsPageInput>): EvaluationRecord {
@@ -126,15 +224,33 @@ function resolveEvaluation(ctx: ApiContext, input: Parsed<typeof ExampleResultsP
   return evaluation;
 }
 
-/** Words of a search box; quotes group words into one phrase. */
+/**
+ * Words of a search box; quotes group words into one phrase. A NUL character counts as a space:
+ * SQLite would take it for the end of the text (FTS5 reports an unterminated string).
+ */
 function searchWords(search: string | undefined): string[] {
   if (!search) return [];
   const words: string[] = [];
-  for (const match of search.matchAll(/"([^"]*)"|(\S+)/g)) {
+  for (const match of search.replace(/\0/g, ' ').matchAll(/"([^"]*)"|(\S+)/g)) {
     const word = (match[1] ?? match[2] ?? '').trim();
     if (word !== '') words.push(word);
   }
   return words.slice(0, 16);
+}
+
+/** Shortest word the trigram index can look up, in characters (code points). */
+const MIN_INDEXED = 3;
+
+/**
+ * A search split by how each word is found: `fts`, the MATCH expression for the words of 3 or
+ * more characters (each a quoted FTS5 string, so nothing in it is an operator: a trigram phrase
+ * is a substring), or null when there are none; `scan`, the shorter words, for LIKE.
+ */
+function searchTerms(search: string | undefined): { fts: string | null; scan: string[] } {
+  const indexed: string[] = [];
+  const scan: string[] = [];
+  for (const word of searchWords(search)) (Array.from(word).length >= MIN_INDEXED ? indexed : scan).push(word);
+  return { fts: indexed.length > 0 ? indexed.map((w) => `"${w.replace(/"/g, '""')}"`).join(' AND ') : null, scan };
 }
 
 function encodeCursor(cursor: Cursor): string {

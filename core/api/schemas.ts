@@ -245,7 +245,17 @@ export const ExampleResultsPageInput = z
     passed: z.boolean().optional(),
     /** true: only examples whose program failed (LM, parse or program error); false: only the others. */
     failed: z.boolean().optional(),
-    /** Words to find in the example id, its inputs or its prediction (case-insensitive, all words must occur). */
+    /**
+     * Words to find in the example id, its inputs or its prediction: a result matches when every
+     * word occurs in `<example id> <inputs JSON> <prediction JSON>` as a substring (so `037` finds
+     * `iris-037`, `4.9` finds `"4.9"` and `14.95`, `arro` finds `narrow`). "Quoted words" are one
+     * word, spaces included; the quotes are not searched for. Up to 16 words count. Nothing else is
+     * special: `%`, `_`, `*`, `\`, `'`, `AND`, `OR`, `NOT`, `NEAR(`, `-`, `:` and `^` match
+     * themselves; a NUL character counts as a space. Case-insensitive: words of 3 or more
+     * characters (looked up in a trigram index) fold the case of all letters SQLite's FTS5 knows
+     * (`ÉCOLE` finds `école`), shorter ones (a scan of the evaluation's rows the other words left)
+     * fold ASCII letters only. Accents are never removed.
+     */
     search: text(500).optional(),
     sort: z.enum(EXAMPLE_RESULT_SORTS).default('index'),
     limit,

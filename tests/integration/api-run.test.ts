@@ -84,6 +84,18 @@ describe('a run through the API', () => {
     const found = await api.pageExampleResults({ evaluationId: one.evaluationId, search: one.exampleId! });
     expect(found.rows.map((r) => r.id)).toContain(one.id);
     expect(one.inputs).toHaveProperty('petal_length');
+    // Search means substrings of the id, the inputs JSON and the prediction JSON, every word
+    // needed (ASCII case folded): the trigram index for 3+ characters, LIKE for shorter words.
+    const textOf = (r: ExampleResultRow) => `${r.exampleId ?? ''} ${JSON.stringify(r.inputs)} ${r.prediction === null ? '' : JSON.stringify(r.prediction)}`.toLowerCase();
+    const searchFor = async (search: string) => (await api.pageExampleResults({ evaluationId: one.evaluationId, search, limit: 500 })).rows.map((r) => r.id);
+    const value = String(one.inputs!.petal_length);
+    const species = String((one.prediction as Record<string, unknown> | null)?.species ?? 'setosa');
+    const idDigits = one.exampleId!.replace(/^\D+/, '');
+    for (const search of [one.exampleId!, one.exampleId!.toUpperCase(), idDigits, value, `"${value}"`, species, species.slice(1, 5), `${species} ${value}`, 'petal_length', 'se', '.', 'ir 0', 'AND', 'NEAR(', '"', '%', '_', '*']) {
+      const words = [...search.matchAll(/"([^"]*)"|(\S+)/g)].map((m) => (m[1] ?? m[2] ?? '').trim().toLowerCase()).filter((w) => w !== '');
+      expect(await searchFor(search), search).toEqual(testRows.filter((r) => words.every((w) => textOf(r).includes(w))).map((r) => r.id));
+    }
+    expect(await searchFor(`${one.exampleId!} ${value}`)).toEqual([one.id]);
     const byScore = await api.pageExampleResults({ stageId: pStage.id, split: 'test', sort: 'score', limit: 5 });
     const sorted = [...testRows].sort((a, b) => a.score - b.score || a.exampleIndex - b.exampleIndex).map((r) => r.id);
     expect(['setosa', 'versicolor', 'virginica']).toContain(one.labels?.species); // the gold label is kept

@@ -9,7 +9,7 @@ let t: TempStore;
 beforeEach(() => (t = tempStore()));
 afterEach(() => t.cleanup());
 
-const TABLES = ['traces', 'lm_calls', 'lm_call_bodies', 'evaluations', 'example_results', 'candidates'];
+const TABLES = ['traces', 'lm_calls', 'lm_call_bodies', 'evaluations', 'example_results', 'example_results_fts', 'candidates'];
 
 function rowCounts(): Record<string, number> {
   const counts: Record<string, number> = {};

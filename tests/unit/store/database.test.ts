@@ -34,7 +34,7 @@ describe('openStore: file, pragmas and migrations', () => {
       const versions = db.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all();
       expect(versions).toEqual(Array.from({ length: latestVersion() }, (_, i) => i + 1));
       const tables = db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table'").pluck().all();
-      for (const t of ['experiments', 'runs', 'stages', 'candidates', 'evaluations', 'example_results', 'traces', 'lm_calls', 'lm_call_bodies', 'lm_calls_fts', 'lm_cache']) {
+      for (const t of ['experiments', 'runs', 'stages', 'candidates', 'evaluations', 'example_results', 'traces', 'lm_calls', 'lm_call_bodies', 'lm_calls_fts', 'example_results_fts', 'lm_cache']) {
         expect(tables).toContain(t);
       }
     });
