@@ -73,6 +73,17 @@ function distinctWords(rng: Rng, k: number, make: () => string): string[] {
   return [...out];
 }
 
+/**
+ * An output field's name: half the time one of the usual names, half the time a made-up one
+ * (`dravo`, `kel_width`), so a model cannot write the header from memory and must copy it from the
+ * prompt — as it must for a real task's fields (Iris's `species`).
+ */
+function fieldName(rng: Rng, usual: readonly string[]): string {
+  if (chance(rng, 0.5)) return pick(rng, usual);
+  const head = pseudoWord(rng, 1, 2);
+  return chance(rng, 0.4) ? `${head}_${pick(rng, [pseudoWord(rng, 1, 2), ...MEASURES])}` : head;
+}
+
 function listWords(names: readonly string[], conj = 'or'): string {
   if (names.length === 1) return names[0]!;
   if (names.length === 2) return `${names[0]} ${conj} ${names[1]}`;
@@ -133,7 +144,7 @@ function randomValue(rng: Rng): string {
 
 function copyEpisode(rng: Rng): Episode {
   const inName = pick(rng, TEXT_FIELDS);
-  const outName = pick(rng, COPY_OUT.filter((n) => n !== inName));
+  const outName = fieldName(rng, COPY_OUT.filter((n) => n !== inName));
   const cot = chance(rng, 0.5);
   const sig = makeSignature(
     {
@@ -173,7 +184,7 @@ function longText(rng: Rng): string {
  */
 function reciteEpisode(rng: Rng): Episode {
   const inName = pick(rng, TEXT_FIELDS);
-  const outName = pick(rng, COPY_OUT.filter((n) => n !== inName));
+  const outName = fieldName(rng, COPY_OUT.filter((n) => n !== inName));
   const sig = makeSignature(
     {
       inputs: [{ name: inName, description: chance(rng, 0.5) ? `the ${inName} to repeat` : '' }],
@@ -196,7 +207,7 @@ function reciteEpisode(rng: Rng): Episode {
 function lookupEpisode(rng: Rng): Episode {
   const tableName = pick(rng, ['table', 'records', 'entries', 'directory', 'list', 'registry']);
   const keyName = pick(rng, ['key', 'name', 'query', 'code', 'id']);
-  const valName = pick(rng, ['value', 'answer', 'result', 'match', 'entry_value']);
+  const valName = fieldName(rng, ['value', 'answer', 'result', 'match', 'entry_value']);
   const numeric = chance(rng, 0.35);
   const sep = pick(rng, [': ', ' = ', ' -> ']);
   const cot = chance(rng, 0.5);
@@ -244,7 +255,7 @@ function compareEpisode(rng: Rng): Episode {
   const want = pick(rng, ['larger', 'smaller']);
   if (kind === 'pair') {
     const [a, b] = distinctWords(rng, 2, () => pick(rng, ['a', 'b', 'x', 'y', 'first', 'second', 'left', 'right', 'p', 'q']));
-    const outName = pick(rng, [want, want, 'answer', 'result', 'which']);
+    const outName = fieldName(rng, [want, want, 'answer', 'result', 'which']);
     const sig = makeSignature(
       {
         inputs: [{ name: a!, description: chance(rng, 0.4) ? 'a number' : '' }, { name: b!, description: chance(rng, 0.4) ? 'a number' : '' }],
@@ -274,7 +285,7 @@ function compareEpisode(rng: Rng): Episode {
   }
   const which = want === 'larger' ? 'largest' : 'smallest';
   const inName = pick(rng, ['numbers', 'values', 'readings', 'scores']);
-  const outName = pick(rng, [which, 'answer', 'result']);
+  const outName = fieldName(rng, [which, 'answer', 'result']);
   const sig = makeSignature(
     {
       inputs: [{ name: inName, description: chance(rng, 0.5) ? 'a list of numbers' : '' }],
@@ -322,7 +333,7 @@ function recordSpec(rng: Rng, nFeatures: number): RecordSpec {
   while (features.length < nFeatures) {
     const part = pick(rng, PARTS);
     const measure = pick(rng, MEASURES);
-    const name = chance(rng, 0.15) ? `${pseudoWord(rng, 1, 2)}_${measure}` : `${part}_${measure}`;
+    const name = chance(rng, 0.5) ? `${pseudoWord(rng, 1, 2)}_${measure}` : `${part}_${measure}`;
     if (names.has(name)) continue;
     names.add(name);
     const unit = pick(rng, UNITS[measure]!);
@@ -356,7 +367,7 @@ function ruleEpisode(rng: Rng, ex?: Exclusions): Episode {
   const feat = spec.features[fi]!.name;
   const t = rng.int(15, 85) / 10;
   const cot = chance(rng, 0.7);
-  const outName = pick(rng, [kind, kind, 'answer']);
+  const outName = fieldName(rng, [kind, kind, 'answer']);
   const sig = makeSignature(
     {
       inputs: spec.features,
@@ -442,7 +453,7 @@ function classifyEpisode(rng: Rng, ex?: Exclusions): Episode {
   const keyName = spec.features[key]!.name;
   const namesWhere = pick(rng, ['instructions', 'instructions', 'output', 'both', 'demos', 'demos']);
   const cot = chance(rng, 0.8);
-  const outName = pick(rng, [kind, kind, kind, 'answer', 'prediction']);
+  const outName = fieldName(rng, [kind, kind, kind, 'answer', 'prediction']);
   const shownOrder = rng.shuffle(classes);
   const list = listWords(shownOrder);
   const instr =
@@ -512,7 +523,7 @@ function capital(w: string): string {
 
 function arithEpisode(rng: Rng): Episode {
   const qName = pick(rng, ['question', 'problem', 'word_problem']);
-  const aName = pick(rng, ['answer', 'answer', 'result', 'total']);
+  const aName = fieldName(rng, ['answer', 'answer', 'result', 'total']);
   const sig = makeSignature(
     {
       inputs: [{ name: qName, description: chance(rng, 0.5) ? 'a short arithmetic word problem' : '' }],
@@ -567,7 +578,7 @@ function arithEpisode(rng: Rng): Episode {
 function qaEpisode(rng: Rng): Episode {
   const cName = pick(rng, ['context', 'passages']);
   const qName = pick(rng, ['question', 'query']);
-  const aName = pick(rng, ['answer', 'answer', 'response']);
+  const aName = fieldName(rng, ['answer', 'answer', 'response']);
   const sig = makeSignature(
     {
       inputs: [
