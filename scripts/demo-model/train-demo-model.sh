@@ -29,7 +29,7 @@ npx tsx scripts/demo-model/render-iris.ts --out "$WORK/iris-eval.jsonl" --seed 0
 "$PY" scripts/demo-model/train.py --corpus "$WORK/corpus" --tokenizer "$WORK/tok" --out "$WORK/run" \
   --hidden "$HIDDEN" --layers "$LAYERS" --heads "$HEADS" --intermediate "$INTERMEDIATE" \
   --seq-len "$SEQ_LEN" --batch-size "$BATCH" --lr "$LR" --minutes "$MINUTES" --threads "$THREADS" --seed "$SEED" \
-  ${STEPS:+--steps "$STEPS"}
+  ${STEPS:+--steps "$STEPS"} ${INIT_FROM:+--init-from "$INIT_FROM"}
 "$PY" scripts/demo-model/evaluate.py --model "$WORK/run/hf" --corpus "$WORK/corpus" --per-task 50 \
   --iris "$WORK/iris-eval.jsonl" --threads "$THREADS" --out "$WORK/run/eval.json" > /dev/null
 mkdir -p "$DEST"
