@@ -1,7 +1,8 @@
 // Shared helpers for benchmarks: each bench returns rows; this prints them as a table and
 // writes bench/results/<name>.json with the rows, the goals and the machine they ran on.
 
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -68,4 +69,17 @@ export function writeResult(result: BenchResult): string {
   };
   writeFileSync(file, JSON.stringify(payload, null, 2) + '\n');
   return file;
+}
+
+/**
+ * Finishes a benchmark database built at `tmp`: folds the WAL into the file and gathers planner
+ * statistics once (as a long-lived workspace would have), then moves it to `file`, the cache.
+ */
+export function finishBenchDatabase(tmp: string, file: string): void {
+  const db = new Database(tmp);
+  db.exec('ANALYZE');
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  db.close();
+  renameSync(tmp, file);
+  for (const f of [`${tmp}-wal`, `${tmp}-shm`]) rmSync(f, { force: true });
 }

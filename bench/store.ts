@@ -6,7 +6,7 @@
 // vocabulary) and kept under bench/results/.cache/, keyed by DATA_VERSION and the schema
 // version, so later runs only measure queries. Delete the file to rebuild it.
 
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -15,7 +15,7 @@ import type { PredictorCall, ProgramTrace } from '../core/program/trace.ts';
 import { latestVersion, openStore, type LMCallPageQuery, type Store } from '../core/store/index.ts';
 import { encodeCursor } from '../core/store/lm-call-query.ts';
 import { Rng } from '../core/util/random.ts';
-import { RESULTS_DIR, atLeast, atMost, info, percentile, type BenchResult, type BenchRow } from './lib.ts';
+import { RESULTS_DIR, atLeast, atMost, finishBenchDatabase, info, percentile, type BenchResult, type BenchRow } from './lib.ts';
 
 const DATA_VERSION = 2;
 /** STORE_BENCH_CALLS overrides the size (for a quick try; the goals are meant for 1M). */
@@ -267,14 +267,7 @@ function buildDatabase(file: string): void {
     }
   }
   store.close();
-  // Fold the WAL into the file and gather planner statistics once, as a long-lived workspace would have.
-  const db = new Database(tmp);
-  db.exec('ANALYZE');
-  db.pragma('wal_checkpoint(TRUNCATE)');
-  db.close();
-  renameSync(tmp, file);
-  rmSync(`${tmp}-wal`, { force: true });
-  rmSync(`${tmp}-shm`, { force: true });
+  finishBenchDatabase(tmp, file);
   process.stderr.write(`[store bench] built ${file} in ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
 }
 

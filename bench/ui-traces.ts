@@ -10,7 +10,7 @@
 // evaluation saved through the store) and kept under bench/results/.cache/, keyed by its size,
 // DATA_VERSION and the schema version. UI_TRACES_RESULTS overrides the size for a quick try.
 
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { createApi } from '../core/api/index.ts';
@@ -20,7 +20,7 @@ import type { ExampleResultInput } from '../core/store/evaluations.ts';
 import { Rng } from '../core/util/random.ts';
 import { startStubServer } from '../tests/fixtures/stub-server-process.ts';
 import { startWorkbench } from '../tests/fixtures/ui-workbench.ts';
-import { atMost, info, percentile, RESULTS_DIR, type BenchResult, type BenchRow } from './lib.ts';
+import { atMost, finishBenchDatabase, info, percentile, RESULTS_DIR, type BenchResult, type BenchRow } from './lib.ts';
 import { droppedFrames, installPageScript, irisRun, longTasksSince, measure, median, pageNow, round1, startFrames, stopFrames } from './ui-lib.ts';
 
 const DATA_VERSION = 1;
@@ -114,12 +114,7 @@ async function buildDatabase(file: string): Promise<void> {
   } finally {
     store.close();
   }
-  const db = new Database(tmp);
-  db.exec('ANALYZE');
-  db.pragma('wal_checkpoint(TRUNCATE)');
-  db.close();
-  renameSync(tmp, file);
-  for (const f of [`${tmp}-wal`, `${tmp}-shm`]) rmSync(f, { force: true });
+  finishBenchDatabase(tmp, file);
   process.stderr.write(`[ui-traces] built ${file} in ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
 }
 
