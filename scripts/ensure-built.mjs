@@ -1,5 +1,6 @@
 // `npm start`'s build step: rebuilds the renderer (Vite) and the Electron bundles only when their
-// sources are newer than the output, so a second start costs nothing.
+// sources are newer than the output, so a second start costs nothing. `--renderer-only` skips the
+// Electron bundles (the browser tests need only the renderer).
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -29,7 +30,7 @@ if (stale(at('renderer', 'dist', 'index.html'), [at('renderer', 'src'), at('rend
   process.stderr.write('[start] building the workbench (renderer)…\n');
   run(process.execPath, [at('node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', at('renderer', 'vite.config.ts'), '--logLevel', 'error']);
 }
-if (stale(at('dist', 'electron', 'main.cjs'), [at('electron'), at('core')])) {
+if (!process.argv.includes('--renderer-only') && stale(at('dist', 'electron', 'main.cjs'), [at('electron'), at('core')])) {
   process.stderr.write('[start] building the desktop shell (Electron bundles)…\n');
   run(process.execPath, [at('scripts', 'build-electron.mjs')]);
 }

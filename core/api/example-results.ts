@@ -153,37 +153,25 @@ export function pageExampleResults(ctx: ApiContext, input: Parsed<typeof Example
   const pageWhere = after ? `WHERE ${after.clause}` : '';
   const pageParams = after?.params ?? [];
 
+  // The page is chosen on ids and sort keys alone; only its rows are read in full and meet their traces.
+  const pageOf = (candidates: string, extraColumns = '') => `SELECT ${extraColumns}${COLUMNS}
+       FROM (SELECT a.id, a.example_index, a.score FROM ${candidates} a ${pageWhere} ORDER BY ${order.orderBy} LIMIT ? OFFSET ?) a
+       CROSS JOIN example_results er ON er.id = a.id LEFT JOIN traces t ON t.id = er.trace_id
+       ORDER BY ${order.orderBy}`;
+  const matches = `SELECT er.id, er.example_index, er.score FROM ${source} ${where}`;
+  const countAll = () => ctx.sql.get<{ n: number }>(`SELECT count(*) AS n FROM ${source} ${where}`, ...params)?.n ?? 0;
+
   let total: number;
   let rows: Array<Row & { total?: number }>;
   if (!indexed && search.scan.length === 0) {
-    // The page is chosen on example_results alone (an index walk); only its rows meet their traces.
-    total = ctx.sql.get<{ n: number }>(`SELECT count(*) AS n FROM ${source} ${where}`, ...params)?.n ?? 0;
-    rows = ctx.sql.all<Row>(
-      `SELECT ${COLUMNS}
-       FROM (SELECT a.id, a.example_index, a.score FROM (SELECT er.id, er.example_index, er.score FROM ${source} ${where}) a ${pageWhere}
-             ORDER BY ${order.orderBy} LIMIT ? OFFSET ?) a
-       CROSS JOIN example_results er ON er.id = a.id LEFT JOIN traces t ON t.id = er.trace_id
-       ORDER BY ${order.orderBy}`,
-      ...params,
-      ...pageParams,
-      limit,
-      offset,
-    );
+    // An index walk of example_results for the count and for the page.
+    total = countAll();
+    rows = ctx.sql.all<Row>(pageOf(`(${matches})`), ...params, ...pageParams, limit, offset);
   } else {
     // One pass over the matches serves both the count and the page.
-    rows = ctx.sql.all<Row & { total: number }>(
-      `WITH hits AS MATERIALIZED (SELECT er.id, er.example_index, er.score FROM ${source} ${where})
-       SELECT (SELECT count(*) FROM hits) AS total, ${COLUMNS}
-       FROM (SELECT a.id, a.example_index, a.score FROM hits a ${pageWhere} ORDER BY ${order.orderBy} LIMIT ? OFFSET ?) a
-       CROSS JOIN example_results er ON er.id = a.id LEFT JOIN traces t ON t.id = er.trace_id
-       ORDER BY ${order.orderBy}`,
-      ...params,
-      ...pageParams,
-      limit,
-      offset,
-    );
+    rows = ctx.sql.all<Row & { total: number }>(`WITH hits AS MATERIALIZED (${matches}) ${pageOf('hits', '(SELECT count(*) FROM hits) AS total, ')}`, ...params, ...pageParams, limit, offset);
     // An empty page (past the end) carries no count; then count on its own.
-    total = rows[0]?.total ?? ctx.sql.get<{ n: number }>(`SELECT count(*) AS n FROM ${source} ${where}`, ...params)?.n ?? 0;
+    total = rows[0]?.total ?? countAll();
   }
 
   const more = rows.length > input.limit;

@@ -84,13 +84,7 @@ function sendJson(res: ServerResponse, status: number, value: unknown, headers: 
     res.destroy();
     return;
   }
-  const body = Buffer.from(JSON.stringify(value === undefined ? null : value), 'utf8');
-  res.statusCode = status;
-  for (const [name, v] of Object.entries(headers)) res.setHeader(name, v);
-  res.setHeader('Content-Type', 'application/json; charset=utf-8');
-  res.setHeader('Content-Length', body.length);
-  res.setHeader('Cache-Control', 'no-store');
-  res.end(res.req.method === 'HEAD' ? undefined : body);
+  sendBody(res, status, JSON.stringify(value === undefined ? null : value), 'application/json; charset=utf-8', headers);
 }
 
 function sendError(res: ServerResponse, error: HttpError | ApiError): void {
@@ -103,10 +97,15 @@ function sendError(res: ServerResponse, error: HttpError | ApiError): void {
 }
 
 function sendText(res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
-  const body = Buffer.from(`${text}\n`, 'utf8');
+  sendBody(res, status, `${text}\n`, 'text/plain; charset=utf-8', headers);
+}
+
+/** A whole response that is never cached; HEAD gets the headers only. */
+function sendBody(res: ServerResponse, status: number, text: string, contentType: string, headers: Record<string, string>): void {
+  const body = Buffer.from(text, 'utf8');
   res.statusCode = status;
   for (const [name, v] of Object.entries(headers)) res.setHeader(name, v);
-  res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+  res.setHeader('Content-Type', contentType);
   res.setHeader('Content-Length', body.length);
   res.setHeader('Cache-Control', 'no-store');
   res.end(res.req.method === 'HEAD' ? undefined : body);
