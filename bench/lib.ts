@@ -49,7 +49,7 @@ export function formatTable(result: BenchResult): string {
   const header = ['metric', 'value', 'unit', 'goal', 'met'];
   const body = result.rows.map((r) => [
     r.metric,
-    Number.isInteger(r.value) ? String(r.value) : r.value.toFixed(3),
+    Number.isNaN(r.value) ? '—' : Number.isInteger(r.value) ? String(r.value) : r.value.toFixed(3),
     r.unit,
     r.goal ?? '',
     r.met === undefined ? '' : r.met ? 'yes' : 'NO',
