@@ -29,8 +29,8 @@ interface Summary {
   table: Array<{ strategy: string; cells: Record<string, { mean: number | null }> }>;
 }
 
-async function run(db: string, strategies: string): Promise<Summary> {
-  const result = await runCli(['run', 'iris', '--strategies', strategies, ...small, '--db', db, '--json'], { env: env(), timeoutMs: 900_000 });
+async function run(db: string, strategies: string, options: string[] = small): Promise<Summary> {
+  const result = await runCli(['run', 'iris', '--strategies', strategies, ...options, '--db', db, '--json'], { env: env(), timeoutMs: 900_000 });
   expect(result.code, result.stderr).toBe(0);
   return JSON.parse(result.stdout.trim().split('\n').at(-1)!) as Summary;
 }
@@ -62,7 +62,10 @@ describe.skipIf(!demo)('the embedded demo model on the local engine', () => {
 
   it('runs `w` and `p -> w -> p` end to end: adapters trained, served and evaluated', async () => {
     const db = path.join(dir, 'pwp.db');
-    const summary = await run(db, 'w, p -> w -> p');
+    // The paper's random search (default candidates): with only two, whether Π finds demos that
+    // make any training answer right — and so whether `p -> w` has traces to train on — turned on
+    // floating-point noise between machines; with the full search every measured seed did.
+    const summary = await run(db, 'w, p -> w -> p', ['--seeds', '1', '--lm', 'local:tandem-demo']);
     const prefixes = summary.stages.map((s) => s.prefix);
     expect(prefixes).toEqual(expect.arrayContaining(['', 'w', 'p', 'p -> w', 'p -> w -> p']));
     expect(summary.stages.every((s) => s.status === 'finished')).toBe(true);
