@@ -4,7 +4,7 @@ from one checkpoint to the next; the mean of the last few checkpoints of a decay
 usual cure (checkpoint averaging), and it is cheap.
 
 Usage: /usr/bin/python3 scripts/demo-model/average_checkpoints.py --out DIR SNAPSHOT_DIR...
-The first snapshot's config, tokenizer and generation config are copied; the config records the
+The last snapshot's config, tokenizer and generation config are copied; the config records the
 averaged steps under `tandem_training.averaged_steps`.
 """
 
@@ -31,6 +31,7 @@ def main():
     if len(a.snapshots) < 2:
         sys.exit("average_checkpoints: give at least two snapshot folders")
     total: dict[str, torch.Tensor] = {}
+    dtypes: dict[str, torch.dtype] = {}
     steps = []
     for snap in a.snapshots:
         tensors = load_file(os.path.join(snap, "model.safetensors"))
@@ -38,10 +39,10 @@ def main():
             sys.exit(f"average_checkpoints: {snap} has other tensors than {a.snapshots[0]}")
         for name, t in tensors.items():
             total[name] = total.get(name, torch.zeros_like(t, dtype=torch.float64)) + t.double()
+            dtypes[name] = t.dtype
         steps.append(json.load(open(os.path.join(snap, "config.json")))["tandem_training"]["step"])
     os.makedirs(a.out, exist_ok=True)
-    dtype = load_file(os.path.join(a.snapshots[-1], "model.safetensors"))[next(iter(total))].dtype
-    save_file({n: (t / len(a.snapshots)).to(dtype) for n, t in total.items()}, os.path.join(a.out, "model.safetensors"))
+    save_file({n: (t / len(a.snapshots)).to(dtypes[n]) for n, t in total.items()}, os.path.join(a.out, "model.safetensors"))
     cfg = json.load(open(os.path.join(a.snapshots[-1], "config.json")))
     cfg["tandem_training"]["averaged_steps"] = steps
     with open(os.path.join(a.out, "config.json"), "w") as f:
