@@ -138,8 +138,9 @@ async function execute(
   });
   const tree = planStrategyTree(spec.strategies.map((s) => s.split(' -> ')));
   const perSeed = treeCost(tree).stages + 1;
+  const finished = { count: store.stages.listForRun(runId).filter((s) => s.status === 'finished').length };
   store.runs.setStatus(runId, 'running');
-  emit({ type: 'run-start', runId, experimentId, task: task.name, strategies: spec.strategies, seeds: spec.seeds, resumed });
+  emit({ type: 'run-start', runId, experimentId, task: task.name, strategies: spec.strategies, seeds: spec.seeds, seedConcurrency: 1, resumed });
   try {
     if (resumed && runtime.finetuner) {
       // Adapters trained before the interruption are served again by this process's engine.
@@ -167,6 +168,7 @@ async function execute(
         emit,
         stageOffset: i * perSeed,
         stageTotal: spec.seeds.length * perSeed,
+        finished,
       });
     }
     const results = runResults(store, runId, spec.strategies, spec.seeds, spec.evalSplits);

@@ -39,9 +39,11 @@ export interface SeedRunInput {
   finetuner: Finetuner | undefined;
   workDir: string;
   emit: (event: RunEvent) => void;
-  /** Numbering for progress: stages done before this seed, and in the whole run. */
+  /** Numbering for progress: this seed's first place in the run's plan, minus one, and the plan's size. */
   stageOffset: number;
   stageTotal: number;
+  /** Stages of the run finished so far, shared by every seed (counted when a stage finishes). */
+  finished: { count: number };
 }
 
 export async function runSeedTree(input: SeedRunInput): Promise<void> {
@@ -69,7 +71,7 @@ export async function runSeedTree(input: SeedRunInput): Promise<void> {
       stageId = store.stages.create({ runId, parentStageId: parentId, kind, prefix: node.key, seed });
     }
     stageIds.set(node.key, stageId);
-    input.emit({ type: 'stage-start', runId, stageId, kind, prefix: node.key, seed, index: input.stageOffset + i + 1, total: input.stageTotal });
+    input.emit({ type: 'stage-start', runId, stageId, kind, prefix: node.key, seed, index: input.stageOffset + i + 1, total: input.stageTotal, done: input.finished.count });
     try {
       const start = node.parentKey === null ? input.task.createProgram() : programs.get(node.parentKey)!;
       const { program, outcome } = await runStep(input, node, start, stageId);
@@ -77,7 +79,8 @@ export async function runSeedTree(input: SeedRunInput): Promise<void> {
       const models = [...new Set(program.predictors().map((p) => p.lm?.model ?? input.defaultBinding.model))];
       store.stages.finish(stageId, { programState: saveState(program), modelId: models.join(','), scores, outcome: outcome ?? null });
       programs.set(node.key, program);
-      input.emit({ type: 'stage-end', runId, stageId, kind, prefix: node.key, seed, scores, ...(outcome ? { outcome } : {}) });
+      input.finished.count++;
+      input.emit({ type: 'stage-end', runId, stageId, kind, prefix: node.key, seed, scores, ...(outcome ? { outcome } : {}), done: input.finished.count });
     } catch (error) {
       const cancelled = input.env.signal?.aborted ?? false;
       store.stages.fail(stageId, cancelled ? 'cancelled' : error instanceof Error ? error.message : String(error), cancelled ? 'cancelled' : 'failed');

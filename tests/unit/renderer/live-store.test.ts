@@ -3,11 +3,11 @@ import type { RunEvent } from '../../../renderer/src/api/types.ts';
 import { applyRunEvent, stageFraction, type RunLive, type StageLive } from '../../../renderer/src/views/run/live-store.ts';
 
 function newRun(): RunLive {
-  return { stages: new Map(), logs: new Map(), counters: null, warnings: [], total: null, runningStageId: null, ended: false };
+  return { stages: new Map(), logs: new Map(), counters: null, warnings: [], total: null, running: [], ended: false };
 }
 
-function start(run: RunLive, stageId: number, kind: string, index = 0): StageLive {
-  applyRunEvent(run, { type: 'stage-start', runId: 1, stageId, kind, prefix: kind === 'baseline' ? '' : kind, seed: 0, index, total: 6 });
+function start(run: RunLive, stageId: number, kind: string, index = 0, seed = 0): StageLive {
+  applyRunEvent(run, { type: 'stage-start', runId: 1, stageId, kind, prefix: kind === 'baseline' ? '' : kind, seed, index, total: 6, done: 0 });
   return run.stages.get(stageId)!;
 }
 
@@ -18,21 +18,31 @@ describe('applyRunEvent', () => {
     const run = newRun();
     const s = start(run, 11, 'w');
     expect(run.total).toBe(6);
-    expect(run.runningStageId).toBe(11);
+    expect(run.running).toEqual([11]);
     expect(s).toMatchObject({ stageId: 11, kind: 'w', ended: false, activity: 'collecting traces on the train set', evals: {}, losses: [] });
     // an end for another stage leaves the running one alone
-    apply(run, { type: 'stage-end', runId: 1, stageId: 99, kind: 'p', prefix: 'p', seed: 0, scores: {} });
-    expect(run.runningStageId).toBe(11);
-    apply(run, { type: 'stage-end', runId: 1, stageId: 11, kind: 'w', prefix: 'w', seed: 0, scores: {}, outcome: 'no-passing-traces' });
-    expect(run.runningStageId).toBeNull();
+    apply(run, { type: 'stage-end', runId: 1, stageId: 99, kind: 'p', prefix: 'p', seed: 0, scores: {}, done: 1 });
+    expect(run.running).toEqual([11]);
+    apply(run, { type: 'stage-end', runId: 1, stageId: 11, kind: 'w', prefix: 'w', seed: 0, scores: {}, outcome: 'no-passing-traces', done: 2 });
+    expect(run.running).toEqual([]);
     expect(s.ended).toBe(true);
     expect(s.activity).toBe('no passing traces');
+  });
+
+  it('tracks one running stage per seed when seeds run at once', () => {
+    const run = newRun();
+    start(run, 1, 'baseline', 1, 0);
+    start(run, 2, 'baseline', 8, 1);
+    start(run, 3, 'p', 2, 0); // seed 0 moved on; its baseline is no longer running
+    expect(run.running).toEqual([2, 3]);
+    apply(run, { type: 'stage-end', runId: 1, stageId: 2, kind: 'baseline', prefix: '', seed: 1, scores: {}, done: 2 });
+    expect(run.running).toEqual([3]);
   });
 
   it('follows a random search: candidates, their validation, the best score, bootstrapping', () => {
     const run = newRun();
     const s = start(run, 2, 'p');
-    apply(run, { type: 'stage-start', runId: 1, stageId: 2, kind: 'p', prefix: 'p', seed: 0, index: 1, total: 6 });
+    apply(run, { type: 'stage-start', runId: 1, stageId: 2, kind: 'p', prefix: 'p', seed: 0, index: 1, total: 6, done: 0 });
     apply(run, { type: 'optimizer', stageId: 2, event: { type: 'candidate-start', index: 1, total: 4, kind: 'labeled', seed: 0 } });
     const live = run.stages.get(2)!;
     expect(live.candidates).toEqual({ done: 1, total: 4 });
@@ -118,8 +128,8 @@ describe('applyRunEvent', () => {
     expect(run.counters?.calls).toBe(10);
     apply(run, { type: 'run-end', runId: 1, status: 'cancelled' });
     expect(run.ended).toBe(true);
-    expect(run.runningStageId).toBeNull();
-    apply(run, { type: 'run-start', runId: 1, experimentId: 1, task: 'iris', strategies: ['p'], seeds: [0], resumed: true });
+    expect(run.running).toEqual([]);
+    apply(run, { type: 'run-start', runId: 1, experimentId: 1, task: 'iris', strategies: ['p'], seeds: [0], seedConcurrency: 1, resumed: true });
     expect(run.ended).toBe(false);
   });
 });

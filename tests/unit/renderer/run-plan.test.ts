@@ -63,7 +63,7 @@ describe('estimateEta', () => {
     const base0 = stage(0, '', 'baseline', 'finished', 0, 10 * S);
     const p0 = stage(0, 'p', 'p', 'finished', 10 * S, 110 * S);
     const base1 = stage(1, '', 'baseline', 'running', 200 * S);
-    const eta = estimateEta(['p'], [0, 1], [base0, p0, base1], { stageId: base1.id, fraction: 0.5 }, 204 * S);
+    const eta = estimateEta(['p'], [0, 1], [base0, p0, base1], [{ stageId: base1.id, fraction: 0.5 }], 204 * S);
     // running baseline: 4 s elapsed at 50 % → 8 s in all, 4 s left; seed 1's p: 100 s (the finished p)
     expect(eta).toEqual({ done: 2, total: 4, remainingMs: 104 * S, untimed: [] });
   });
@@ -72,21 +72,37 @@ describe('estimateEta', () => {
     const base0 = stage(0, '', 'baseline', 'finished', 0, 10 * S);
     const base1 = stage(1, '', 'baseline', 'running', 100 * S);
     // 1 s in at 5 %: extrapolation says 20 s, the finished baseline 10 s → 9 s left
-    const eta = estimateEta([], [0, 1], [base0, base1], { stageId: base1.id, fraction: 0.05 }, 101 * S);
+    const eta = estimateEta([], [0, 1], [base0, base1], [{ stageId: base1.id, fraction: 0.05 }], 101 * S);
     expect(eta.remainingMs).toBe(9 * S);
   });
 
   it('reports kinds no finished stage has timed, and null while nothing can be estimated', () => {
     const base0 = stage(0, '', 'baseline', 'finished', 0, 10 * S);
-    const lowerBound = estimateEta(['w'], [0, 1], [base0], null, 50 * S);
+    const lowerBound = estimateEta(['w'], [0, 1], [base0], [], 50 * S);
     expect(lowerBound.untimed).toEqual(['w']);
     expect(lowerBound.remainingMs).toBe(10 * S); // seed 1's baseline only
-    const none = estimateEta(['p'], [0], [], null, 0);
+    const none = estimateEta(['p'], [0], [], [], 0);
     expect(none).toEqual({ done: 0, total: 2, remainingMs: null, untimed: ['baseline', 'p'] });
+  });
+
+  it('packs the seeds onto as many lanes as run at once, running seeds first', () => {
+    // seeds 0 and 1 running their p stages (each 100 s, half done), seed 2 not started
+    const base = [0, 1, 2].map((seed) => stage(seed, '', 'baseline', 'finished', 0, 10 * S));
+    const p0 = stage(0, 'p', 'p', 'running', 10 * S);
+    const p1 = stage(1, 'p', 'p', 'running', 10 * S);
+    const running = [
+      { stageId: p0.id, fraction: 0.5 },
+      { stageId: p1.id, fraction: 0.5 },
+    ];
+    const stages = [...base, p0, p1];
+    const at = 60 * S; // 50 s elapsed at 50 %: 50 s left each; seed 2's p costs 100 s
+    expect(estimateEta(['p'], [0, 1, 2], stages, running, at, 1).remainingMs).toBe(200 * S); // one after another
+    expect(estimateEta(['p'], [0, 1, 2], stages, running, at, 2).remainingMs).toBe(150 * S); // seed 2 follows the first to end
+    expect(estimateEta(['p'], [0, 1, 2], stages, running, at, 3).remainingMs).toBe(100 * S); // all at once: the longest seed
   });
 
   it('is done with nothing left when every planned stage finished', () => {
     const stages = [stage(0, '', 'baseline', 'finished', 0, S), stage(0, 'p', 'p', 'finished', S, 3 * S)];
-    expect(estimateEta(['p'], [0], stages, null, 10 * S)).toEqual({ done: 2, total: 2, remainingMs: 0, untimed: [] });
+    expect(estimateEta(['p'], [0], stages, [], 10 * S)).toEqual({ done: 2, total: 2, remainingMs: 0, untimed: [] });
   });
 });

@@ -42,9 +42,11 @@ export function FinetuneView({ runId, jobId }: { runId: number; jobId: number | 
 
   const selected = useMemo(() => {
     if (jobId !== null) return entries.find((e) => e.job?.id === jobId) ?? null;
-    const wanted = stageParam !== null ? Number(stageParam) : (live?.runningStageId ?? null);
-    return entries.find((e) => e.stageId === wanted) ?? entries[0] ?? null;
-  }, [entries, jobId, stageParam, live?.runningStageId]);
+    // Without a stage asked for: a fine-tune running now (seeds run at once: the newest one).
+    const running = [...(live?.running ?? [])].reverse();
+    const wanted = stageParam !== null ? [Number(stageParam)] : running;
+    return wanted.map((id) => entries.find((e) => e.stageId === id)).find((e) => e !== undefined) ?? entries[0] ?? null;
+  }, [entries, jobId, stageParam, live?.running]);
 
   const hrefOf = useCallback((e: ListEntry) => (e.job ? hrefFor('finetune', { runId, itemId: e.job.id }) : hrefFor('finetune', { runId, params: { stage: e.stageId } })), [runId]);
   const commands = useMemo<Command[]>(() => {

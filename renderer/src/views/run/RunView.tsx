@@ -105,8 +105,11 @@ export function RunView({ runId }: { runId: number }) {
     );
   }
   const d = detail.data;
-  const runningStage = live?.runningStageId != null ? live.stages.get(live.runningStageId) : undefined;
-  const eta = estimateEta(strategies, seeds, d.stages, runningStage ? { stageId: runningStage.stageId, fraction: stageFraction(runningStage) } : null, now);
+  const running = (live?.running ?? []).flatMap((id) => {
+    const s = live?.stages.get(id);
+    return s ? [{ stageId: id, fraction: stageFraction(s) }] : [];
+  });
+  const eta = estimateEta(strategies, seeds, d.stages, running, now);
   const splits = d.results.splits;
 
   return (

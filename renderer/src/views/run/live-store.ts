@@ -46,7 +46,8 @@ export interface RunLive {
   warnings: string[];
   /** Stages planned in the whole run (from stage-start). */
   total: number | null;
-  runningStageId: number | null;
+  /** Stages running now, oldest first: one per seed, and seeds run at once. */
+  running: number[];
   ended: boolean;
 }
 
@@ -73,7 +74,7 @@ function runOf(runId: number): RunLive {
   const runs = useLive.getState().runs;
   let run = runs.get(runId);
   if (!run) {
-    run = { stages: new Map(), logs: new Map(), counters: null, warnings: [], total: null, runningStageId: null, ended: false };
+    run = { stages: new Map(), logs: new Map(), counters: null, warnings: [], total: null, running: [], ended: false };
     runs.set(runId, run);
   }
   return run;
@@ -109,7 +110,9 @@ export function applyRunEvent(run: RunLive, e: RunEvent): void {
     case 'stage-start':
       run.stages.set(e.stageId, newStage(e));
       run.total = e.total;
-      run.runningStageId = e.stageId;
+      // A seed runs one stage at a time: a stage of the same seed still listed did not end cleanly.
+      run.running = run.running.filter((id) => id !== e.stageId && run.stages.get(id)?.seed !== e.seed);
+      run.running.push(e.stageId);
       break;
     case 'stage-end': {
       const s = stageOf(e.stageId);
@@ -117,7 +120,7 @@ export function applyRunEvent(run: RunLive, e: RunEvent): void {
         s.ended = true;
         s.activity = e.outcome === 'no-passing-traces' ? 'no passing traces' : 'finished';
       }
-      if (run.runningStageId === e.stageId) run.runningStageId = null;
+      run.running = run.running.filter((id) => id !== e.stageId);
       break;
     }
     case 'optimizer': {
@@ -197,7 +200,7 @@ export function applyRunEvent(run: RunLive, e: RunEvent): void {
       break;
     case 'run-end':
       run.ended = true;
-      run.runningStageId = null;
+      run.running = [];
       break;
   }
 }

@@ -75,12 +75,21 @@ export interface Eta {
   untimed: string[];
 }
 
+export interface RunningStage {
+  stageId: number;
+  /** 0–1 from the stage's live progress; null when unknown. */
+  fraction: number | null;
+}
+
 /**
  * Remaining time: each unfinished planned stage costs the mean duration of finished stages of its
- * kind (or of all finished non-baseline stages, or of the running stage extrapolated from its
- * progress); the running stage costs what its progress fraction leaves.
+ * kind (or the running stage of that kind extrapolated from its progress); a running stage costs
+ * what its progress fraction leaves. A seed's stages run one after another; `lanes` seeds run at
+ * once (the run's seed concurrency), so the seeds' remaining times are packed onto that many
+ * lanes, running seeds first, the rest in seed order as the runner starts them. Durations of
+ * stages that ran beside other seeds' already include their sharing of the machine.
  */
-export function estimateEta(strategies: readonly string[], seeds: readonly number[], stages: readonly StageSummary[], running: { stageId: number; fraction: number | null } | null, now: number): Eta {
+export function estimateEta(strategies: readonly string[], seeds: readonly number[], stages: readonly StageSummary[], running: readonly RunningStage[], now: number, lanes = 1): Eta {
   const prefixes = plannedPrefixes(strategies);
   const total = Math.max(prefixes.length * seeds.length, stages.length);
   const finished = stages.filter((s) => s.status === 'finished' && s.finishedAt !== null);
@@ -91,32 +100,40 @@ export function estimateEta(strategies: readonly string[], seeds: readonly numbe
     byKind.set(s.kind, list);
   }
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-  const runningStage = running ? stages.find((s) => s.id === running.stageId) : undefined;
-  const runningElapsed = runningStage ? now - runningStage.startedAt : null;
-  const extrapolated = runningElapsed !== null && running?.fraction ? runningElapsed / Math.max(running.fraction, 0.02) : null;
+  const live = new Map<number, { stage: StageSummary; elapsed: number; extrapolated: number | null; fraction: number }>();
+  for (const r of running) {
+    const stage = stages.find((s) => s.id === r.stageId);
+    if (!stage) continue;
+    const elapsed = now - stage.startedAt;
+    live.set(stage.id, { stage, elapsed, extrapolated: r.fraction ? elapsed / Math.max(r.fraction, 0.02) : null, fraction: r.fraction ?? 0 });
+  }
   // Kinds differ by orders of magnitude (a w stage trains, a baseline only evaluates), so a
   // kind without a finished stage is not guessed from the others.
   const costOf = (kind: string): number | null => {
     const own = byKind.get(kind);
     if (own?.length) return mean(own);
-    if (runningStage && runningStage.kind === kind && extrapolated !== null) return extrapolated;
+    for (const l of live.values()) if (l.stage.kind === kind && l.extrapolated !== null) return l.extrapolated;
     return null;
   };
 
-  let remaining = 0;
   let known = 0;
   const untimed = new Set<string>();
   const recorded = new Map(stages.map((s) => [`${s.seed}|${s.prefix}`, s]));
+  const perSeed: Array<{ remaining: number; running: boolean }> = [];
   for (const seed of seeds) {
+    let remaining = 0;
+    let runningSeed = false;
     for (const prefix of prefixes) {
       const s = recorded.get(`${seed}|${prefix}`);
       if (s?.status === 'finished') continue;
-      if (s && runningStage && s.id === runningStage.id) {
+      const l = s ? live.get(s.id) : undefined;
+      if (l) {
+        runningSeed = true;
         // Early progress fractions are noisy: prefer the kind's history until a tenth is done.
-        const full = extrapolated !== null && (running?.fraction ?? 0) >= 0.1 ? extrapolated : (costOf(s.kind) ?? extrapolated);
-        if (full === null) untimed.add(s.kind);
+        const full = l.extrapolated !== null && l.fraction >= 0.1 ? l.extrapolated : (costOf(l.stage.kind) ?? l.extrapolated);
+        if (full === null) untimed.add(l.stage.kind);
         else {
-          remaining += Math.max(0, full - (runningElapsed ?? 0));
+          remaining += Math.max(0, full - l.elapsed);
           known++;
         }
         continue;
@@ -129,6 +146,14 @@ export function estimateEta(strategies: readonly string[], seeds: readonly numbe
         known++;
       }
     }
+    perSeed.push({ remaining, running: runningSeed });
   }
+  const order = [...perSeed.filter((s) => s.running), ...perSeed.filter((s) => !s.running)];
+  const ends = new Array<number>(Math.max(1, Math.min(lanes, seeds.length || 1))).fill(0);
+  for (const s of order) {
+    const lane = ends.indexOf(Math.min(...ends));
+    ends[lane]! += s.remaining;
+  }
+  const remaining = Math.max(...ends);
   return { done: finished.length, total, remainingMs: known > 0 || untimed.size === 0 ? remaining : null, untimed: [...untimed] };
 }
