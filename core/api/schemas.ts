@@ -171,6 +171,8 @@ export const CreateExperimentInput = z.strictObject({
   strategies: Strategies,
   /** Number of seeds: seed, seed+1, … */
   seeds: z.int().min(1).max(100).default(1),
+  /** Seeds run at once (sharing `concurrency`); default all, 1 runs them one after another. */
+  seedConcurrency: z.int().min(1).max(100).optional(),
   /** The first seed (splits, shuffles, candidates). */
   seed: z.int().min(0).max(2 ** 31 - 1).default(0),
   /** Default: $TANDEM_MODEL on an OpenAI-compatible server, else the embedded demo model on the local engine. */
@@ -178,7 +180,7 @@ export const CreateExperimentInput = z.strictObject({
   finetune: FinetuneInput.prefault({}),
   optimizer: OptimizerInput.prefault({}),
   sampling: SamplingInput.prefault({}),
-  /** LM calls in flight at once. */
+  /** LM calls in flight at once, for the whole run (all seeds together). */
   concurrency: z.int().min(1).max(1024).default(16),
   /** Per-request timeout in seconds. */
   timeoutSeconds: z.number().min(0.1).max(3600).default(120),

@@ -54,6 +54,7 @@ export function buildSpec(input: Parsed<typeof CreateExperimentInput>, defaults:
     dataPath,
     strategies: input.strategies,
     seeds: seedsFrom(input.seed, input.seeds),
+    ...(input.seedConcurrency !== undefined ? { seedConcurrency: input.seedConcurrency } : {}),
     lm: {
       provider: lm.provider,
       model: lm.model,

@@ -26,8 +26,15 @@ export interface ExperimentSpec {
   /** Strategies as written, e.g. ['p', 'p -> w']. The zero-shot baseline always runs. */
   strategies: string[];
   seeds: number[];
+  /**
+   * Seeds whose strategy trees run at once; absent: all of them. 1 runs them one after another.
+   * Their LM calls share `lm.maxConcurrency` (one limit for the whole run, not per seed), so a
+   * local engine gets fuller batches; fine-tunes still train one at a time (finetune-queue.ts).
+   */
+  seedConcurrency?: number;
   lm: LMSpecRecord;
   finetune: FinetuneSpec;
+  /** Program runs each stage fans out (evaluation, bootstrapping); every seed's queue on the run's one LM limit. */
   concurrency: number;
   maxErrors: number | null;
   sampling: SamplingParams;
@@ -42,4 +49,10 @@ export interface ExperimentSpec {
 export function seedsFrom(base: number, count: number): number[] {
   if (!Number.isInteger(count) || count <= 0) throw new Error(`--seeds must be a positive integer, got ${count}`);
   return Array.from({ length: count }, (_, i) => base + i);
+}
+
+/** How many seeds run at once: the spec's setting, at most the number of seeds. */
+export function seedLanes(spec: Pick<ExperimentSpec, 'seeds' | 'seedConcurrency'>): number {
+  const wanted = spec.seedConcurrency ?? spec.seeds.length;
+  return Math.max(1, Math.min(wanted, spec.seeds.length));
 }

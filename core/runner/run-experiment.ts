@@ -1,7 +1,8 @@
 // An experiment run: task + program + LM + strategies + seeds, executed as one prefix tree per
-// seed. `startRun` checks everything it can before writing a row (strategies, seeds, task data,
-// the LM server), then records the run with its full spec; `resumeRun` picks a crashed, failed or
-// cancelled run up from its last finished unit of work. Both end in the paper-style results.
+// seed, the seeds' trees concurrently (`seedConcurrency`). `startRun` checks everything it can
+// before writing a row (strategies, seeds, task data, the LM server), then records the run with
+// its full spec; `resumeRun` picks a crashed, failed or cancelled run up from its last finished
+// unit of work. Both end in the paper-style results.
 
 import { setMaxListeners } from 'node:events';
 import path from 'node:path';
@@ -13,10 +14,12 @@ import type { Store } from '../store/index.ts';
 import { getTask } from '../tasks/registry.ts';
 import type { Task, TaskSplits } from '../tasks/task.ts';
 import type { LMCallCounters, RunEvent } from './events.ts';
-import type { ExperimentSpec } from './experiment-spec.ts';
+import { seedLanes, type ExperimentSpec } from './experiment-spec.ts';
+import { oneFinetuneAtATime } from './finetune-queue.ts';
 import { createLMEnvironment } from './lm-environment.ts';
 import type { Runtime } from './runtime.ts';
-import { runSeedTree } from './seed-runner.ts';
+import { runSeedPool } from './seed-pool.ts';
+import { runSeedTree, SeedFailedError } from './seed-runner.ts';
 import { parseStrategyList, planStrategyTree, treeCost } from './strategy-tree.ts';
 
 /** Optimizer tokens: `p` (Π, prompts) and `w` (Θ, weights; needs a fine-tuning backend). */
@@ -56,6 +59,9 @@ async function prepare(spec: ExperimentSpec, options: RunOptions): Promise<{ spe
   }
   if (spec.seeds.length === 0 || spec.seeds.some((s) => !Number.isInteger(s) || s < 0)) {
     throw new StrategyError(`seeds must be non-negative integers and at least one, got [${spec.seeds.join(', ')}]`);
+  }
+  if (spec.seedConcurrency !== undefined && (!Number.isInteger(spec.seedConcurrency) || spec.seedConcurrency < 1)) {
+    throw new StrategyError(`seedConcurrency must be a positive integer, got ${spec.seedConcurrency}`);
   }
   const task = getTask(spec.task);
   const splits = new Map<number, TaskSplits>();
@@ -125,22 +131,29 @@ async function execute(
 ): Promise<RunOutcome> {
   const started = Date.now();
   const { store, runtime } = options;
+  // One seed's failure stops the others through the signal their LM calls and trainers listen on.
+  const stopSeeds = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, stopSeeds.signal]) : stopSeeds.signal;
   // Every in-flight LM call listens on the run's signal; that many listeners is expected.
-  if (options.signal) setMaxListeners(0, options.signal);
+  setMaxListeners(0, signal);
   const emit = options.onEvent ?? (() => {});
+  // One environment for every seed: its limiter caps the LM calls in flight for the whole run at
+  // `lm.maxConcurrency`, however many seeds run, and its cache lets seeds share identical calls.
   const { env, counters, defaultBinding } = createLMEnvironment({
     lm: runtime.lm,
     cache: spec.useCache ? store.cache : null,
     adapter: new ChatAdapter(),
     sampling: spec.sampling,
-    ...(options.signal ? { signal: options.signal } : {}),
+    signal,
     onCounters: (c) => emit({ type: 'lm-counters', counters: c }),
   });
+  const finetuner = runtime.finetuner ? oneFinetuneAtATime(runtime.finetuner) : undefined;
   const tree = planStrategyTree(spec.strategies.map((s) => s.split(' -> ')));
   const perSeed = treeCost(tree).stages + 1;
+  const lanes = seedLanes(spec);
   const finished = { count: store.stages.listForRun(runId).filter((s) => s.status === 'finished').length };
   store.runs.setStatus(runId, 'running');
-  emit({ type: 'run-start', runId, experimentId, task: task.name, strategies: spec.strategies, seeds: spec.seeds, seedConcurrency: 1, resumed });
+  emit({ type: 'run-start', runId, experimentId, task: task.name, strategies: spec.strategies, seeds: spec.seeds, seedConcurrency: lanes, resumed });
   try {
     if (resumed && runtime.finetuner) {
       // Adapters trained before the interruption are served again by this process's engine.
@@ -148,29 +161,34 @@ async function execute(
         if (job.status === 'finished' && job.adapterDir) await runtime.finetuner.attach(job.adapterName, job.adapterDir, { ...defaultBinding });
       }
     }
-    for (const [i, seed] of spec.seeds.entries()) {
-      await runSeedTree({
-        runId,
-        seed,
-        tree,
-        task,
-        splits: splits.get(seed)!,
-        store,
-        env,
-        defaultBinding,
-        concurrency: spec.concurrency,
-        maxErrors: spec.maxErrors,
-        evalSplits: spec.evalSplits,
-        randomSearch: spec.randomSearch,
-        hyperparams: spec.hyperparams,
-        finetuner: runtime.finetuner,
-        workDir: spec.workDir ?? path.join(path.dirname(store.file === ':memory:' ? '.' : store.file), 'finetune'),
-        emit,
-        stageOffset: i * perSeed,
-        stageTotal: spec.seeds.length * perSeed,
-        finished,
-      });
-    }
+    const workDir = spec.workDir ?? path.join(path.dirname(store.file === ':memory:' ? '.' : store.file), 'finetune');
+    await runSeedPool(
+      spec.seeds,
+      lanes,
+      (seed, i) =>
+        runSeedTree({
+          runId,
+          seed,
+          tree,
+          task,
+          splits: splits.get(seed)!,
+          store,
+          env,
+          defaultBinding,
+          concurrency: spec.concurrency,
+          maxErrors: spec.maxErrors,
+          evalSplits: spec.evalSplits,
+          randomSearch: spec.randomSearch,
+          hyperparams: spec.hyperparams,
+          finetuner,
+          workDir,
+          emit,
+          stageOffset: i * perSeed,
+          stageTotal: spec.seeds.length * perSeed,
+          finished,
+        }),
+      { signal, stop: (_error, seed) => stopSeeds.abort(new SeedFailedError(`seed ${seed} failed`)) },
+    );
     const results = runResults(store, runId, spec.strategies, spec.seeds, spec.evalSplits);
     const outcome: RunOutcome = { runId, experimentId, spec, model: defaultBinding.model, results, lm: { ...counters }, seconds: (Date.now() - started) / 1000 };
     store.runs.finish(runId, { table: results.rows, lm: outcome.lm, seconds: outcome.seconds, model: outcome.model });

@@ -1,7 +1,9 @@
 // Runs one seed's strategy tree: the zero-shot baseline at the root, then every distinct prefix
 // once, each starting from its parent's saved program state. Stages finished earlier (a resumed
 // run) are reused as they are; an interrupted stage continues from its saved candidates,
-// evaluations and fine-tune jobs.
+// evaluations and fine-tune jobs. Several seeds' trees run at once (seed-pool.ts); a tree only
+// touches its own seed's stages, and each unit of work is its own transaction, so they interleave
+// safely.
 
 import { evaluate } from '../evaluate/evaluate.ts';
 import type { Finetuner, LoraHyperparams } from '../finetune/finetuner.ts';
@@ -19,6 +21,11 @@ import { runPromptStep } from './prompt-step.ts';
 import { evaluationRecord } from './records.ts';
 import type { StrategyTree, TreeNode } from './strategy-tree.ts';
 import { runWeightStep } from './weight-step.ts';
+
+/** The reason the run's signal is aborted with when one seed fails: the others stop too. */
+export class SeedFailedError extends Error {
+  override name = 'SeedFailedError';
+}
 
 export type SplitScores = Partial<Record<Split, number>>;
 
@@ -82,8 +89,9 @@ export async function runSeedTree(input: SeedRunInput): Promise<void> {
       input.finished.count++;
       input.emit({ type: 'stage-end', runId, stageId, kind, prefix: node.key, seed, scores, ...(outcome ? { outcome } : {}), done: input.finished.count });
     } catch (error) {
-      const cancelled = input.env.signal?.aborted ?? false;
-      store.stages.fail(stageId, cancelled ? 'cancelled' : error instanceof Error ? error.message : String(error), cancelled ? 'cancelled' : 'failed');
+      const signal = input.env.signal;
+      if (signal?.aborted) store.stages.fail(stageId, stopReason(signal), 'cancelled');
+      else store.stages.fail(stageId, error instanceof Error ? error.message : String(error), 'failed');
       throw error;
     }
   }
@@ -170,6 +178,12 @@ async function evaluateStage(input: SeedRunInput, program: Module, stageId: numb
     input.emit({ type: 'evaluation-end', stageId, split, score: summary.score, n: summary.n, errors: summary.errors });
   }
   return scores;
+}
+
+/** Why an aborted stage stopped: a user's cancel, or another seed's failure (see run-experiment.ts). */
+function stopReason(signal: AbortSignal): string {
+  const reason: unknown = signal.reason;
+  return reason instanceof SeedFailedError ? `cancelled: ${reason.message}` : 'cancelled';
 }
 
 export function toPercent(score: number): number {

@@ -1,6 +1,7 @@
-// Crash safety: `tandem run` killed with SIGKILL while bootstrapping, while evaluating a candidate
-// and while fine-tuning, then `tandem resume`d each time, ends with exactly the table of an
-// uninterrupted run, and nothing that had finished was redone (LM calls and fine-tune jobs).
+// Crash safety: `tandem run` (two seeds at once) killed with SIGKILL while bootstrapping, while
+// evaluating a candidate and while fine-tuning, then `tandem resume`d each time, ends with exactly
+// the table of an uninterrupted run, and nothing that had finished was redone (LM calls and
+// fine-tune jobs).
 // Real parts throughout: the CLI process, an OpenAI-compatible server in its own process, SQLite,
 // and the engine's real LoRA trainer (on a tiny checkpoint) as the fine-tuning command.
 
@@ -73,6 +74,16 @@ function counts(db: string, runId: number) {
   }
 }
 
+/** Seeds with a stage left `running` (by a crash). */
+function running(db: string): number[] {
+  const store = openStore(db);
+  try {
+    return [...new Set(store.stages.listForRun(1).filter((s) => s.status === 'running').map((s) => s.seed!))].sort();
+  } finally {
+    store.close();
+  }
+}
+
 describe('kill -9 and resume', () => {
   it('ends with the uninterrupted table, redoing nothing that had finished', async () => {
     const cleanDb = path.join(dir, 'clean', 'tandem.db');
@@ -95,6 +106,8 @@ describe('kill -9 and resume', () => {
     // 1. while bootstrapping (candidate 3 is the first bootstrap)
     const first = await runUntilKilled(args(db), (e) => e.includes('candidate 2/5'), 20);
     expect(first.killed).toBe(true);
+    // The seeds run at once, so the crash caught both of them mid-way.
+    expect(running(db)).toEqual([0, 1]);
     // 2. while evaluating a candidate
     const second = await runUntilKilled(resume, (e) => e.includes('candidate 3/5'), 120);
     expect(second.killed).toBe(true);

@@ -15,9 +15,10 @@ export function registerDemoCommand(program: Command): void {
     .command('demo')
     .description('BetterTogether on Iris with the embedded demo model: all eight strategies, three seeds, offline')
     .option('--seeds <n>', 'number of seeds', integer('--seeds', 1, 100), 3)
+    .option('--seed-concurrency <n>', 'seeds run at once (default: all; 1: one after another)', integer('--seed-concurrency', 1, 100))
     .option('--db <file>', 'workspace database (env TANDEM_DB; default ./.tandem/tandem.db)')
     .option('--json', 'print one JSON summary on stdout')
-    .action(async (flags: { seeds: number; db?: string; json?: boolean }) => {
+    .action(async (flags: { seeds: number; seedConcurrency?: number; db?: string; json?: boolean }) => {
       if (!embeddedDemoModel()) {
         throw new UsageError(`the embedded demo model (resources/models/${DEMO_MODEL_NAME}) is not in this checkout; build it with \`npm run train:demo-model\``);
       }
@@ -26,6 +27,7 @@ export function registerDemoCommand(program: Command): void {
         lm: `local:${DEMO_MODEL_NAME}`,
         seed: 0,
         seeds: flags.seeds,
+        ...(flags.seedConcurrency !== undefined ? { seedConcurrency: flags.seedConcurrency } : {}),
         concurrency: 16,
         candidates: 6,
         maxDemos: 3,

@@ -26,6 +26,7 @@ export interface RunFlags {
   apiKeyEnv?: string;
   seed: number;
   seeds: number;
+  seedConcurrency?: number;
   db?: string;
   data?: string;
   json?: boolean;
@@ -62,6 +63,7 @@ export function registerRunCommand(program: Command): void {
     .option('--strategies <list>', 'several strategies separated by commas, e.g. "p, w, p -> w -> p"')
     .option('--all', `the paper's eight: zero-shot, ${PAPER_STRATEGIES.join(', ')}`)
     .option('--seeds <n>', 'number of seeds (seed, seed+1, …)', integer('--seeds', 1, 100), 1)
+    .option('--seed-concurrency <n>', 'seeds run at once, sharing --concurrency (default: all; 1: one after another)', integer('--seed-concurrency', 1, 100))
     .option('--lm <provider:model>', 'language model: openai:<model> on any OpenAI-compatible server, or local:<model> on the local engine (env TANDEM_MODEL)')
     .option('--model <name>', 'model name (alternative to --lm)')
     .option('--base-url <url>', 'OpenAI-compatible endpoint, e.g. http://127.0.0.1:8000/v1 (env TANDEM_BASE_URL, OPENAI_BASE_URL)')
@@ -69,7 +71,7 @@ export function registerRunCommand(program: Command): void {
     .option('--seed <n>', 'first seed for splits, shuffles and candidates', integer('--seed', 0), 0)
     .option('--db <file>', 'workspace database (env TANDEM_DB; default ./.tandem/tandem.db)')
     .option('--data <path>', 'use this dataset file or folder instead of the bundled one')
-    .option('--concurrency <n>', 'LM calls in flight at once', integer('--concurrency', 1, 1024), 16)
+    .option('--concurrency <n>', 'LM calls in flight at once, for the whole run (all seeds together)', integer('--concurrency', 1, 1024), 16)
     .option('--max-errors <n>', 'stop an evaluation after more than this many failed examples', integer('--max-errors', 0))
     .option('--candidates <n>', 'shuffled random-search candidates (paper: 6)', integer('--candidates', 0, 1000), RANDOM_SEARCH_DEFAULTS.numCandidates)
     .option('--max-demos <n>', 'most bootstrapped demos per predictor (paper: 3)', integer('--max-demos', 0, 100), RANDOM_SEARCH_DEFAULTS.maxBootstrappedDemos)
@@ -112,6 +114,7 @@ export function specFromFlags(task: string, flags: RunFlags): ExperimentSpec {
     dataPath: flags.data ?? null,
     strategies,
     seeds: seedsFrom(flags.seed, flags.seeds),
+    ...(flags.seedConcurrency !== undefined ? { seedConcurrency: flags.seedConcurrency } : {}),
     lm: {
       provider: local ? 'local' : 'openai',
       model,

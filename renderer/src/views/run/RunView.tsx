@@ -109,7 +109,9 @@ export function RunView({ runId }: { runId: number }) {
     const s = live?.stages.get(id);
     return s ? [{ stageId: id, fraction: stageFraction(s) }] : [];
   });
-  const eta = estimateEta(strategies, seeds, d.stages, running, now);
+  // Seeds run at once (the spec's seedConcurrency; absent: all of them), so stages overlap.
+  const lanes = spec?.seedConcurrency ?? seeds.length;
+  const eta = estimateEta(strategies, seeds, d.stages, running, now, lanes);
   const splits = d.results.splits;
 
   return (
