@@ -67,6 +67,21 @@ export function pseudoWord(rng: Rng, minSyl = 2, maxSyl = 3): string {
   }
 }
 
+const INNER_CODAS = ['', '', '', '', 'r', 'n', 's', 'l'];
+
+/**
+ * A class name: 2-4 syllables, sometimes with a consonant inside the word ("versalona"), so long
+ * names of the shape real taxa have must be copied piece by piece from the prompt.
+ */
+export function className(rng: Rng): string {
+  for (;;) {
+    const n = pick(rng, [2, 3, 3, 4]);
+    let w = '';
+    for (let i = 0; i < n; i++) w += pick(rng, ONSETS) + pick(rng, VOWELS) + (i === n - 1 ? pick(rng, CODAS) : pick(rng, INNER_CODAS));
+    if (!FORBIDDEN_NAMES.has(w)) return w;
+  }
+}
+
 function distinctWords(rng: Rng, k: number, make: () => string): string[] {
   const out = new Set<string>();
   while (out.size < k) out.add(make());
@@ -362,7 +377,7 @@ function ruleEpisode(rng: Rng, ex?: Exclusions): Episode {
   const nf = rng.int(2, 5);
   const spec = recordSpec(rng, nf);
   const kind = pick(rng, KIND_WORDS);
-  const [hi, lo] = distinctWords(rng, 2, () => pseudoWord(rng));
+  const [hi, lo] = distinctWords(rng, 2, () => className(rng));
   const fi = rng.int(0, nf - 1);
   const feat = spec.features[fi]!.name;
   const t = rng.int(15, 85) / 10;
@@ -411,7 +426,7 @@ function classifyEpisode(rng: Rng, ex?: Exclusions): Episode {
   const F = pick(rng, [2, 3, 4, 4, 4, 5, 6]);
   const spec = recordSpec(rng, F);
   const kind = pick(rng, KIND_WORDS);
-  const classes = distinctWords(rng, K, () => pseudoWord(rng));
+  const classes = distinctWords(rng, K, () => className(rng));
   const scale = chance(rng, 0.85) ? 1 : 0; // decimals
   const maxV = scale ? 9.9 : 99;
   const minV = scale ? 0.1 : 1;

@@ -18,6 +18,8 @@ Usage:
 """
 
 import argparse
+import copy
+import shutil
 import glob
 import json
 import math
@@ -76,6 +78,10 @@ def rotate_half(x):
     return torch.cat([-b, a], dim=-1)
 
 
+# Debian's torch (1.13, the CPU run) predates scaled_dot_product_attention.
+_SDPA = getattr(F, "scaled_dot_product_attention", None)
+
+
 class Attn(nn.Module):
     def __init__(self, h, heads):
         super().__init__()
@@ -92,9 +98,14 @@ class Attn(nn.Module):
         v = self.v_proj(x).view(B, T, self.heads, self.hd).transpose(1, 2)
         q = q * cos + rotate_half(q) * sin
         k = k * cos + rotate_half(k) * sin
-        s = torch.matmul(q, k.transpose(-1, -2)) * (1.0 / math.sqrt(self.hd))
-        s = s.masked_fill(mask, float("-inf"))
-        out = torch.matmul(s.softmax(-1), v)
+        if _SDPA is not None:  # fused kernels (torch >= 2.0; the GPU run)
+            out = _SDPA(q, k, v, is_causal=True) if mask is None else _SDPA(q, k, v, attn_mask=~mask)
+        else:
+            T = x.shape[1]
+            if mask is None:
+                mask = torch.ones(T, T, dtype=torch.bool, device=x.device).triu(1)
+            s = torch.matmul(q, k.transpose(-1, -2)) * (1.0 / math.sqrt(self.hd))
+            out = torch.matmul(s.masked_fill(mask, float("-inf")).softmax(-1), v)
         return self.o_proj(out.transpose(1, 2).reshape(B, T, H))
 
 
@@ -155,10 +166,10 @@ class Llama(nn.Module):
         emb = torch.cat([freqs, freqs], -1).unsqueeze(1)  # [B,1,T,hd]
         cos, sin = emb.cos(), emb.sin()
         T = ids.shape[1]
-        causal = torch.ones(T, T, dtype=torch.bool).triu(1)
         if doc is None:  # one episode per row, padding at the end: causal is enough
-            mask = causal.view(1, 1, T, T)
+            mask = None
         else:
+            causal = torch.ones(T, T, dtype=torch.bool, device=ids.device).triu(1)
             mask = causal.unsqueeze(0) | (doc.unsqueeze(2) != doc.unsqueeze(1))  # [B,T,T] True = hidden
             mask = mask.unsqueeze(1)
         for layer in self.model.layers:
@@ -167,6 +178,17 @@ class Llama(nn.Module):
 
 
 # ---------------------------------------------------------------- data
+
+_ENC = {}
+
+
+def _encoder_init(tok, template):
+    _ENC["tok"], _ENC["template"] = tok, template
+
+
+def _encode_line(line):
+    return _ENC["tok"].encode(_ENC["template"].render(json.loads(line)["messages"], add_generation_prompt=False))
+
 
 class Corpus:
     def __init__(self, corpus_dir, tok_dir, split="train"):
@@ -178,6 +200,20 @@ class Corpus:
             with open(os.path.join(corpus_dir, split, f"{t}.jsonl"), encoding="utf-8") as f:
                 self.lines[t] = f.readlines()
         self.cache = {}
+
+    def preencode(self, workers, log=None):
+        """Encodes every episode up front with a process pool: a GPU consumes the corpus many times
+        faster than one Python process tokenizes it (the CPU run encodes lazily instead)."""
+        import multiprocessing as mp
+        t0 = time.time()
+        with mp.get_context("fork").Pool(workers, initializer=_encoder_init, initargs=(self.tok, self.template)) as pool:
+            for t in TASKS:
+                encoded = pool.map(_encode_line, self.lines[t], chunksize=256)
+                for i, seq in enumerate(encoded):
+                    self.cache[(t, i)] = seq
+        if log:
+            log({"event": "preencoded", "episodes": len(self.cache), "tokens": sum(map(len, self.cache.values())),
+                 "seconds": round(time.time() - t0, 1)})
 
     def ids(self, task, i):
         key = (task, i)
@@ -278,14 +314,14 @@ def copy_probe_set(data, corpus_dir, n=16):
     return out
 
 
-def copy_gap(model, probes):
+def copy_gap(model, probes, device="cpu"):
     """Mean NLL per token of a long value where it first appears (unpredictable) and where the
     assistant copies it (predictable only by copying). Equal numbers mean the model cannot copy."""
     first = copied = 0.0
     with torch.no_grad():
         for ids, a, b, n in probes:
-            x = torch.tensor([ids])
-            lp = torch.log_softmax(model(x, torch.arange(len(ids)).unsqueeze(0), None)[0], -1)
+            x = torch.tensor([ids], device=device)
+            lp = torch.log_softmax(model(x, torch.arange(len(ids), device=device).unsqueeze(0), None)[0].float(), -1)
             nll = [-lp[i - 1, ids[i]].item() for i in range(1, len(ids))]
             first += sum(nll[a - 1:a - 1 + n]) / n
             copied += sum(nll[b - 1:b - 1 + n]) / n
@@ -346,13 +382,14 @@ def induction_warmup(model, opt, data, args, vocab, log):
     t0 = time.time()
     repeat = float("nan")
     for i in range(args.induction_steps):
-        ids, pos, tgt, second = induction_batch(rng, spans, 32, vocab - 8)
+        ids, pos, tgt, second = (t.to(args.device) for t in induction_batch(rng, spans, args.induction_rows, vocab - 8))
         for g in opt.param_groups:
             g["lr"] = args.lr * min(1.0, (i + 1) / args.warmup)
-        logits = model(ids, pos, None)
-        loss = F.cross_entropy(logits.reshape(-1, vocab), tgt.reshape(-1), ignore_index=-100)
+        with autocast(args.device):
+            logits = model(ids, pos, None)
+        loss = F.cross_entropy(logits.float().reshape(-1, vocab), tgt.reshape(-1), ignore_index=-100)
         with torch.no_grad():
-            repeat = F.cross_entropy(logits[second], tgt[second]).item()
+            repeat = F.cross_entropy(logits[second].float(), tgt[second]).item()
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -362,6 +399,38 @@ def induction_warmup(model, opt, data, args, vocab, log):
         if repeat < 0.5:
             break
     log({"event": "induction_done", "step": i + 1, "repeat_nll": round(repeat, 3), "seconds": round(time.time() - t0)})
+
+
+# ---------------------------------------------------------------- device helpers
+
+def autocast(device):
+    """bf16 autocast on a GPU (weights and optimizer stay fp32); plain fp32 on the CPU."""
+    if device.startswith("cuda"):
+        return torch.autocast("cuda", dtype=torch.bfloat16)
+    import contextlib
+    return contextlib.nullcontext()
+
+
+class WeightEMA:
+    """An exponential moving average of the weights. Out-of-distribution behaviour (Iris prompts)
+    swung widely from checkpoint to checkpoint of the raw weights even late in the decay; the average
+    over the last ~1/(1-decay) steps is what gets exported as the model."""
+
+    def __init__(self, model, decay):
+        self.decay = decay
+        self.model = copy.deepcopy(model).eval()
+        for p in self.model.parameters():
+            p.requires_grad_(False)
+
+    @torch.no_grad()
+    def update(self, model):
+        src = [p.detach() for p in model.parameters()]
+        dst = list(self.model.parameters())
+        if hasattr(torch, "_foreach_lerp_"):  # one fused kernel per group on torch >= 2
+            torch._foreach_lerp_(dst, src, 1.0 - self.decay)
+        else:
+            for d, p in zip(dst, src):
+                d.mul_(self.decay).add_(p, alpha=1.0 - self.decay)
 
 
 # ---------------------------------------------------------------- export
@@ -435,7 +504,16 @@ def main():
                     help="share of each step's tokens that are induction rows during the curriculum")
     ap.add_argument("--induction-steps", type=int, default=2500,
                     help="warm-up on dense [span, span] copy rows before the curriculum (0: none)")
+    ap.add_argument("--induction-rows", type=int, default=32, help="rows per induction warm-up step")
+    ap.add_argument("--device", default="auto", help="cpu, cuda or auto (cuda when available)")
+    ap.add_argument("--ema", type=float, default=0.0,
+                    help="decay of a weight EMA exported as the model (0: export the raw weights)")
+    ap.add_argument("--encode-workers", type=int, default=0,
+                    help="tokenize the whole corpus up front with this many processes (0: lazily, one process)")
+    ap.add_argument("--mirror", help="copy the exported weights and the log here at every checkpoint")
     args = ap.parse_args()
+    if args.device == "auto":
+        args.device = "cuda" if torch.cuda.is_available() else "cpu"
 
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
@@ -449,25 +527,29 @@ def main():
         log_f.flush()
 
     data = Corpus(args.corpus, args.tokenizer)
+    if args.encode_workers > 0:
+        data.preencode(args.encode_workers, log)
     vocab = max(t["id"] for t in json.load(open(os.path.join(args.tokenizer, "tokenizer.json")))["added_tokens"]) + 1
-    model = Llama(vocab, args.hidden, args.layers, args.heads, args.intermediate)
+    model = Llama(vocab, args.hidden, args.layers, args.heads, args.intermediate).to(args.device)
+    dev = args.device
     n_params = sum(p.numel() for p in model.parameters())
     decay = [p for n, p in model.named_parameters() if p.dim() >= 2]
     no_decay = [p for n, p in model.named_parameters() if p.dim() < 2]
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": args.weight_decay},
                              {"params": no_decay, "weight_decay": 0.0}], lr=args.lr, betas=(0.9, 0.95), eps=1e-8)
     ckpt_path = os.path.join(args.out, "ckpt.pt")
-    step, total_steps, elapsed_before, ck_tokens, ck_gate = 0, args.steps, 0.0, 0, None
+    step, total_steps, elapsed_before, ck_tokens, ck_gate, ck_ema = 0, args.steps, 0.0, 0, None, None
     if args.init_from and not os.path.exists(ckpt_path):
-        model.load_state_dict(torch.load(args.init_from)["model"])
+        model.load_state_dict(torch.load(args.init_from, map_location=dev)["model"])
         log({"event": "init_from", "path": args.init_from})
     if os.path.exists(ckpt_path) and not args.bench:
-        ck = torch.load(ckpt_path)
+        ck = torch.load(ckpt_path, map_location=dev)
         model.load_state_dict(ck["model"])
         opt.load_state_dict(ck["opt"])
         step, total_steps, elapsed_before = ck["step"], ck["total_steps"], ck["elapsed"]
         ck_tokens = ck.get("tokens", 0)
         ck_gate = ck.get("gate_step")
+        ck_ema = ck.get("ema")
         if args.steps and args.steps != total_steps:
             # A new length for a resumed run (e.g. to fit a session): the schedule stretches or
             # shrinks from here; the curriculum and learning rate follow the new total.
@@ -479,22 +561,35 @@ def main():
     def save(final=False):
         tmp = ckpt_path + ".tmp"
         torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "step": step, "total_steps": total_steps,
-                    "elapsed": elapsed_before + (time.time() - t_start), "tokens": tokens_seen, "gate_step": gate_step, "args": vars(args)}, tmp)
+                    "elapsed": elapsed_before + (time.time() - t_start), "tokens": tokens_seen, "gate_step": gate_step,
+                    "ema": ema_w.model.state_dict() if ema_w else None, "args": vars(args)}, tmp)
         os.replace(tmp, ckpt_path)
-        export_hf(model, args, vocab, args.tokenizer, os.path.join(args.out, "hf"),
-                  {"step": step, "total_steps": total_steps, "tokens": tokens_seen, "params": n_params,
-                   "seconds": round(elapsed_before + time.time() - t_start), "seed": args.seed})
+        info = {"step": step, "total_steps": total_steps, "tokens": tokens_seen, "params": n_params,
+                "seconds": round(elapsed_before + time.time() - t_start), "seed": args.seed, "device": dev,
+                "ema": args.ema or None}
+        # The exported model (hf/) is the EMA when there is one; the raw weights go to hf-raw/.
+        export_hf(ema_w.model if ema_w else model, args, vocab, args.tokenizer, os.path.join(args.out, "hf"), info)
+        if ema_w:
+            export_hf(model, args, vocab, args.tokenizer, os.path.join(args.out, "hf-raw"), {**info, "ema": None})
         model.eval()
-        first, copied = copy_gap(model, probes)
+        first, copied = copy_gap(model, probes, dev)
         model.train()
         log({"event": "checkpoint", "step": step, "final": final, "copy_nll_first": first, "copy_nll_copied": copied})
+        if args.mirror:
+            os.makedirs(args.mirror, exist_ok=True)
+            shutil.copy(os.path.join(args.out, "hf", "model.safetensors"), os.path.join(args.mirror, "model.safetensors"))
+            for name in ("config.json", "generation_config.json"):
+                shutil.copy(os.path.join(args.out, "hf", name), os.path.join(args.mirror, name))
+            if ema_w:
+                shutil.copy(os.path.join(args.out, "hf-raw", "model.safetensors"), os.path.join(args.mirror, "model-raw.safetensors"))
+            shutil.copy(os.path.join(args.out, "log.jsonl"), os.path.join(args.mirror, "log.jsonl"))
 
     probes = copy_probe_set(data, args.corpus)
     ind_spans = induction_spans(data)
     if step == 0 and args.induction_steps > 0 and not args.init_from and not args.bench:
         induction_warmup(model, opt, data, args, vocab, log)
         model.eval()
-        first, copied = copy_gap(model, probes)
+        first, copied = copy_gap(model, probes, dev)
         model.train()
         log({"event": "induction_copy_gap", "copy_nll_first": first, "copy_nll_copied": copied})
     gate_step = ck_gate if args.gate_ratio > 0 else 0
@@ -503,6 +598,11 @@ def main():
     last_ckpt = t_start
     tokens_seen = ck_tokens if step else 0
     ema = None
+    # The weight EMA starts with the curriculum (the warm-up's weights are far from the final ones).
+    ema_w = WeightEMA(model, args.ema) if args.ema > 0 else None
+    if ema_w and step and ck_ema is not None:
+        ema_w.model.load_state_dict(ck_ema)
+    t_speed = None
     while True:
         if total_steps and step >= total_steps:
             break
@@ -512,7 +612,7 @@ def main():
         # run; the remaining phases are then spread over the remaining steps.
         if gate_step is None and total_steps and step % args.gate_every == 0 and step > 0:
             model.eval()
-            first, copied = copy_gap(model, probes)
+            first, copied = copy_gap(model, probes, dev)
             model.train()
             opened = copied < args.gate_ratio * first
             if opened or progress >= args.gate_max:
@@ -536,6 +636,7 @@ def main():
             ids, pos, tgt, _ = induction_batch(random.Random(args.seed * 7_000_003 + step), ind_spans, rows, vocab - 8)
             micro.append((ids, pos, None, tgt))
             counts["induction"] = rows
+        micro = [tuple(None if t is None else t.to(dev, non_blocking=True) for t in m) for m in micro]
         if total_steps:
             lr_t = min(1.0, (step + 1) / args.warmup)
             lr_t *= args.min_lr_frac + (1 - args.min_lr_frac) * 0.5 * (1 + math.cos(math.pi * progress))
@@ -546,15 +647,18 @@ def main():
         t0 = time.time()
         opt.zero_grad(set_to_none=True)
         n_tok = sum(int((m[3] != -100).sum()) for m in micro)
-        loss_sum = 0.0
+        loss_sum = torch.zeros((), device=dev)
         for ids, pos, doc, tgt in micro:
-            logits = model(ids, pos, doc)
-            part = F.cross_entropy(logits.reshape(-1, vocab), tgt.reshape(-1), ignore_index=-100, reduction="sum")
+            with autocast(dev):
+                logits = model(ids, pos, doc)
+            part = F.cross_entropy(logits.float().reshape(-1, vocab), tgt.reshape(-1), ignore_index=-100, reduction="sum")
             (part / n_tok).backward()
-            loss_sum += part.item()
-        loss = torch.tensor(loss_sum / n_tok)
+            loss_sum += part.detach()
+        loss = (loss_sum / n_tok).cpu()
         gn = torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
+        if ema_w:
+            ema_w.update(model)
         step += 1
         tokens_seen += n_tok
         dt = time.time() - t0
@@ -562,10 +666,13 @@ def main():
         if args.bench and step >= args.bench:
             log({"event": "bench", "step_s": round(dt, 3), "tokens_per_s": round(n_tok / dt), "params": n_params})
             return
-        if not total_steps and step == 20:
-            # Derive the schedule from measured speed so the whole run fits --minutes.
-            per_step = (time.time() - t_start) / step
-            total_steps = max(step + 1, int(args.minutes * 60 / per_step))
+        if not total_steps and step == 10:
+            t_speed = time.time()
+        if not total_steps and step == 30:
+            # Derive the schedule from measured speed (steps 10-30: past start-up and kernel warm-up)
+            # so the whole run fits --minutes.
+            per_step = (time.time() - t_speed) / 20
+            total_steps = max(step + 1, step + int((args.minutes * 60 - (time.time() - t_start)) / per_step))
             log({"event": "schedule", "total_steps": total_steps, "step_s": round(per_step, 3)})
         if step % 10 == 0 or step == 1:
             log({"event": "step", "step": step, "total_steps": total_steps, "loss": round(loss.item(), 4),
