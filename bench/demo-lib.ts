@@ -1,7 +1,8 @@
 // Shared by the demo-model and demo benches: runs the real `tandem` CLI on the embedded demo
 // model (local engine, offline) in a fresh workspace and reads its --json summary.
 
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { embeddedDemoModel } from '../core/models/embedded.ts';
@@ -17,6 +18,12 @@ export interface CliRunSummary {
 /** Null when this checkout has no demo model (the bench then reports that instead of numbers). */
 export function demoModelMissing(): string | null {
   return embeddedDemoModel() ? null : 'resources/models/tandem-demo is not in this checkout (npm run train:demo-model)';
+}
+
+/** The first 12 hex digits of the demo model's weights' SHA-256: which model a number was measured on. */
+export function demoModelSha(): string {
+  const dir = embeddedDemoModel();
+  return dir ? createHash('sha256').update(readFileSync(path.join(dir, 'model.safetensors'))).digest('hex').slice(0, 12) : 'none';
 }
 
 export async function runDemoCli(args: string[], timeoutMs: number): Promise<CliRunSummary> {
