@@ -67,6 +67,7 @@ describe.skipIf(!chromiumAvailable)('the workbench in Chromium', () => {
     await page.locator(tid('nx-strategies')).fill('p, p -> w');
     await page.locator(tid('nx-seeds')).fill('1');
     await page.locator(tid('nx-candidates')).fill('2');
+    await page.locator(tid('nx-one-seed-at-a-time')).check();
     await page.locator(tid('nx-lm-openai')).check();
     await page.locator(tid('nx-base-url')).fill(wb.stub.baseUrl);
     await page.locator(tid('nx-model')).fill('stub-model');
@@ -80,6 +81,8 @@ describe.skipIf(!chromiumAvailable)('the workbench in Chromium', () => {
     await page.waitForFunction(() => /^#\/runs\/\d+$/.test((globalThis as unknown as PageGlobal).location.hash), undefined, { timeout: 30_000 });
     runId = Number((await page.evaluate(() => (globalThis as unknown as PageGlobal).location.hash)).split('/')[2]);
     await page.locator(tid('view-run')).waitFor();
+    // The form's "one seed at a time" reached the spec the run was started with.
+    expect((await wb.api.getRun({ runId })).spec?.seedConcurrency).toBe(1);
 
     // Live: stage statuses and progress cells change while we watch, without a reload.
     const signature = async () => {

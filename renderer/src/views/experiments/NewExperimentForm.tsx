@@ -30,6 +30,9 @@ export function NewExperimentForm({ tasks, demo, onDone, onCancel }: { tasks: Ta
   const [strategies, setStrategies] = useState('p, p -> w');
   const [seeds, setSeeds] = useState(1);
   const [candidates, setCandidates] = useState(6);
+  // Seeds run at once by default (the engine batches their calls); one at a time is the choice
+  // for an LM server that should see one seed's load, or to watch one seed's tree fill in order.
+  const [oneSeedAtATime, setOneSeedAtATime] = useState(false);
   const [lmKind, setLmKind] = useState<'demo' | 'openai'>(demo === 'installed' ? 'demo' : 'openai');
   const [model, setModel] = useState('');
   const [baseUrl, setBaseUrl] = useState('');
@@ -56,6 +59,7 @@ export function NewExperimentForm({ tasks, demo, onDone, onCancel }: { tasks: Ta
         task,
         strategies,
         seeds,
+        ...(oneSeedAtATime ? { seedConcurrency: 1 } : {}),
         optimizer: { candidates },
         lm:
           lmKind === 'demo'
@@ -127,6 +131,10 @@ export function NewExperimentForm({ tasks, demo, onDone, onCancel }: { tasks: Ta
           </label>
           <input id="nx-candidates" type="number" min={0} max={1000} value={candidates} onChange={(e) => setCandidates(Number(e.target.value))} className="num-input" data-testid="nx-candidates" title="shuffled random-search candidates per p step (paper: 6)" />
           <span className="subtle">per p step (paper: 6), plus zero-shot, labeled and bootstrap</span>
+          <label className="row radio subtle" title="Seeds run at once by default, so the LM batches their calls; tick to run them one after another">
+            <input type="checkbox" checked={oneSeedAtATime} onChange={(e) => setOneSeedAtATime(e.target.checked)} data-testid="nx-one-seed-at-a-time" />
+            one seed at a time
+          </label>
           <FieldIssues issues={[...(issues.seeds ?? []), ...(issues.candidates ?? [])]} />
         </div>
 
