@@ -57,12 +57,17 @@ const VOWELS = ['a', 'e', 'i', 'o', 'u', 'a', 'e', 'i', 'o', 'ai', 'ou', 'ea'];
 const CODAS = ['', '', '', 'n', 'r', 's', 'l', 'm', 'x', 'nd', 'rt'];
 const FORBIDDEN_NAMES = new Set(['setosa', 'versicolor', 'virginica', 'iris']);
 
+/** `n` syllables; `innerCodas` adds a consonant inside the word (no draw at all without it). */
+function syllables(rng: Rng, n: number, innerCodas?: readonly string[]): string {
+  let w = '';
+  for (let i = 0; i < n; i++) w += pick(rng, ONSETS) + pick(rng, VOWELS) + (i === n - 1 ? pick(rng, CODAS) : innerCodas ? pick(rng, innerCodas) : '');
+  return w;
+}
+
 /** A pronounceable made-up word, e.g. "dravomi". */
 export function pseudoWord(rng: Rng, minSyl = 2, maxSyl = 3): string {
   for (;;) {
-    const n = rng.int(minSyl, maxSyl);
-    let w = '';
-    for (let i = 0; i < n; i++) w += pick(rng, ONSETS) + pick(rng, VOWELS) + (i === n - 1 ? pick(rng, CODAS) : '');
+    const w = syllables(rng, rng.int(minSyl, maxSyl));
     if (!FORBIDDEN_NAMES.has(w)) return w;
   }
 }
@@ -75,9 +80,7 @@ const INNER_CODAS = ['', '', '', '', 'r', 'n', 's', 'l'];
  */
 export function className(rng: Rng): string {
   for (;;) {
-    const n = pick(rng, [2, 3, 3, 4]);
-    let w = '';
-    for (let i = 0; i < n; i++) w += pick(rng, ONSETS) + pick(rng, VOWELS) + (i === n - 1 ? pick(rng, CODAS) : pick(rng, INNER_CODAS));
+    const w = syllables(rng, pick(rng, [2, 3, 3, 4]), INNER_CODAS);
     if (!FORBIDDEN_NAMES.has(w)) return w;
   }
 }

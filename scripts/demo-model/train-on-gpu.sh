@@ -41,7 +41,7 @@ case "$verb" in
       --hidden "$HIDDEN" --layers "$LAYERS" --heads "$HEADS" --intermediate "$INTERMEDIATE" \
       --seq-len "$SEQ_LEN" --batch-size "$BATCH" --micro-tokens 65536 --lr "$LR" --warmup 300 --ema "$EMA" \
       --induction-rows "${INDUCTION_ROWS:-128}" --induction-steps "${INDUCTION_STEPS:-2500}" --minutes "$MINUTES" --steps "${STEPS:-0}" --seed "$SEED" --threads 4 \
-      | grep --line-buffered -v '"event": "step"' || true
+      | { grep --line-buffered -v '"event": "step"' || true; }  # a failed training still fails the script (pipefail)
     # Every 100th step line, for the loss curve (the full log is in OUT/log.jsonl).
     grep '"event": "step"' "$RUN/log.jsonl" | awk 'NR % 100 == 0' | cut -c1-220 || true
     ;;

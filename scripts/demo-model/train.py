@@ -18,13 +18,14 @@ Usage:
 """
 
 import argparse
+import contextlib
 import copy
-import shutil
 import glob
 import json
 import math
 import os
 import random
+import shutil
 import sys
 import time
 
@@ -407,7 +408,6 @@ def autocast(device):
     """bf16 autocast on a GPU (weights and optimizer stay fp32); plain fp32 on the CPU."""
     if device.startswith("cuda"):
         return torch.autocast("cuda", dtype=torch.bfloat16)
-    import contextlib
     return contextlib.nullcontext()
 
 
