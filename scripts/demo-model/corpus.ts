@@ -85,6 +85,107 @@ export function className(rng: Rng): string {
   }
 }
 
+// Letters the syllabic generators never use alone (c, j, w, y, qu, ...), so the tokenizer splits
+// these names into unusual pieces, as it splits real words it was not trained on.
+const WIDE_ONSETS = ['b', 'c', 'd', 'f', 'g', 'h', 'j', 'k', 'l', 'm', 'n', 'p', 'r', 's', 't', 'v', 'w', 'y', 'z', 'qu', 'ph', 'gr', 'cl', 'sc', 'cr', 'fl', 'sp', 'bl', 'gn', 'x'];
+const WIDE_VOWELS = ['a', 'e', 'i', 'o', 'u', 'y', 'ia', 'io', 'ae', 'ue', 'ei', 'au'];
+const WIDE_INNER = ['', '', '', 'r', 'n', 's', 'l', 'c', 't', 'g', 'm', 'x'];
+const WIDE_FINAL = ['', '', 'a', 'um', 'is', 'us', 'on', 'en', 'ax', 'ix', 'or', 'ar', 'el', 'it'];
+
+/** Edit distance (for keeping generated names away from the Iris species). */
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur.push(Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1)));
+    prev = cur;
+  }
+  return prev[b.length]!;
+}
+
+const IRIS_WORDS = ['setosa', 'versicolor', 'virginica', 'iris', 'sepal', 'petal'];
+
+/** True when a generated name is, contains, or is within 3 edits of an Iris species or field word. */
+export function nearIrisWord(name: string): boolean {
+  return IRIS_WORDS.some((w) => name.includes(w) || editDistance(name, w) <= 3);
+}
+
+/** A class name over the whole alphabet ("cyraelix", "quodium"): 2-3 syllables, Latin-like endings. */
+export function wideName(rng: Rng): string {
+  for (;;) {
+    let w = '';
+    const n = rng.int(2, 3);
+    for (let i = 0; i < n; i++) w += pick(rng, WIDE_ONSETS) + pick(rng, WIDE_VOWELS) + (i < n - 1 ? pick(rng, WIDE_INNER) : '');
+    w += pick(rng, WIDE_FINAL);
+    if (w.length >= 4 && !nearIrisWord(w)) return w;
+  }
+}
+
+/**
+ * How class names are made:
+ * - `pseudo`: 2-3 syllable pseudo-words (the shipped model's first stage);
+ * - `taxon`: `className` (the GPU variant's corpus);
+ * - `varied`: a third each of pseudo-words, taxon-like names and names over the whole alphabet,
+ *   often sharing a first piece (the shipped model's second stage), so copying a name does not
+ *   depend on how it is tokenized or stop at its first token.
+ */
+export type ClassNameStyle = 'pseudo' | 'taxon' | 'varied';
+export const CLASS_NAME_STYLES: readonly ClassNameStyle[] = ['pseudo', 'taxon', 'varied'];
+
+export interface CorpusOptions {
+  classNames: ClassNameStyle;
+  /** Chance that a class name, a copied word or a recited word is a string of random letters. */
+  letterWords: number;
+  /** Chance that a classify episode with the classes named in the prompt has no demos. */
+  zeroShotClassify: number;
+}
+
+export const DEFAULT_CORPUS_OPTIONS: CorpusOptions = { classNames: 'pseudo', letterWords: 0, zeroShotClassify: 0.3 };
+
+/**
+ * 4-10 letters drawn uniformly from a-z ("qvirzol"): the tokenizer splits these into rare pieces,
+ * so only exact, token-by-token copying reproduces them (a fuzzy copy lands on a frequent piece).
+ */
+export function letterString(rng: Rng): string {
+  for (;;) {
+    const w = Array.from({ length: rng.int(4, 10) }, () => String.fromCharCode(97 + rng.int(0, 25))).join('');
+    if (!nearIrisWord(w)) return w;
+  }
+}
+
+/** A word, or with chance `letterWords` a random letter string (no draw at all when it is 0). */
+function wordOr(rng: Rng, opts: CorpusOptions, word: () => string): string {
+  return opts.letterWords > 0 && chance(rng, opts.letterWords) ? letterString(rng) : word();
+}
+
+/**
+ * The class names of one episode. In the `varied` style 40% of episodes give two or more of their
+ * classes a common first piece (`drav` in `dravomi, dravelus`), as real label sets often do, so
+ * copying a name cannot stop at its first token: the model must keep track of which one it copies.
+ */
+function classNames(rng: Rng, k: number, style: ClassNameStyle, opts: CorpusOptions): string[] {
+  if (style !== 'varied' || !chance(rng, 0.4)) return distinctWords(rng, k, () => wordOr(rng, opts, () => makeClassName(rng, style)));
+  const shared = rng.int(2, k);
+  const prefix = pick(rng, WIDE_ONSETS) + (chance(rng, 0.5) ? pick(rng, WIDE_VOWELS) : '');
+  const out = new Set<string>();
+  while (out.size < shared) {
+    const w = prefix + pick(rng, WIDE_VOWELS) + pick(rng, WIDE_INNER) + syllables(rng, rng.int(1, 2), INNER_CODAS);
+    if (!nearIrisWord(w)) out.add(w);
+  }
+  while (out.size < k) out.add(wordOr(rng, opts, () => makeClassName(rng, style)));
+  return rng.shuffle([...out]);
+}
+
+function makeClassName(rng: Rng, style: ClassNameStyle): string {
+  if (style === 'pseudo') return pseudoWord(rng);
+  if (style === 'taxon') return className(rng);
+  const r = rng.next();
+  for (;;) {
+    const w = r < 1 / 3 ? pseudoWord(rng) : r < 2 / 3 ? className(rng) : wideName(rng);
+    if (!nearIrisWord(w)) return w;
+  }
+}
+
 function distinctWords(rng: Rng, k: number, make: () => string): string[] {
   const out = new Set<string>();
   while (out.size < k) out.add(make());
@@ -149,18 +250,19 @@ function demoCount(rng: Rng, max: number, pZero: number): number {
 const TEXT_FIELDS = ['text', 'word', 'code', 'name', 'phrase', 'token', 'tag', 'item', 'message', 'entry'];
 const COPY_OUT = ['copy', 'echo', 'repeat', 'output', 'result', 'same'];
 
-function randomValue(rng: Rng): string {
+function randomValue(rng: Rng, opts: CorpusOptions): string {
   const r = rng.next();
+  const word = () => wordOr(rng, opts, () => pseudoWord(rng, 1, 3));
   // Long values give many copy-supervised tokens per episode (the skill the model learns slowest):
   // the tokens after the first of a copied value are predictable only by copying.
-  if (r < 0.3) return Array.from({ length: rng.int(8, 30) }, () => pseudoWord(rng, 1, 3)).join(' ');
-  if (r < 0.5) return distinctWords(rng, rng.int(1, 6), () => pseudoWord(rng, 1, 3)).join(' ');
+  if (r < 0.3) return Array.from({ length: rng.int(8, 30) }, word).join(' ');
+  if (r < 0.5) return distinctWords(rng, rng.int(1, 6), word).join(' ');
   if (r < 0.7) return fmtNum(rng.int(1, 99) / 10, 1);
   if (r < 0.85) return String(rng.int(0, 999));
   return pseudoWord(rng, 1, 2) + '-' + String(rng.int(1, 99));
 }
 
-function copyEpisode(rng: Rng): Episode {
+function copyEpisode(rng: Rng, opts: CorpusOptions): Episode {
   const inName = pick(rng, TEXT_FIELDS);
   const outName = fieldName(rng, COPY_OUT.filter((n) => n !== inName));
   const cot = chance(rng, 0.5);
@@ -173,7 +275,7 @@ function copyEpisode(rng: Rng): Episode {
     cot,
   );
   const row = (): Row => {
-    const v = randomValue(rng);
+    const v = randomValue(rng, opts);
     const outputs: Record<string, string> = { [outName]: v };
     if (cot) outputs.reasoning = `The ${inName} is ${v}.`;
     return { inputs: { [inName]: v }, outputs };
@@ -186,10 +288,10 @@ function copyEpisode(rng: Rng): Episode {
 // ---------- recite ----------
 
 /** High-entropy text: pseudo-words, numbers and codes, so copying is the only way to predict it. */
-function longText(rng: Rng): string {
+function longText(rng: Rng, opts: CorpusOptions): string {
   return Array.from({ length: rng.int(12, 40) }, () => {
     const r = rng.next();
-    if (r < 0.7) return pseudoWord(rng, 1, 3);
+    if (r < 0.7) return wordOr(rng, opts, () => pseudoWord(rng, 1, 3));
     if (r < 0.85) return String(rng.int(0, 999));
     return fmtNum(rng.int(0, 99) / 10, 1);
   }).join(' ');
@@ -200,7 +302,7 @@ function longText(rng: Rng): string {
  * have a single source span (the easiest case for learning to copy); demos add more copies but
  * also more candidate spans to copy from.
  */
-function reciteEpisode(rng: Rng): Episode {
+function reciteEpisode(rng: Rng, opts: CorpusOptions): Episode {
   const inName = pick(rng, TEXT_FIELDS);
   const outName = fieldName(rng, COPY_OUT.filter((n) => n !== inName));
   const sig = makeSignature(
@@ -212,7 +314,7 @@ function reciteEpisode(rng: Rng): Episode {
     false,
   );
   const row = (): Row => {
-    const v = longText(rng);
+    const v = longText(rng, opts);
     return { inputs: { [inName]: v }, outputs: { [outName]: v } };
   };
   const demos = Array.from({ length: pick(rng, [0, 0, 1, 2, 3]) }, row);
@@ -376,11 +478,11 @@ function tooClose(values: number[], ex: Exclusions | undefined): boolean {
 
 // ---------- rule ----------
 
-function ruleEpisode(rng: Rng, ex?: Exclusions): Episode {
+function ruleEpisode(rng: Rng, opts: CorpusOptions, ex?: Exclusions): Episode {
   const nf = rng.int(2, 5);
   const spec = recordSpec(rng, nf);
   const kind = pick(rng, KIND_WORDS);
-  const [hi, lo] = distinctWords(rng, 2, () => className(rng));
+  const [hi, lo] = classNames(rng, 2, opts.classNames, opts);
   const fi = rng.int(0, nf - 1);
   const feat = spec.features[fi]!.name;
   const t = rng.int(15, 85) / 10;
@@ -424,12 +526,12 @@ function ruleEpisode(rng: Rng, ex?: Exclusions): Episode {
  * so the reasoning always supports the answer). Class names appear in the instructions, the output
  * description, both, or only in the demos.
  */
-function classifyEpisode(rng: Rng, ex?: Exclusions): Episode {
+function classifyEpisode(rng: Rng, opts: CorpusOptions, ex?: Exclusions): Episode {
   const K = pick(rng, [2, 3, 3, 3, 4]);
   const F = pick(rng, [2, 3, 4, 4, 4, 5, 6]);
   const spec = recordSpec(rng, F);
   const kind = pick(rng, KIND_WORDS);
-  const classes = distinctWords(rng, K, () => className(rng));
+  const classes = classNames(rng, K, opts.classNames, opts);
   const scale = chance(rng, 0.85) ? 1 : 0; // decimals
   const maxV = scale ? 9.9 : 99;
   const minV = scale ? 0.1 : 1;
@@ -489,7 +591,7 @@ function classifyEpisode(rng: Rng, ex?: Exclusions): Episode {
   const outDesc =
     namesWhere === 'output' || namesWhere === 'both' ? `The ${kind} of the ${spec.object}: exactly one of ${shownOrder.join(', ')}.` : chance(rng, 0.3) ? `the ${kind}` : '';
   const sig = makeSignature({ inputs: features, outputs: [{ name: outName, description: outDesc }], instructions: instr }, cot);
-  const nDemos = namesWhere === 'demos' ? rng.int(Math.min(K, 3), 8) : demoCount(rng, 8, 0.3);
+  const nDemos = namesWhere === 'demos' ? rng.int(Math.min(K, 3), 8) : demoCount(rng, 8, opts.zeroShotClassify);
   const demoRows: Array<{ v: number[]; c: number }> = [];
   // Cover classes first (as a bootstrap over a shuffled train set often does), then random.
   const coverFirst = chance(rng, 0.6);
@@ -636,21 +738,22 @@ function qaEpisode(rng: Rng): Episode {
 
 // ---------- entry point ----------
 
-export function generateEpisode(task: TaskName, seed: number, index: number, ex?: Exclusions): Episode {
+export function generateEpisode(task: TaskName, seed: number, index: number, ex?: Exclusions, options: Partial<CorpusOptions> = {}): Episode {
+  const opts: CorpusOptions = { ...DEFAULT_CORPUS_OPTIONS, ...options };
   const rng = new Rng(deriveSeed(seed, 'demo-corpus', task, index));
   switch (task) {
     case 'recite':
-      return reciteEpisode(rng);
+      return reciteEpisode(rng, opts);
     case 'copy':
-      return copyEpisode(rng);
+      return copyEpisode(rng, opts);
     case 'lookup':
       return lookupEpisode(rng);
     case 'compare':
       return compareEpisode(rng);
     case 'rule':
-      return ruleEpisode(rng, ex);
+      return ruleEpisode(rng, opts, ex);
     case 'classify':
-      return classifyEpisode(rng, ex);
+      return classifyEpisode(rng, opts, ex);
     case 'arith':
       return arithEpisode(rng);
     case 'qa':

@@ -1,11 +1,12 @@
 // Writes the demo model's corpus: `<out>/train/<task>.jsonl` and `<out>/eval/<task>.jsonl`, one
 // episode per line ({"task","messages","answer"}), plus `<out>/manifest.json`.
 // Usage: npx tsx scripts/demo-model/generate-corpus.ts --out .tandem/demo-model/corpus [--seed 0]
-//        [--train-per-task 20000] [--eval-per-task 200]
+//        [--train-per-task 20000] [--eval-per-task 200] [--class-names pseudo|taxon|varied]
+//        [--zero-shot-classify 0.3] [--letter-words 0]
 
 import { mkdirSync, readFileSync, writeFileSync, createWriteStream } from 'node:fs';
 import { join } from 'node:path';
-import { generateEpisode, parseNumericRows, TASKS, type Exclusions } from './corpus.ts';
+import { CLASS_NAME_STYLES, DEFAULT_CORPUS_OPTIONS, generateEpisode, parseNumericRows, TASKS, type ClassNameStyle, type CorpusOptions, type Exclusions } from './corpus.ts';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -16,6 +17,19 @@ const out = arg('out', '.tandem/demo-model/corpus');
 const seed = Number(arg('seed', '0'));
 const perTask = Number(arg('train-per-task', '20000'));
 const evalPerTask = Number(arg('eval-per-task', '200'));
+const classNames = arg('class-names', DEFAULT_CORPUS_OPTIONS.classNames) as ClassNameStyle;
+if (!CLASS_NAME_STYLES.includes(classNames)) {
+  throw new Error(`--class-names must be one of ${CLASS_NAME_STYLES.join(', ')}, got ${JSON.stringify(classNames)}`);
+}
+const zeroShotClassify = Number(arg('zero-shot-classify', String(DEFAULT_CORPUS_OPTIONS.zeroShotClassify)));
+if (!(zeroShotClassify >= 0 && zeroShotClassify <= 1)) {
+  throw new Error(`--zero-shot-classify must be a number from 0 to 1, got ${JSON.stringify(arg('zero-shot-classify', ''))}`);
+}
+const letterWords = Number(arg('letter-words', String(DEFAULT_CORPUS_OPTIONS.letterWords)));
+if (!(letterWords >= 0 && letterWords <= 1)) {
+  throw new Error(`--letter-words must be a number from 0 to 1, got ${JSON.stringify(arg('letter-words', ''))}`);
+}
+const options: CorpusOptions = { classNames, letterWords, zeroShotClassify };
 const exclusions: Exclusions = {
   records4: parseNumericRows(readFileSync('resources/datasets/iris/iris.csv', 'utf8')),
   tol: 0.2,
@@ -26,7 +40,7 @@ async function writeSplit(split: 'train' | 'eval', n: number, splitSeed: number)
   for (const task of TASKS) {
     const stream = createWriteStream(join(out, split, `${task}.jsonl`));
     for (let i = 0; i < n; i++) {
-      const ep = generateEpisode(task, splitSeed, i, exclusions);
+      const ep = generateEpisode(task, splitSeed, i, exclusions, options);
       const line = JSON.stringify({ task, messages: ep.messages, answer: ep.answer }) + '\n';
       if (!stream.write(line)) await new Promise<void>((resolve) => stream.once('drain', () => resolve()));
     }
@@ -36,5 +50,5 @@ async function writeSplit(split: 'train' | 'eval', n: number, splitSeed: number)
 
 await writeSplit('train', perTask, seed);
 await writeSplit('eval', evalPerTask, seed + 1_000_003);
-writeFileSync(join(out, 'manifest.json'), JSON.stringify({ seed, trainPerTask: perTask, evalPerTask, tasks: TASKS }, null, 1));
-console.log(JSON.stringify({ event: 'corpus', out, seed, trainPerTask: perTask, evalPerTask, tasks: TASKS }));
+writeFileSync(join(out, 'manifest.json'), JSON.stringify({ seed, trainPerTask: perTask, evalPerTask, tasks: TASKS, ...options }, null, 1));
+console.log(JSON.stringify({ event: 'corpus', out, seed, trainPerTask: perTask, evalPerTask, tasks: TASKS, ...options }));

@@ -48,6 +48,11 @@ CURRICULUM = [
     (0.40, {"recite": 1, "copy": 1, "lookup": 2, "compare": 1.5, "rule": 1.5, "classify": 4, "arith": 1, "qa": 1}),
     (1.00, {"recite": 0.5, "copy": 1, "lookup": 2, "compare": 1, "rule": 1.5, "classify": 5, "arith": 1, "qa": 1}),
 ]
+# Second stage (from the first stage's weights): a constant mixture weighted towards classification
+# with classes named in the prompt (the corpus for it has class names over the whole alphabet and
+# more zero-shot episodes), keeping every other skill in the mix.
+STAGE2 = [(0.0, {"recite": 0.5, "copy": 1.5, "lookup": 1.5, "compare": 1, "rule": 2, "classify": 5, "arith": 0.5, "qa": 0.5}),
+          (1.0, {"recite": 0.5, "copy": 1.5, "lookup": 1.5, "compare": 1, "rule": 2, "classify": 5, "arith": 0.5, "qa": 0.5})]
 # Diagnostic curriculum: only the copying tasks (does in-context copying form at all?).
 COPY_ONLY = [(0.0, {"recite": 6, "copy": 3, "lookup": 1, "compare": 0, "rule": 0, "classify": 0, "arith": 0, "qa": 0}),
              (1.0, {"recite": 6, "copy": 3, "lookup": 1, "compare": 0, "rule": 0, "classify": 0, "arith": 0, "qa": 0})]
@@ -493,7 +498,7 @@ def main():
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--export-dtype", choices=["fp32", "bf16"], default="fp32")
-    ap.add_argument("--curriculum", choices=["full", "copy-only"], default="full")
+    ap.add_argument("--curriculum", choices=["full", "stage2", "copy-only"], default="full")
     ap.add_argument("--gate-ratio", type=float, default=0.5,
                     help="leave the copying phase once copied NLL < ratio x first NLL (0: no gate, time-based)")
     ap.add_argument("--gate-every", type=int, default=100, help="steps between copy-gate checks")
@@ -593,7 +598,7 @@ def main():
         model.train()
         log({"event": "induction_copy_gap", "copy_nll_first": first, "copy_nll_copied": copied})
     gate_step = ck_gate if args.gate_ratio > 0 else 0
-    curriculum = COPY_ONLY if args.curriculum == "copy-only" else CURRICULUM
+    curriculum = {"copy-only": COPY_ONLY, "stage2": STAGE2}.get(args.curriculum, CURRICULUM)
     t_start = time.time()
     last_ckpt = t_start
     tokens_seen = ck_tokens if step else 0

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { splitSections } from '../../../core/adapter/chat-adapter.ts';
-import { generateEpisode, parseNumericRows, type Exclusions } from '../../../scripts/demo-model/corpus.ts';
+import { CLASS_NAME_STYLES, generateEpisode, parseNumericRows, type Exclusions } from '../../../scripts/demo-model/corpus.ts';
 
 const iris = parseNumericRows(readFileSync('resources/datasets/iris/iris.csv', 'utf8'));
 const exclusions: Exclusions = { records4: iris, tol: 0.2 };
@@ -37,11 +37,12 @@ function numericRecords(messages: Array<{ role: string; content: unknown }>): nu
 }
 
 describe('demo-model corpus leakage', () => {
-  it('contains no Iris row nor a near-duplicate (all four values within 0.1, in order)', () => {
+  // Every corpus the recipe uses: each class-name style (stage 1 and stage 2 differ in it).
+  it.each(CLASS_NAME_STYLES)('contains no Iris row nor a near-duplicate (all four values within 0.1, in order): %s names', (classNames) => {
     let checked = 0;
     for (const task of ['classify', 'rule'] as const) {
       for (let i = 0; i < N; i++) {
-        const ep = generateEpisode(task, 0, i, exclusions);
+        const ep = generateEpisode(task, 0, i, exclusions, { classNames, zeroShotClassify: 0.5 });
         for (const rec of numericRecords(ep.messages)) {
           checked++;
           const near = iris.find((row) => row.every((v, j) => Math.abs(v - rec[j]!) <= 0.1 + 1e-9));
@@ -52,10 +53,10 @@ describe('demo-model corpus leakage', () => {
     expect(checked).toBeGreaterThan(1000);
   });
 
-  it('never names the Iris species or its measurements', () => {
+  it.each(CLASS_NAME_STYLES)('never names the Iris species or its measurements: %s names', (classNames) => {
     for (const task of ['classify', 'rule', 'recite', 'copy', 'lookup', 'qa'] as const) {
       for (let i = 0; i < 300; i++) {
-        const text = generateEpisode(task, 0, i, exclusions).messages.map((m) => String(m.content)).join('\n').toLowerCase();
+        const text = generateEpisode(task, 0, i, exclusions, { classNames }).messages.map((m) => String(m.content)).join('\n').toLowerCase();
         expect(text).not.toMatch(/setosa|versicolor|virginica|sepal|petal|\biris\b/);
       }
     }
