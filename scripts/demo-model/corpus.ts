@@ -136,6 +136,12 @@ export interface CorpusOptions {
   classNames: ClassNameStyle;
   /** Chance that a class name, a copied word or a recited word is a string of random letters. */
   letterWords: number;
+  /**
+   * Pieces to build those strings from instead of single letters (a tokenizer's word pieces): a
+   * byte-level BPE keeps intermediate merges (`ers`) that the corpus it was trained on never emits,
+   * so without this such tokens are never seen, and a name containing one cannot be copied.
+   */
+  pieces?: readonly string[];
   /** Chance that a classify episode with the classes named in the prompt has no demos. */
   zeroShotClassify: number;
 }
@@ -146,16 +152,23 @@ export const DEFAULT_CORPUS_OPTIONS: CorpusOptions = { classNames: 'pseudo', let
  * 4-10 letters drawn uniformly from a-z ("qvirzol"): the tokenizer splits these into rare pieces,
  * so only exact, token-by-token copying reproduces them (a fuzzy copy lands on a frequent piece).
  */
-export function letterString(rng: Rng): string {
+export function letterString(rng: Rng, pieces?: readonly string[]): string {
   for (;;) {
-    const w = Array.from({ length: rng.int(4, 10) }, () => String.fromCharCode(97 + rng.int(0, 25))).join('');
-    if (!nearIrisWord(w)) return w;
+    const w = pieces?.length
+      ? Array.from({ length: rng.int(2, 4) }, () => pick(rng, pieces)).join('')
+      : Array.from({ length: rng.int(4, 10) }, () => String.fromCharCode(97 + rng.int(0, 25))).join('');
+    if (w.length >= 3 && !nearIrisWord(w)) return w;
   }
+}
+
+/** The lowercase word pieces of a tokenizer.json vocabulary (not those that begin a word after a space). */
+export function wordPieces(tokenizerJson: { model?: { vocab?: Record<string, number> } }): string[] {
+  return Object.keys(tokenizerJson.model?.vocab ?? {}).filter((p) => /^[a-z]{1,8}$/.test(p));
 }
 
 /** A word, or with chance `letterWords` a random letter string (no draw at all when it is 0). */
 function wordOr(rng: Rng, opts: CorpusOptions, word: () => string): string {
-  return opts.letterWords > 0 && chance(rng, opts.letterWords) ? letterString(rng) : word();
+  return opts.letterWords > 0 && chance(rng, opts.letterWords) ? letterString(rng, opts.pieces) : word();
 }
 
 /**

@@ -2,11 +2,11 @@
 // episode per line ({"task","messages","answer"}), plus `<out>/manifest.json`.
 // Usage: npx tsx scripts/demo-model/generate-corpus.ts --out .tandem/demo-model/corpus [--seed 0]
 //        [--train-per-task 20000] [--eval-per-task 200] [--class-names pseudo|taxon|varied]
-//        [--zero-shot-classify 0.3] [--letter-words 0]
+//        [--zero-shot-classify 0.3] [--letter-words 0] [--pieces-from tokenizer.json]
 
 import { mkdirSync, readFileSync, writeFileSync, createWriteStream } from 'node:fs';
 import { join } from 'node:path';
-import { CLASS_NAME_STYLES, DEFAULT_CORPUS_OPTIONS, generateEpisode, parseNumericRows, TASKS, type ClassNameStyle, type CorpusOptions, type Exclusions } from './corpus.ts';
+import { CLASS_NAME_STYLES, DEFAULT_CORPUS_OPTIONS, generateEpisode, parseNumericRows, TASKS, wordPieces, type ClassNameStyle, type CorpusOptions, type Exclusions } from './corpus.ts';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -29,7 +29,11 @@ const letterWords = Number(arg('letter-words', String(DEFAULT_CORPUS_OPTIONS.let
 if (!(letterWords >= 0 && letterWords <= 1)) {
   throw new Error(`--letter-words must be a number from 0 to 1, got ${JSON.stringify(arg('letter-words', ''))}`);
 }
-const options: CorpusOptions = { classNames, letterWords, zeroShotClassify };
+// Random-letter words are built from this tokenizer's word pieces when given (see CorpusOptions.pieces).
+const piecesFrom = arg('pieces-from', '');
+const pieces = piecesFrom ? wordPieces(JSON.parse(readFileSync(piecesFrom, 'utf8')) as Parameters<typeof wordPieces>[0]) : undefined;
+if (piecesFrom && !pieces?.length) throw new Error(`--pieces-from ${piecesFrom}: no lowercase word pieces in its model.vocab`);
+const options: CorpusOptions = { classNames, letterWords, zeroShotClassify, ...(pieces ? { pieces } : {}) };
 const exclusions: Exclusions = {
   records4: parseNumericRows(readFileSync('resources/datasets/iris/iris.csv', 'utf8')),
   tol: 0.2,
@@ -50,5 +54,5 @@ async function writeSplit(split: 'train' | 'eval', n: number, splitSeed: number)
 
 await writeSplit('train', perTask, seed);
 await writeSplit('eval', evalPerTask, seed + 1_000_003);
-writeFileSync(join(out, 'manifest.json'), JSON.stringify({ seed, trainPerTask: perTask, evalPerTask, tasks: TASKS, ...options }, null, 1));
-console.log(JSON.stringify({ event: 'corpus', out, seed, trainPerTask: perTask, evalPerTask, tasks: TASKS, ...options }));
+writeFileSync(join(out, 'manifest.json'), JSON.stringify({ seed, trainPerTask: perTask, evalPerTask, tasks: TASKS, ...options, pieces: pieces?.length, piecesFrom: piecesFrom || undefined }, null, 1));
+console.log(JSON.stringify({ event: 'corpus', out, seed, trainPerTask: perTask, evalPerTask, tasks: TASKS, ...options, pieces: pieces?.length }));

@@ -1,7 +1,7 @@
 // Class names of the demo model's corpus: the styles differ in how they are built, and the second
 // stage's names never come near an Iris species (the model must not have practised writing one).
 import { describe, expect, it } from 'vitest';
-import { generateEpisode, nearIrisWord, wideName } from '../../../scripts/demo-model/corpus.ts';
+import { generateEpisode, letterString, nearIrisWord, wideName, wordPieces } from '../../../scripts/demo-model/corpus.ts';
 import { Rng } from '../../../core/util/random.ts';
 
 /** The class names an episode's prompt lists ("... belongs to: a, b, or c."). */
@@ -47,6 +47,20 @@ describe('demo-model corpus class names', () => {
     const pseudo = Array.from({ length: 200 }, (_, i) => listedNames(i * 3, 'pseudo'));
     expect(varied.filter(sharesPrefix).length).toBeGreaterThan(200 * 0.3);
     expect(pseudo.filter(sharesPrefix).length).toBeLessThan(200 * 0.2);
+  });
+
+  it('letter words: random letters, or a tokenizer\'s word pieces when given; only with the option on', () => {
+    const vocab = { model: { vocab: { a: 0, ers: 1, '\u0120v': 2, qu: 3, '12': 4, Xy: 5, ol: 6 } } };
+    expect(wordPieces(vocab).sort()).toEqual(['a', 'ers', 'ol', 'qu']);
+    const rng = new Rng(4);
+    const fromPieces = Array.from({ length: 300 }, () => letterString(rng, ['ers', 'ol', 'qu', 'a']));
+    expect(fromPieces.every((w) => /^(ers|ol|qu|a)+$/.test(w) && w.length >= 3)).toBe(true);
+    const letters = Array.from({ length: 300 }, () => letterString(rng));
+    expect(letters.every((w) => /^[a-z]{4,10}$/.test(w) && !nearIrisWord(w))).toBe(true);
+    const copyText = (letterWords: number, pieces?: string[]) =>
+      Array.from({ length: 40 }, (_, i) => String(generateEpisode('copy', 2, i, undefined, { letterWords, ...(pieces ? { pieces } : {}) }).messages.at(-1)!.content)).join(' ');
+    expect(copyText(0)).toBe(Array.from({ length: 40 }, (_, i) => String(generateEpisode('copy', 2, i).messages.at(-1)!.content)).join(' '));
+    expect(copyText(0.9, ['zzq'])).toMatch(/zzqzzq/);
   });
 
   it('zero-shot share of classify episodes follows the option', () => {
