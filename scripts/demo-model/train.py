@@ -516,6 +516,8 @@ def main():
     ap.add_argument("--encode-workers", type=int, default=0,
                     help="tokenize the whole corpus up front with this many processes (0: lazily, one process)")
     ap.add_argument("--mirror", help="copy the exported weights and the log here at every checkpoint")
+    ap.add_argument("--snapshots", help="keep every checkpoint's exported model as <dir>/step-N (out-of-distribution "
+                    "behaviour swings between checkpoints, so a decision rule may need more than the last one)")
     args = ap.parse_args()
     if args.device == "auto":
         args.device = "cuda" if torch.cuda.is_available() else "cpu"
@@ -580,6 +582,10 @@ def main():
         first, copied = copy_gap(model, probes, dev)
         model.train()
         log({"event": "checkpoint", "step": step, "final": final, "copy_nll_first": first, "copy_nll_copied": copied})
+        if args.snapshots:
+            snap = os.path.join(args.snapshots, f"step-{step}")
+            shutil.rmtree(snap, ignore_errors=True)
+            shutil.copytree(os.path.join(args.out, "hf"), snap)
         if args.mirror:
             os.makedirs(args.mirror, exist_ok=True)
             shutil.copy(os.path.join(args.out, "hf", "model.safetensors"), os.path.join(args.mirror, "model.safetensors"))
