@@ -516,6 +516,8 @@ def main():
     ap.add_argument("--encode-workers", type=int, default=0,
                     help="tokenize the whole corpus up front with this many processes (0: lazily, one process)")
     ap.add_argument("--mirror", help="copy the exported weights and the log here at every checkpoint")
+    ap.add_argument("--stop-at", type=int, default=0,
+                    help="end the run after this step, the schedule still being --steps long (a dev-chosen snapshot, made again)")
     ap.add_argument("--snapshots", help="keep every checkpoint's exported model as <dir>/step-N (out-of-distribution "
                     "behaviour swings between checkpoints, so a decision rule may need more than the last one)")
     args = ap.parse_args()
@@ -616,6 +618,8 @@ def main():
     t_speed = None
     while True:
         if total_steps and step >= total_steps:
+            break
+        if args.stop_at and step >= args.stop_at:
             break
         progress = step / total_steps if total_steps else 0.0
         # Copy gate: the curriculum stays in its first (copying) phase until the copy diagnostic
