@@ -149,8 +149,9 @@ export interface CorpusOptions {
 export const DEFAULT_CORPUS_OPTIONS: CorpusOptions = { classNames: 'pseudo', letterWords: 0, zeroShotClassify: 0.3 };
 
 /**
- * 4-10 letters drawn uniformly from a-z ("qvirzol"): the tokenizer splits these into rare pieces,
- * so only exact, token-by-token copying reproduces them (a fuzzy copy lands on a frequent piece).
+ * 4-10 letters drawn uniformly from a-z ("qvirzol"), or 2-4 of `pieces` when given: the tokenizer
+ * splits these into rare pieces, so only exact, token-by-token copying reproduces them (a fuzzy
+ * copy lands on a frequent piece).
  */
 export function letterString(rng: Rng, pieces?: readonly string[]): string {
   for (;;) {
@@ -176,7 +177,8 @@ function wordOr(rng: Rng, opts: CorpusOptions, word: () => string): string {
  * classes a common first piece (`drav` in `dravomi, dravelus`), as real label sets often do, so
  * copying a name cannot stop at its first token: the model must keep track of which one it copies.
  */
-function classNames(rng: Rng, k: number, style: ClassNameStyle, opts: CorpusOptions): string[] {
+function classNames(rng: Rng, k: number, opts: CorpusOptions): string[] {
+  const style = opts.classNames;
   if (style !== 'varied' || !chance(rng, 0.4)) return distinctWords(rng, k, () => wordOr(rng, opts, () => makeClassName(rng, style)));
   const shared = rng.int(2, k);
   const prefix = pick(rng, WIDE_ONSETS) + (chance(rng, 0.5) ? pick(rng, WIDE_VOWELS) : '');
@@ -495,7 +497,7 @@ function ruleEpisode(rng: Rng, opts: CorpusOptions, ex?: Exclusions): Episode {
   const nf = rng.int(2, 5);
   const spec = recordSpec(rng, nf);
   const kind = pick(rng, KIND_WORDS);
-  const [hi, lo] = classNames(rng, 2, opts.classNames, opts);
+  const [hi, lo] = classNames(rng, 2, opts);
   const fi = rng.int(0, nf - 1);
   const feat = spec.features[fi]!.name;
   const t = rng.int(15, 85) / 10;
@@ -544,7 +546,7 @@ function classifyEpisode(rng: Rng, opts: CorpusOptions, ex?: Exclusions): Episod
   const F = pick(rng, [2, 3, 4, 4, 4, 5, 6]);
   const spec = recordSpec(rng, F);
   const kind = pick(rng, KIND_WORDS);
-  const classes = classNames(rng, K, opts.classNames, opts);
+  const classes = classNames(rng, K, opts);
   const scale = chance(rng, 0.85) ? 1 : 0; // decimals
   const maxV = scale ? 9.9 : 99;
   const minV = scale ? 0.1 : 1;

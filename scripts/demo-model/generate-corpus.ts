@@ -21,14 +21,14 @@ const classNames = arg('class-names', DEFAULT_CORPUS_OPTIONS.classNames) as Clas
 if (!CLASS_NAME_STYLES.includes(classNames)) {
   throw new Error(`--class-names must be one of ${CLASS_NAME_STYLES.join(', ')}, got ${JSON.stringify(classNames)}`);
 }
-const zeroShotClassify = Number(arg('zero-shot-classify', String(DEFAULT_CORPUS_OPTIONS.zeroShotClassify)));
-if (!(zeroShotClassify >= 0 && zeroShotClassify <= 1)) {
-  throw new Error(`--zero-shot-classify must be a number from 0 to 1, got ${JSON.stringify(arg('zero-shot-classify', ''))}`);
+/** A probability option: a number from 0 to 1, or a clear error naming the flag. */
+function fraction(name: string, fallback: number): number {
+  const value = Number(arg(name, String(fallback)));
+  if (!(value >= 0 && value <= 1)) throw new Error(`--${name} must be a number from 0 to 1, got ${JSON.stringify(arg(name, ''))}`);
+  return value;
 }
-const letterWords = Number(arg('letter-words', String(DEFAULT_CORPUS_OPTIONS.letterWords)));
-if (!(letterWords >= 0 && letterWords <= 1)) {
-  throw new Error(`--letter-words must be a number from 0 to 1, got ${JSON.stringify(arg('letter-words', ''))}`);
-}
+const zeroShotClassify = fraction('zero-shot-classify', DEFAULT_CORPUS_OPTIONS.zeroShotClassify);
+const letterWords = fraction('letter-words', DEFAULT_CORPUS_OPTIONS.letterWords);
 // Random-letter words are built from this tokenizer's word pieces when given (see CorpusOptions.pieces).
 const piecesFrom = arg('pieces-from', '');
 const pieces = piecesFrom ? wordPieces(JSON.parse(readFileSync(piecesFrom, 'utf8')) as Parameters<typeof wordPieces>[0]) : undefined;

@@ -12,14 +12,8 @@ import collections
 import json
 import os
 import re
-import sys
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(HERE, "..", "..", "resources", "engine"))
-from tandem_engine.chat_template import ChatTemplate  # noqa: E402
-from tandem_engine.tokenizer import Tokenizer  # noqa: E402
-
-TASKS = ["recite", "copy", "lookup", "compare", "rule", "classify", "arith", "qa"]
+from train import TASKS, Corpus  # the trainer's own encoding of an episode (same folder)
 
 
 def main():
@@ -30,16 +24,11 @@ def main():
     ap.add_argument("--per-task", type=int, default=1000, help="episodes read per task")
     ap.add_argument("--max-count", type=int, default=20, help="a piece is rare at or below this many occurrences")
     a = ap.parse_args()
-    tok = Tokenizer.from_dir(a.tokenizer)
-    cfg = json.load(open(os.path.join(a.tokenizer, "tokenizer_config.json"), encoding="utf-8"))
-    template = ChatTemplate(cfg["chat_template"], None, cfg["eos_token"])
+    corpus = Corpus(a.corpus, a.tokenizer)
     counts = collections.Counter()
     for task in TASKS:
-        with open(os.path.join(a.corpus, "train", f"{task}.jsonl"), encoding="utf-8") as f:
-            for i, line in enumerate(f):
-                if i >= a.per_task:
-                    break
-                counts.update(tok.encode(template.render(json.loads(line)["messages"], add_generation_prompt=False)))
+        for i in range(min(a.per_task, len(corpus.lines[task]))):
+            counts.update(corpus.ids(task, i))
     vocab = json.load(open(os.path.join(a.tokenizer, "tokenizer.json"), encoding="utf-8"))["model"]["vocab"]
     rare = {p: i for p, i in vocab.items() if re.fullmatch("[a-z]{1,8}", p) and counts[i] <= a.max_count}
     with open(a.out, "w", encoding="utf-8") as f:

@@ -9,7 +9,8 @@
 #   5. evaluation (held-out synthetic episodes + Iris prompts, measured only) -> <final run>/eval.json
 #   6. copy of the Hugging Face folder                          -> $DEST (with eval.json; the model card is written by hand)
 # Settings come from the environment; the defaults are the run that made the shipped model
-# (about 1 h 45 min on 2 CPU cores; STEPS=0 derives the length from MINUTES and measured speed).
+# (about 1 h 45 min for steps 1-3 and 17 min for step 4 on 2 CPU cores; STEPS=0 derives step 3's
+# length from MINUTES and measured speed).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 PY=${PYTHON:-/usr/bin/python3}

@@ -51,8 +51,8 @@ CURRICULUM = [
 # Second stage (from the first stage's weights): a constant mixture weighted towards classification
 # with classes named in the prompt (the corpus for it has class names over the whole alphabet and
 # more zero-shot episodes), keeping every other skill in the mix.
-STAGE2 = [(0.0, {"recite": 0.5, "copy": 1.5, "lookup": 1.5, "compare": 1, "rule": 2, "classify": 5, "arith": 0.5, "qa": 0.5}),
-          (1.0, {"recite": 0.5, "copy": 1.5, "lookup": 1.5, "compare": 1, "rule": 2, "classify": 5, "arith": 0.5, "qa": 0.5})]
+STAGE2_MIX = {"recite": 0.5, "copy": 1.5, "lookup": 1.5, "compare": 1, "rule": 2, "classify": 5, "arith": 0.5, "qa": 0.5}
+STAGE2 = [(0.0, STAGE2_MIX), (1.0, STAGE2_MIX)]
 # Diagnostic curriculum: only the copying tasks (does in-context copying form at all?).
 COPY_ONLY = [(0.0, {"recite": 6, "copy": 3, "lookup": 1, "compare": 0, "rule": 0, "classify": 0, "arith": 0, "qa": 0}),
              (1.0, {"recite": 6, "copy": 3, "lookup": 1, "compare": 0, "rule": 0, "classify": 0, "arith": 0, "qa": 0})]
