@@ -110,11 +110,12 @@ def main():
     ap.add_argument("--iris-limit", type=int, default=50)
     ap.add_argument("--max-tokens", type=int, default=96)
     ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--device", default="cpu", help="cpu or cuda (a GPU machine evaluates a model it trained)")
     ap.add_argument("--out")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     t0 = time.time()
-    loaded = load_model(a.model)
+    loaded = load_model(a.model, device=a.device)
     res = {"model": a.model, "training": json.load(open(os.path.join(a.model, "config.json"))).get("tandem_training")}
     if a.corpus:
         res["synthetic"] = eval_synthetic(loaded, a.corpus, a.per_task, a.max_tokens, a.tasks.split(","))

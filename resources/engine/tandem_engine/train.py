@@ -144,7 +144,7 @@ def train(args: TrainArgs, emit) -> dict:
             for b in window:
                 s, _ = batch_loss_sum(model, b, device)
                 (s / n_targets).backward()
-                loss_total += float(s)
+                loss_total += float(s.detach())  # detached: a scalar for the log, not part of the graph
                 tokens_seen += sum(len(e.ids) for e in b)
             torch.nn.utils.clip_grad_norm_(params, 1.0)
             if args.schedule == "linear":
