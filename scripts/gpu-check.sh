@@ -3,13 +3,17 @@
 #   1. the engine's on-device tests (tests/python/test_on_device.py: load, generate, LoRA-train and
 #      serve on cuda, in fp32 and bf16, compared with the CPU);
 #   2. the engine's speed there (scripts/engine_speed.py, fp32 and bf16).
-# The GPU machines this project borrows have Python and torch but neither Node nor pytest:
-# PYTEST_PATH names a folder holding pytest and its dependencies (copied from this machine's
-# Debian packages) to put on PYTHONPATH. PYTHON picks the interpreter (default python3).
+# The GPU machines this project borrows have Python, torch and pytest but no Node. Where the
+# interpreter lacks pytest, PYTEST_PATH names a folder holding it and its dependencies to put on
+# PYTHONPATH (only then: an old pytest beside newer installed plugins fails to start).
+# PYTHON picks the interpreter (default python3).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-python3}
-export PYTHONPATH="${PYTEST_PATH:+$PYTEST_PATH:}${PYTHONPATH:-}" PYTHONDONTWRITEBYTECODE=1
+export PYTHONDONTWRITEBYTECODE=1
+if ! "$PY" -c 'import pytest' 2>/dev/null; then
+  export PYTHONPATH="${PYTEST_PATH:?this Python has no pytest: set PYTEST_PATH to a folder that has it}:${PYTHONPATH:-}"
+fi
 "$PY" -c 'import json, sys, torch; print(json.dumps({"event": "device", "python": sys.version.split()[0], "torch": torch.__version__, "cuda": torch.version.cuda, "gpu": torch.cuda.get_device_name(0) if torch.cuda.is_available() else None}))'
 status=0
 "$PY" -m pytest -c tests/python/pytest.ini tests/python/test_on_device.py -v -rs --durations=5 || status=$?
