@@ -37,6 +37,7 @@ def main() -> int:
     p.add_argument("--tokens", type=int, default=48)
     p.add_argument("--batches", default="1,8,32")
     p.add_argument("--train-rows", type=int, default=64)
+    p.add_argument("--max-seq-len", type=int, default=2048, help="longer training rows are skipped")
     a = p.parse_args()
     with open(os.path.join(ROOT, "tests", "python", "fixtures", "iris-prompts.jsonl"), encoding="utf-8") as f:
         chats = [json.loads(line)["messages"] for line in f]
@@ -68,10 +69,10 @@ def main() -> int:
                                     "[[ ## completed ## ]]"}]}) + "\n")
         done = []
         train(TrainArgs(base=a.model, data=data, out=os.path.join(tmp, "adapter"), rank=16, alpha=32, lr=1e-3,
-                        epochs=1, batch_size=8, max_seq_len=2048, dtype=a.dtype, device=a.device),
+                        epochs=1, batch_size=8, max_seq_len=a.max_seq_len, dtype=a.dtype, device=a.device),
               lambda e: done.append(e) if e["event"] in ("step", "done") else None)
         steps = [e for e in done if e["event"] == "step"]
-        print(json.dumps({"event": "train", **info, "rows": a.train_rows, "steps": len(steps),
+        print(json.dumps({"event": "train", **info, "rows": done[-1]["train_rows"], "steps": len(steps),
                           "tokens_per_s": steps[-1]["tokens_per_s"], "seconds": done[-1].get("seconds")}),
               flush=True)
     return 0
