@@ -8,9 +8,10 @@
 #      trained from step 3's weights on one thread, stopped at STAGE2_STOP_AT -> $WORK/run2
 #   5. evaluation (held-out synthetic episodes + Iris prompts, measured only) -> <final run>/eval.json
 #   6. copy of the Hugging Face folder                          -> $DEST (with eval.json; the model card is written by hand)
-# Settings come from the environment; the defaults are the run that made the shipped model
-# (about 1 h 45 min for steps 1-3 and 17 min for step 4 on 2 CPU cores; STEPS=0 derives step 3's
-# length from MINUTES and measured speed).
+# Settings come from the environment; the defaults are the settings of the run that made the
+# shipped model (which ran its first 2,023 curriculum steps on one thread, so the defaults give a
+# close, not identical, model). Timed end to end on 2 CPU cores: 1 h 54 min 32 s (steps 1-3 about
+# 1 h 42 min, step 4 about 11 min). STEPS=0 derives step 3's length from MINUTES and measured speed.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 PY=${PYTHON:-/usr/bin/python3}
