@@ -123,3 +123,23 @@ def test_qwen2_chatml_and_mistral_templates_train(qwen2_dir, mistral_dir, tmp_pa
         train(TrainArgs(base=d, data=data, out=str(tmp_path / os.path.basename(d)), rank=4, alpha=8,
                         epochs=1, batch_size=4, lr=1e-3, target_modules=["q_proj", "v_proj"]), ev.append)
         assert ev[-1]["event"] == "done" and ev[-1]["skipped"] == {}
+
+
+def test_trainer_processes_write_byte_identical_adapters(llama_dir, trained, tmp_path):
+    """Two trainer processes with the same rows, settings, seed and thread count: the same bytes."""
+    import subprocess
+    import sys
+    from conftest import ENGINE_PATH
+    env = {**os.environ, "PYTHONPATH": ENGINE_PATH, "OPENBLAS_NUM_THREADS": "1"}
+    outs = []
+    for name in ("one", "two"):
+        out = str(tmp_path / name)
+        r = subprocess.run([sys.executable, "-m", "tandem_engine", "train", "--base", llama_dir, "--data", trained["data"],
+                            "--out", out, "--rank", "8", "--alpha", "16", "--lr", "2e-2", "--epochs", "2",
+                            "--batch-size", "2", "--max-seq-len", "64", "--seed", "5", "--threads", "2"],
+                           capture_output=True, text=True, env=env, timeout=120)
+        assert r.returncode == 0, r.stderr
+        outs.append(out)
+    for name in ("adapter_model.safetensors", "adapter_config.json"):
+        with open(os.path.join(outs[0], name), "rb") as a, open(os.path.join(outs[1], name), "rb") as b:
+            assert a.read() == b.read(), name

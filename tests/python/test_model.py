@@ -119,32 +119,6 @@ def test_a_failing_sequence_does_not_take_down_its_batch(loaded_llama):
     assert seqs[0].generated == generate(loaded_llama, [good[0]], GREEDY)[0].generated
 
 
-def test_decode_attention_elementwise_path_matches_matmul(monkeypatch):
-    from tandem_engine.arch import llama
-    g = torch.Generator().manual_seed(0)
-    for B, H, KV, L in [(16, 8, 8, 40), (3, 6, 2, 17), (1, 4, 4, 5)]:
-        q = torch.randn(B, H, 1, 16, generator=g)
-        k, v = torch.randn(B, KV, L, 16, generator=g), torch.randn(B, KV, L, 16, generator=g)
-        lengths = torch.randint(1, L + 1, (B,), generator=g)
-        mask = (torch.arange(L)[None, :] < lengths[:, None]).view(B, 1, 1, L)
-        monkeypatch.setattr(llama, "ELEMENTWISE_DECODE_LIMIT", 1 << 30)
-        fast = llama._decode_attention(q, k, v, mask)
-        monkeypatch.setattr(llama, "ELEMENTWISE_DECODE_LIMIT", 0)
-        ref = llama._decode_attention(q, k, v, mask)
-        assert torch.allclose(fast, ref, atol=1e-5)
-
-
-@pytest.mark.parametrize("limit", [0, 1 << 30])
-def test_batched_matches_single_on_both_decode_attention_paths(limit, gqa_dir, monkeypatch):
-    from tandem_engine.arch import llama
-    monkeypatch.setattr(llama, "ELEMENTWISE_DECODE_LIMIT", limit)
-    loaded = load_model(gqa_dir)
-    prompts = _prompts(loaded)
-    batched = generate(loaded, prompts, GREEDY)
-    for p, b in zip(prompts, batched):
-        assert generate(loaded, [p], GREEDY)[0].generated == b.generated
-
-
 class _Row:
     def __init__(self, temperature, top_p=1.0, seed=0):
         self.params = SamplingParams(temperature=temperature, top_p=top_p)

@@ -1,10 +1,15 @@
 """Continuous batching: sequences join at step boundaries, decode together, leave when done.
 
-A BatchRunner owns the KV cache. Each step() admits waiting sequences (one batched prefill,
-padded on the right), then runs one decode step over every running sequence, samples one
-token per sequence with that sequence's own seeded generator, and retires finished ones.
-Rows of a batch may use different LoRA adapters. Greedy decoding gives the same tokens
-whether a sequence runs alone or in a batch (up to float rounding of batched matmuls).
+A BatchRunner owns the KV cache. Each step() admits waiting sequences (each prefilled on its
+own), then runs one decode step over every running sequence, samples one token per sequence
+with that sequence's own seeded generator, and retires finished ones. Rows of a batch may use
+different LoRA adapters.
+
+Batch invariance: a sequence's tokens do not depend on which other sequences share its steps.
+Prefill sees only the sequence's own shapes; decode uses batch_invariant.py's fixed-tile
+products and fixed-block attention; sampling draws from the sequence's own generator. On CPU
+in fp32 the logits are bit-identical whether a request runs alone, in a batch of 16 or joins one
+mid-way (tests/python/test_batch_invariance.py).
 """
 
 import random
@@ -14,6 +19,7 @@ from dataclasses import dataclass, field
 import torch
 
 from .arch.llama import AttentionBatch
+from .batch_invariant import KEY_BLOCK, round_up
 from .kv_cache import KVCache
 from .lora_layers import routed
 
@@ -118,8 +124,9 @@ class BatchRunner:
         cfg = loaded.config
         self.max_batch, self.max_prefill_tokens = max_batch, max_prefill_tokens
         self.max_context = loaded.max_context
+        # decode reads keys in whole KEY_BLOCKs, so the cache's length is a multiple of it
         self.cache = KVCache(cfg.num_hidden_layers, max_batch, cfg.num_key_value_heads, cfg.head_dim,
-                             loaded.dtype, loaded.device, max_capacity=self.max_context)
+                             loaded.dtype, loaded.device, max_capacity=round_up(self.max_context, KEY_BLOCK))
         self.running: list[Sequence] = []
         self.waiting: deque[Sequence] = deque()
         self.decode_steps = 0
@@ -137,9 +144,8 @@ class BatchRunner:
         """Admit, prefill, decode once; returns the sequences that finished or failed."""
         done: list[Sequence] = []
         with torch.no_grad():
-            admit = self._admit()
-            if admit:
-                self._prefill(admit, done)
+            for seq in self._admit():
+                self._prefill(seq, done)
             if self.running:
                 self._decode(done)
         self._retire(done)
@@ -147,49 +153,37 @@ class BatchRunner:
 
     def _admit(self) -> list[Sequence]:
         admit: list[Sequence] = []
-        longest = 0
+        tokens = 0
         while self.waiting and len(self.running) + len(admit) < self.max_batch:
-            nxt = self.waiting[0]
-            longest_next = max(longest, len(nxt.prompt_ids))
-            if admit and longest_next * (len(admit) + 1) > self.max_prefill_tokens:
+            tokens += len(self.waiting[0].prompt_ids)
+            if admit and tokens > self.max_prefill_tokens:
                 break
             admit.append(self.waiting.popleft())
-            longest = longest_next
         return admit
 
-    def _prefill(self, seqs: list[Sequence], done: list[Sequence]) -> None:
+    def _prefill(self, seq: Sequence, done: list[Sequence]) -> None:
+        """Prefills one sequence on its own: its logits depend on nothing but its own prompt."""
         dev = self.loaded.device
-        T = max(len(s.prompt_ids) for s in seqs)
-        ids = torch.zeros(len(seqs), T, dtype=torch.long)
-        for i, s in enumerate(seqs):
-            ids[i, :len(s.prompt_ids)] = torch.tensor(s.prompt_ids)
-        first_row = len(self.running)
-        rows = torch.arange(first_row, first_row + len(seqs), device=dev)
+        T = len(seq.prompt_ids)
+        row = len(self.running)
         try:
             self.cache.ensure(T)
-            positions = torch.arange(T, device=dev).expand(len(seqs), T)
-            batch = AttentionBatch("prefill", cache=self.cache, rows=rows)
-            with routed(self.model.lora_routing, [s.adapter for s in seqs], dev):
-                hidden = self.model(ids.to(dev), positions, batch)
-                last = torch.tensor([len(s.prompt_ids) - 1 for s in seqs], device=dev)
-                logits = self.model.logits(hidden[torch.arange(len(seqs), device=dev), last])
-        except Exception as e:  # OOM or a bad request: fail only the culprit, keep serving the rest
+            ids = torch.tensor([seq.prompt_ids], device=dev)
+            positions = torch.arange(T, device=dev)[None]
+            batch = AttentionBatch("prefill", cache=self.cache, rows=torch.tensor([row], device=dev))
+            with routed(self.model.lora_routing, [seq.adapter], dev):
+                hidden = self.model(ids, positions, batch)
+                logits = self.model.logits(hidden[:, -1])
+        except Exception as e:  # OOM or a bad request: fail only this sequence, keep serving the rest
             if dev.type == "cuda":
                 torch.cuda.empty_cache()
-            if len(seqs) > 1:  # retry one by one so a single bad prompt fails alone
-                for s in seqs:
-                    self._prefill([s], done)
-                return
-            for s in seqs:
-                s.fail(e)
-                done.append(s)
+            seq.fail(e)
+            done.append(seq)
             return
-        for i, s in enumerate(seqs):
-            s.row = first_row + i
-            s.cached = len(s.prompt_ids)
-            self.running.append(s)
-        for s, tok in zip(seqs, sample(logits, seqs)):
-            s.accept(tok, self.max_context)
+        seq.row = row
+        seq.cached = T
+        self.running.append(seq)
+        seq.accept(sample(logits, [seq])[0], self.max_context)
 
     def _decode(self, done: list[Sequence]) -> None:
         self._retire(done)  # sequences that finished at prefill need no decode step
@@ -199,14 +193,14 @@ class BatchRunner:
         seqs = self.running
         B = len(seqs)
         pos_list = [s.cached for s in seqs]
-        kv_len = max(pos_list) + 1
+        kv_len = round_up(max(pos_list) + 1, KEY_BLOCK)
         try:
             self.cache.ensure(kv_len)
             positions = torch.tensor(pos_list, device=dev)
             ids = torch.tensor([[s.generated[-1]] for s in seqs], device=dev)
             key_mask = (torch.arange(kv_len, device=dev)[None, :] <= positions[:, None]).view(B, 1, 1, kv_len)
             batch = AttentionBatch("decode", cache=self.cache, positions=positions, kv_len=kv_len, key_mask=key_mask)
-            with routed(self.model.lora_routing, [s.adapter for s in seqs], dev):
+            with routed(self.model.lora_routing, [s.adapter for s in seqs], dev, batch_invariant=True):
                 hidden = self.model(ids, positions[:, None], batch)
                 logits = self.model.logits(hidden[:, -1])
         except Exception as e:

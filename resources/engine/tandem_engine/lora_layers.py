@@ -13,6 +13,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from .batch_invariant import tiled_linear
+
 
 class AdapterWeights:
     """One adapter's low-rank pair for one layer: delta = (x A^T) B^T * scaling."""
@@ -20,18 +22,27 @@ class AdapterWeights:
     def __init__(self, A: torch.Tensor, B: torch.Tensor, scaling: float, dropout: float = 0.0):
         self.A, self.B, self.scaling, self.dropout = A, B, scaling, dropout
 
-    def delta(self, x: torch.Tensor, training: bool) -> torch.Tensor:
+    def delta(self, x: torch.Tensor, training: bool, linear=F.linear) -> torch.Tensor:
         h = x.to(self.A.dtype)
         if training and self.dropout > 0:
             h = F.dropout(h, self.dropout, True)
-        return (F.linear(F.linear(h, self.A), self.B) * self.scaling).to(x.dtype)
+        return (linear(linear(h, self.A), self.B) * self.scaling).to(x.dtype)
 
 
 class LoraRouting:
-    """groups: list of (adapter name, row index tensor or None for every row)."""
+    """Per-forward-pass settings shared by every layer of a model.
+
+    groups: list of (adapter name, row index tensor or None for every row).
+    batch_invariant: products in fixed row tiles, so a row's result ignores its batch-mates.
+    """
 
     def __init__(self):
         self.groups: list[tuple[str, torch.Tensor | None]] = []
+        self.batch_invariant = False
+
+    def linear(self):
+        """The matrix product this pass uses."""
+        return tiled_linear if self.batch_invariant else F.linear
 
 
 class LoraLinear(nn.Module):
@@ -48,7 +59,8 @@ class LoraLinear(nn.Module):
         self._routing = routing
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        y = F.linear(x, self.weight, self.bias)
+        linear = self._routing.linear()
+        y = linear(x, self.weight, self.bias)
         if not self.adapters:
             return y
         for name, rows in self._routing.groups:
@@ -56,15 +68,15 @@ class LoraLinear(nn.Module):
             if adapter is None:
                 continue
             if rows is None:
-                y = y + adapter.delta(x, self.training)
+                y = y + adapter.delta(x, self.training, linear)
             else:
-                y = y.index_add(0, rows, adapter.delta(x.index_select(0, rows), self.training))
+                y = y.index_add(0, rows, adapter.delta(x.index_select(0, rows), self.training, linear))
         return y
 
 
 @contextmanager
-def routed(routing: LoraRouting, adapter_per_row: list[str | None], device):
-    """Sets which adapter each batch row uses for the forward passes inside the block."""
+def routed(routing: LoraRouting, adapter_per_row: list[str | None], device, batch_invariant: bool = False):
+    """Sets which adapter each batch row uses (and whether products are tiled) for the forward passes inside the block."""
     names = set(adapter_per_row)
     if names == {None}:
         groups = []
@@ -75,12 +87,12 @@ def routed(routing: LoraRouting, adapter_per_row: list[str | None], device):
         for name in sorted(n for n in names if n is not None):
             rows = [i for i, n in enumerate(adapter_per_row) if n == name]
             groups.append((name, torch.tensor(rows, device=device, dtype=torch.long)))
-    previous = routing.groups
-    routing.groups = groups
+    previous = routing.groups, routing.batch_invariant
+    routing.groups, routing.batch_invariant = groups, batch_invariant
     try:
         yield
     finally:
-        routing.groups = previous
+        routing.groups, routing.batch_invariant = previous
 
 
 def kaiming_uniform_(t: torch.Tensor, generator: torch.Generator | None = None) -> torch.Tensor:

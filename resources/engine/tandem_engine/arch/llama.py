@@ -14,6 +14,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 from torch.nn.utils import skip_init
 
+from ..batch_invariant import decode_attention
 from ..config import ModelConfig
 from ..kv_cache import KVCache
 from ..lora_layers import LoraLinear, LoraRouting
@@ -27,7 +28,7 @@ class AttentionBatch:
     cache: KVCache | None = None
     rows: torch.Tensor | None = None            # prefill: cache row of each batch row
     positions: torch.Tensor | None = None       # decode: position of each row's new token [B]
-    kv_len: int = 0                             # decode: keys to read (max position + 1)
+    kv_len: int = 0                             # decode: keys to read (max position + 1, padded to KEY_BLOCK)
     key_mask: torch.Tensor | None = None        # decode: [B, 1, 1, kv_len] True where visible
 
 
@@ -76,7 +77,8 @@ class Rotary(nn.Module):
     def tables(self, positions: torch.Tensor, dtype):
         needed = int(positions.max()) + 1
         if self.cos is None or self.cos.shape[0] < needed or self.cos.device != positions.device:
-            n = max(needed, 512 if self.cos is None else 2 * self.cos.shape[0])
+            # a power of two: a position's cos/sin never depend on how long the table was when it grew
+            n = max(512, 1 << (needed - 1).bit_length())
             t = torch.arange(n, device=self.inv_freq.device, dtype=torch.float32)
             freqs = torch.outer(t, self.inv_freq)
             emb = torch.cat([freqs, freqs], dim=-1)
@@ -103,34 +105,6 @@ def _causal_attention(q, k, v, rep: int):
     return torch.matmul(scores.softmax(-1).to(v.dtype), v)
 
 
-# Decode attention is B*KV tiny matrix products (one query row against one sequence's keys).
-# CPU bmm runs them as B*KV separate GEMM calls of a few microseconds each, so at batch 16 the
-# attention cost more than the MLPs. Up to this many broadcast elements (B*H*L*D, ~4 MB of fp32
-# temporaries) one broadcast multiply + sum per product is several times faster; past it the
-# temporaries fall out of cache and bmm's per-call overhead no longer matters.
-ELEMENTWISE_DECODE_LIMIT = 1 << 20
-
-
-def _decode_attention(q, k, v, key_mask):
-    """q [B,H,1,D] against cached k/v [B,KV,L,D] without expanding KV heads (GQA-friendly)."""
-    B, H, _, D = q.shape
-    kv, L = k.shape[1], k.shape[2]
-    qg = q.reshape(B, kv, H // kv, D)
-    elementwise = (q.device.type == "cpu" and q.dtype in (torch.float32, torch.float64)
-                   and B * H * L * D <= ELEMENTWISE_DECODE_LIMIT)
-    if elementwise:
-        scores = (qg.unsqueeze(3) * k.unsqueeze(2)).sum(-1)  # [B,KV,rep,L]
-    else:
-        scores = torch.matmul(qg, k.transpose(-1, -2))  # [B,KV,rep,L]
-    scores = (scores * (1.0 / math.sqrt(D))).float().masked_fill(~key_mask, float("-inf"))
-    probs = scores.softmax(-1).to(v.dtype)
-    if elementwise:
-        out = (probs.unsqueeze(-1) * v.unsqueeze(2)).sum(-2)  # [B,KV,rep,D]
-    else:
-        out = torch.matmul(probs, v)  # [B,KV,rep,D]
-    return out.reshape(B, H, 1, D)
-
-
 class Attention(nn.Module):
     def __init__(self, cfg: ModelConfig, layer: int, routing: LoraRouting, device=None, dtype=None):
         super().__init__()
@@ -155,7 +129,7 @@ class Attention(nn.Module):
             rows = torch.arange(B, device=x.device)
             ck[rows, :, batch.positions] = k[:, :, 0]
             cv[rows, :, batch.positions] = v[:, :, 0]
-            out = _decode_attention(q, ck[:B, :, :batch.kv_len], cv[:B, :, :batch.kv_len], batch.key_mask)
+            out = decode_attention(q, ck[:B, :, :batch.kv_len], cv[:B, :, :batch.kv_len], batch.key_mask)
         else:
             if batch.mode == "prefill":
                 batch.cache.k[self.layer][batch.rows, :, :T] = k
@@ -225,4 +199,4 @@ class LlamaForCausalLM(nn.Module):
         return self.model.norm(x)
 
     def logits(self, hidden: torch.Tensor) -> torch.Tensor:
-        return F.linear(hidden, self.output_weight()).float()
+        return self.lora_routing.linear()(hidden, self.output_weight()).float()
