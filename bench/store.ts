@@ -166,6 +166,7 @@ class TraceGen {
       predictor: spec.name,
       inputs,
       messages,
+      request: { model: 'llama-3.2-1b-instruct', temperature: 0.1, maxTokens: 1024, seed: this.rng.int(0, 0x7fffffff) },
       completion: lmFailed ? null : completion,
       outputs: error ? null : outputs,
       parseFallback: !error && this.rng.next() < 0.03 ? 'json' : null,

@@ -61,6 +61,7 @@ function syntheticResult(i: number, rng: Rng, now: number): ExampleResultInput {
       { role: 'system', content: SYSTEM },
       { role: 'user', content: user },
     ],
+    request: { model: 'stub-model', temperature: 0.1, maxTokens: 1024, seed: rng.int(0, 0x7fffffff) },
     completion,
     outputs: failed ? null : { reasoning, species },
     parseFallback: null,

@@ -68,6 +68,7 @@ export function buildSpec(input: Parsed<typeof CreateExperimentInput>, defaults:
     concurrency: input.concurrency,
     maxErrors: input.maxErrors,
     sampling: { temperature: input.sampling.temperature, maxTokens: input.sampling.maxTokens },
+    seededRequests: true,
     randomSearch: {
       numCandidates: input.optimizer.candidates,
       maxBootstrappedDemos: input.optimizer.maxDemos,

@@ -3,6 +3,7 @@
 
 import { Command, CommanderError } from 'commander';
 import { registerRunCommand } from './commands/run.ts';
+import { registerCheckDeterminismCommand } from './commands/check-determinism.ts';
 import { registerDemoCommand } from './commands/demo.ts';
 import { registerEngineCommand } from './commands/engine.ts';
 import { registerModelsCommand } from './commands/models.ts';
@@ -26,6 +27,7 @@ export async function main(argv: string[]): Promise<number> {
   registerDemoCommand(program);
   registerRunsCommand(program);
   registerReportCommand(program);
+  registerCheckDeterminismCommand(program);
   registerModelsCommand(program);
   registerEngineCommand(program);
   registerServeCommand(program);

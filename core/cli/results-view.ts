@@ -1,6 +1,8 @@
 // Renders run results for the terminal: the paper-style table (mean ± 95% CI over seeds, "—"
 // where a weight step had nothing to train on) and a JSON summary for scripts.
 
+import { describeDeterminism, type DeterminismReport } from '../runner/determinism-check.ts';
+import type { ExperimentSpec } from '../runner/experiment-spec.ts';
 import type { RunOutcome } from '../runner/run-experiment.ts';
 import type { Store } from '../store/index.ts';
 import type { ResultCell } from '../report/results.ts';
@@ -14,7 +16,15 @@ export function formatCell(cell: ResultCell | undefined): string {
   return `${cell.mean.toFixed(1)}${ci}${partial}`;
 }
 
-export function renderOutcome(outcome: RunOutcome): string {
+/** Whether the run's numbers can be expected to come out the same on a rerun, and why. */
+export function reproducibility(spec: ExperimentSpec, runId: number, check: DeterminismReport | null): string {
+  if (!spec.seededRequests) return 'requests carried no seeds (the run began before requests were seeded): results may not reproduce';
+  if (check) return describeDeterminism(check);
+  if (spec.lm.provider === 'local') return 'reproducible: every request carries its own seed, and the local engine answers it the same in any batch';
+  return `requests carry seeds; whether the server honours them is unchecked (\`tandem check-determinism ${runId}\`)`;
+}
+
+export function renderOutcome(outcome: RunOutcome, check: DeterminismReport | null = null): string {
   const { results, spec } = outcome;
   const rows = results.rows.map((r) => [r.label, ...results.splits.map((split) => formatCell(r.cells[split]))]);
   const c = outcome.lm;
@@ -24,10 +34,11 @@ export function renderOutcome(outcome: RunOutcome): string {
     table(['strategy', ...results.splits], rows, ['left', ...results.splits.map(() => 'right' as const)]),
     '',
     `LM calls ${c.calls} (${c.cacheHits} cached, ${c.retries} retried attempts, ${c.errors} failed, ${c.parseFallbacks} parse fallbacks) in ${duration(outcome.seconds)}`,
+    reproducibility(spec, outcome.runId, check),
   ].join('\n');
 }
 
-export function jsonOutcome(outcome: RunOutcome, store: Store) {
+export function jsonOutcome(outcome: RunOutcome, store: Store, check: DeterminismReport | null = null) {
   const { results, spec } = outcome;
   const means = (strategy: string) =>
     Object.fromEntries(results.splits.map((split) => [split, results.rows.find((r) => r.strategy === strategy)?.cells[split]?.mean ?? null]));
@@ -61,5 +72,7 @@ export function jsonOutcome(outcome: RunOutcome, store: Store) {
     lmCalls: store.lmCalls.count({ runId: outcome.runId }),
     lm: outcome.lm,
     seconds: outcome.seconds,
+    reproducibility: reproducibility(spec, outcome.runId, check),
+    determinism: check,
   };
 }

@@ -16,6 +16,12 @@ export interface LoraHyperparams {
   gradientAccumulation: number;
   maxSeqLen: number;
   seed: number;
+  /**
+   * CPU threads of the local trainer. The thread count can change a CPU run's rounding, so it is
+   * fixed when the spec is made (presets.ts) and a repeated or resumed run trains with the same.
+   * Absent in specs saved before: the trainer takes torch's default.
+   */
+  threads?: number;
 }
 
 /** The paper's settings: rank 32, alpha 64, dropout 0, lr 1e-5, 5 epochs, effective batch 8. */

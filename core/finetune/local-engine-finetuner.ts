@@ -36,6 +36,7 @@ export class LocalEngineFinetuner implements Finetuner {
       '--rank', String(h.rank), '--alpha', String(h.alpha), '--dropout', String(h.dropout), '--lr', String(h.learningRate),
       '--epochs', String(h.epochs), '--batch-size', String(h.batchSize), '--grad-accum', String(h.gradientAccumulation),
       '--max-seq-len', String(h.maxSeqLen), '--seed', String(h.seed)];
+    if (h.threads !== undefined) args.push('--threads', String(h.threads));
     if (job.validFile) args.push('--valid', job.validFile);
     if (h.targetModules) args.push('--target-modules', h.targetModules.join(','));
     if (this.options.dtype) args.push('--dtype', this.options.dtype);

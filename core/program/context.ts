@@ -11,6 +11,8 @@ export interface ProgramEnv {
   resolveLM(binding: LMBinding | null): LanguageModel;
   adapter: Adapter;
   sampling: SamplingParams;
+  /** Seeded runs: every request's own seed derives from this and the request (lm/request-seed.ts). */
+  seed?: number;
   signal?: AbortSignal;
   /** Called after every predictor call, success or failure (for live progress). */
   onCall?: (call: PredictorCall) => void;

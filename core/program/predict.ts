@@ -4,6 +4,7 @@
 import { ParseError } from '../adapter/adapter.ts';
 import { isLMError } from '../lm/errors.ts';
 import type { ChatMessage } from '../lm/language-model.ts';
+import { withRequestSeed } from '../lm/request-seed.ts';
 import type { CallContext } from './context.ts';
 import type { Demo } from './demo.ts';
 import type { FieldValue, Prediction } from './example.ts';
@@ -50,6 +51,7 @@ export class Predict {
       predictor: this.path,
       inputs: picked,
       messages,
+      request: null,
       completion: null,
       outputs: null,
       parseFallback: null,
@@ -64,10 +66,10 @@ export class Predict {
     try {
       messages = ctx.adapter.format(this.signature, this.demos, picked);
       call.messages = messages;
-      const response = await lm.generate(
-        { messages, ...ctx.sampling, ...(ctx.rolloutId !== undefined ? { rolloutId: ctx.rolloutId } : {}) },
-        ctx.signal ? { signal: ctx.signal } : {},
-      );
+      const request = withRequestSeed({ messages, ...ctx.sampling, ...(ctx.rolloutId !== undefined ? { rolloutId: ctx.rolloutId } : {}) }, ctx.seed);
+      const { messages: _sent, ...asked } = request;
+      call.request = { model: lm.model, ...asked };
+      const response = await lm.generate(request, ctx.signal ? { signal: ctx.signal } : {});
       call.completion = response.text;
       call.model = response.model || lm.model;
       call.usage = response.usage;

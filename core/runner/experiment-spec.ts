@@ -38,6 +38,12 @@ export interface ExperimentSpec {
   concurrency: number;
   maxErrors: number | null;
   sampling: SamplingParams;
+  /**
+   * Every LM request carries a seed derived from its seed tree's seed and the request itself
+   * (lm/request-seed.ts), so a rerun or a resumed run samples exactly as before. Absent in specs
+   * saved before requests were seeded: those runs resume unseeded, as they began.
+   */
+  seededRequests?: boolean;
   randomSearch: Omit<RandomSearchOptions, 'seed' | 'teacher'>;
   hyperparams: LoraHyperparams;
   evalSplits: Split[];

@@ -16,6 +16,7 @@ import type { Task, TaskSplits } from '../tasks/task.ts';
 import type { LMCallCounters, RunEvent } from './events.ts';
 import { seedLanes, type ExperimentSpec } from './experiment-spec.ts';
 import { oneFinetuneAtATime } from './finetune-queue.ts';
+import { attachTrainedAdapters } from './determinism-check.ts';
 import { createLMEnvironment } from './lm-environment.ts';
 import type { Runtime } from './runtime.ts';
 import { runSeedPool } from './seed-pool.ts';
@@ -109,12 +110,18 @@ export async function runRecordedRun(runId: number, options: RunOptions, resumed
 
 /** The saved spec of a run that can be resumed, or a clear error saying why not. */
 export function resumableSpec(store: Store, runId: number): ExperimentSpec {
+  const spec = savedSpec(store, runId);
+  if (store.runs.get(runId)!.status === 'finished') throw new ResumeError(`run ${runId} already finished; nothing to resume (see \`tandem runs\`)`);
+  return spec;
+}
+
+/** The spec a run was recorded with, or a clear error saying why there is none. */
+export function savedSpec(store: Store, runId: number): ExperimentSpec {
   const run = store.runs.get(runId);
   if (!run) throw new ResumeError(`there is no run ${runId} in ${store.file}; \`tandem runs\` lists the runs`);
-  if (run.status === 'finished') throw new ResumeError(`run ${runId} already finished; nothing to resume (see \`tandem runs\`)`);
   const config = run.config as Partial<ExperimentSpec> & { specVersion?: number };
   if (config.specVersion !== SPEC_VERSION || !Array.isArray(config.strategies) || !Array.isArray(config.seeds) || !config.lm) {
-    throw new ResumeError(`run ${runId} in ${store.file} was not recorded by this version of Tandem's runner, so it cannot be resumed`);
+    throw new ResumeError(`run ${runId} in ${store.file} was not recorded by this version of Tandem's runner, so it cannot be resumed or rerun`);
   }
   const { specVersion: _version, ...spec } = config;
   return spec as ExperimentSpec;
@@ -155,12 +162,8 @@ async function execute(
   store.runs.setStatus(runId, 'running');
   emit({ type: 'run-start', runId, experimentId, task: task.name, strategies: spec.strategies, seeds: spec.seeds, seedConcurrency: lanes, resumed });
   try {
-    if (resumed && runtime.finetuner) {
-      // Adapters trained before the interruption are served again by this process's engine.
-      for (const job of store.finetuneJobs.listForRun(runId)) {
-        if (job.status === 'finished' && job.adapterDir) await runtime.finetuner.attach(job.adapterName, job.adapterDir, { ...defaultBinding });
-      }
-    }
+    // Adapters trained before the interruption are served again by this process's engine.
+    if (resumed && runtime.finetuner) await attachTrainedAdapters(store, runId, runtime.finetuner, defaultBinding);
     const workDir = spec.workDir ?? path.join(path.dirname(store.file === ':memory:' ? '.' : store.file), 'finetune');
     await runSeedPool(
       spec.seeds,
@@ -173,7 +176,8 @@ async function execute(
           task,
           splits: splits.get(seed)!,
           store,
-          env,
+          // a seeded run's requests draw from their own tree's seed: a rerun samples the same way
+          env: spec.seededRequests ? { ...env, seed } : env,
           defaultBinding,
           concurrency: spec.concurrency,
           maxErrors: spec.maxErrors,

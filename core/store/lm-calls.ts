@@ -111,6 +111,7 @@ interface MetaRow extends CursorRow {
 }
 
 interface FullRow extends MetaRow {
+  request: string | null;
   inputs: string;
   messages: string;
   completion: string | null;
@@ -132,7 +133,7 @@ export class LMCallRepository {
   private byStageStmt: Database.Statement<[number], StageCallStats> | undefined;
 
   constructor(private readonly db: Db) {
-    const full = `SELECT ${META}, b.inputs, b.messages, b.completion, b.outputs FROM lm_calls c JOIN lm_call_bodies b ON b.call_id = c.id`;
+    const full = `SELECT ${META}, c.request, b.inputs, b.messages, b.completion, b.outputs FROM lm_calls c JOIN lm_call_bodies b ON b.call_id = c.id`;
     this.getStmt = db.prepare<[number], FullRow>(`${full} WHERE c.id = ?`);
     this.forTraceStmt = db.prepare<[number], FullRow>(`${full} WHERE c.trace_id = ? ORDER BY c.call_index`);
     // One statement per scope: `:runId IS NULL OR run_id = :runId` would keep the run index unused.
@@ -165,6 +166,24 @@ export class LMCallRepository {
   }
 
   /** The calls of one trace, in the order they were made. */
+  /**
+   * Up to `count` of a run's answered requests, spread evenly over the run, for sending again:
+   * calls that reached the server (not cache hits, which repeat a request already in the run)
+   * and have a stored request.
+   */
+  requestSample(runId: number, count: number): LMCallRecord[] {
+    const ids = this.db
+      .prepare<[number], { id: number }>(
+        "SELECT id FROM lm_calls WHERE run_id = ? AND request IS NOT NULL AND cached = 0 AND attempts > 0 AND (error_kind IS NULL OR error_kind = 'parse') ORDER BY id",
+      )
+      .all(runId)
+      .map((r) => r.id);
+    const step = ids.length / Math.max(1, Math.min(count, ids.length));
+    const picked = new Set<number>();
+    for (let i = 0; picked.size < Math.min(count, ids.length); i++) picked.add(ids[Math.floor(i * step)]!);
+    return [...picked].map((id) => this.get(id)!).filter((c) => c.completion !== null);
+  }
+
   listForTrace(traceId: number): LMCallRecord[] {
     return this.forTraceStmt.all(traceId).map(toRecord);
   }
@@ -277,6 +296,7 @@ function toRecord(row: FullRow): LMCallRecord {
     predictor: row.predictor,
     inputs: fromJson<PredictorCall['inputs']>(row.inputs, `inputs of ${where}`),
     messages: fromJson<PredictorCall['messages']>(row.messages, `messages of ${where}`),
+    request: fromJsonOrNull<NonNullable<PredictorCall['request']>>(row.request, `request of ${where}`),
     completion: row.completion,
     outputs: fromJsonOrNull<NonNullable<PredictorCall['outputs']>>(row.outputs, `outputs of ${where}`),
     parseFallback: row.parse_fallback,

@@ -68,6 +68,7 @@ export class RunRepository {
   private readonly listStmt;
   private readonly setStatusStmt;
   private readonly finishStmt;
+  private readonly annotateStmt;
 
   constructor(
     db: Db,
@@ -91,6 +92,9 @@ export class RunRepository {
          started_at = CASE WHEN :status = 'running' THEN coalesce(started_at, :now) ELSE started_at END,
          finished_at = CASE WHEN :terminal THEN :now ELSE NULL END
        WHERE id = :id`,
+    );
+    this.annotateStmt = db.prepare<[string, string, number]>(
+      "UPDATE runs SET summary = json_set(coalesce(summary, '{}'), '$.' || ?, json(?)) WHERE id = ?",
     );
     this.finishStmt = db.prepare<[string, number, number]>(
       "UPDATE runs SET status = 'finished', error = NULL, summary = ?, finished_at = ?, started_at = coalesce(started_at, created_at) WHERE id = ?",
@@ -121,6 +125,12 @@ export class RunRepository {
 
   setStatus(id: number, status: RunStatus, error: string | null = null): void {
     const result = this.setStatusStmt.run({ id, status, error, now: this.now(), terminal: isTerminal(status) ? 1 : 0 });
+    expectChanged(result.changes, `run ${id}`);
+  }
+
+  /** Adds one entry to a finished run's summary (e.g. a determinism check made afterwards). */
+  annotateSummary(id: number, key: string, value: object): void {
+    const result = this.annotateStmt.run(key, toJson(value, `run summary ${key}`), id);
     expectChanged(result.changes, `run ${id}`);
   }
 

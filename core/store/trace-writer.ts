@@ -26,11 +26,11 @@ export class TraceWriter {
       'INSERT INTO traces (run_id, stage_id, purpose, example_id, inputs, prediction, error, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     );
     this.callStmt = db.prepare<
-      [number, number, number | null, number, string, string, string | null, number, number, number, number, number, string | null, string | null, number]
+      [number, number, number | null, number, string, string, string | null, number, number, number, number, number, string | null, string | null, number, string | null]
     >(
       `INSERT INTO lm_calls (trace_id, run_id, stage_id, call_index, predictor, model, parse_fallback, prompt_tokens,
-         completion_tokens, latency_ms, cached, attempts, error_kind, error_message, started_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         completion_tokens, latency_ms, cached, attempts, error_kind, error_message, started_at, request)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.bodyStmt = db.prepare<[number, string, string, string | null, string | null]>(
       'INSERT INTO lm_call_bodies (call_id, inputs, messages, completion, outputs) VALUES (?, ?, ?, ?, ?)',
@@ -74,6 +74,7 @@ export class TraceWriter {
         call.error?.kind ?? null,
         call.error?.message ?? null,
         call.startedAt,
+        toJsonOrNull(call.request ?? null, `request of call ${call.predictor}`),
       ).lastInsertRowid,
     );
     const completion = call.completion ?? null;

@@ -90,7 +90,8 @@ describe('tandem run iris --strategy p', () => {
     });
     await stub.resetStats();
     const db = path.join(dir, 'faults.db');
-    const result = await runCli(['run', 'iris', ...lmArgs(db), ...FAST, '--timeout', '1', '--retries', '8', '--json']);
+    // no determinism check afterwards: its requests would meet the faults too and blur the counts
+    const result = await runCli(['run', 'iris', ...lmArgs(db), ...FAST, '--timeout', '1', '--retries', '8', '--check-determinism', '0', '--json']);
     const stats = await stub.stats();
     await stub.control({});
     expect(result.code).toBe(0);

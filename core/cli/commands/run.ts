@@ -52,6 +52,7 @@ export interface RunFlags {
   batchSize?: number;
   gradAccum?: number;
   maxSeqLen?: number;
+  checkDeterminism?: number;
 }
 
 export function registerRunCommand(program: Command): void {
@@ -93,12 +94,15 @@ export function registerRunCommand(program: Command): void {
     .option('--batch-size <n>', 'fine-tuning batch size (paper: effective 8)', integer('--batch-size', 1, 4096))
     .option('--grad-accum <n>', 'gradient accumulation steps', integer('--grad-accum', 1, 4096))
     .option('--max-seq-len <n>', 'longest training row in tokens (longer rows are skipped and counted)', integer('--max-seq-len', 16, 1_000_000))
+    .option('--check-determinism <n>', CHECK_DETERMINISM_HELP, integer('--check-determinism', 0, 100_000))
     .option('--json', 'print one JSON summary on stdout')
     .action(async (taskName: string, flags: RunFlags) => {
       const spec = specFromFlags(taskName, flags);
-      await withRunSession({ dbPath: resolveDbPath(flags.db), json: Boolean(flags.json), spec }, (options) => startRun(spec, options));
+      await withRunSession({ dbPath: resolveDbPath(flags.db), json: Boolean(flags.json), spec, checkCalls: flags.checkDeterminism }, (options) => startRun(spec, options));
     });
 }
+
+export const CHECK_DETERMINISM_HELP = 'after the run, send this many of its requests again and count the completions that differ (default: 8 on a remote server, 0 on the local engine)';
 
 export function specFromFlags(task: string, flags: RunFlags): ExperimentSpec {
   const given = [flags.strategy, flags.strategies, flags.all ? 'all' : undefined].filter((x) => x !== undefined);
@@ -128,6 +132,7 @@ export function specFromFlags(task: string, flags: RunFlags): ExperimentSpec {
     concurrency: flags.concurrency,
     maxErrors: flags.maxErrors ?? null,
     sampling: { temperature: flags.temperature, maxTokens: flags.maxTokens },
+    seededRequests: true,
     randomSearch: { numCandidates: flags.candidates, maxBootstrappedDemos: flags.maxDemos, maxLabeledDemos: flags.maxLabeled, maxRounds: flags.rounds },
     hyperparams: hyperparamsFrom(flags, model),
     evalSplits: flags.test ? ['dev', 'test'] : ['dev'],

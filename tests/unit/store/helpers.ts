@@ -56,6 +56,7 @@ export function makeCall(overrides: Partial<PredictorCall> = {}): PredictorCall 
       { role: 'system', content: 'Your input fields are:\n1. `question` (str)\nYour output fields are:\n1. `answer` (str)' },
       { role: 'user', content: `[[ ## question ## ]]\n${String(question)}` },
     ],
+    request: { model: 'llama-3.2-1b-instruct', temperature: 0.1, maxTokens: 1024, seed: 123_456 },
     completion: '[[ ## answer ## ]]\n4\n\n[[ ## completed ## ]]',
     outputs: { answer: '4' },
     parseFallback: null,
