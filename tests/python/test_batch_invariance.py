@@ -10,7 +10,7 @@ import torch
 
 from tandem_engine import generate as gen
 from tandem_engine import lora
-from tandem_engine.batch_invariant import KEY_BLOCK, decode_attention, round_up, tiled_linear
+from tandem_engine.batch_invariant import KEY_BLOCK, LAYOUTS, decode_attention, layout_for, round_up, tiled_linear
 from tandem_engine.checkpoint import load_model
 from tandem_engine.generate import BatchRunner, SamplingParams, Sequence
 
@@ -100,10 +100,12 @@ def test_kernels_give_a_row_the_same_bits_whatever_its_batch():
     g = torch.Generator().manual_seed(0)
     weight, bias = torch.randn(96, 64, generator=g), torch.randn(96, generator=g)
     rows = torch.randn(20, 64, generator=g)
-    alone = torch.cat([tiled_linear(rows[i:i + 1], weight, bias) for i in range(20)])
-    for n in (2, 5, 8, 13, 20):
-        assert torch.equal(tiled_linear(rows[:n], weight, bias), alone[:n])
-    # plain F.linear is the reason for tiling; if it ever became invariant the test still passes
+    assert layout_for(weight, bias) in LAYOUTS and layout_for(weight, None) in LAYOUTS
+    for layout in (None, (1, "rows")):  # the calibrated layout, and one row at a time
+        alone = torch.cat([tiled_linear(rows[i:i + 1], weight, bias, layout) for i in range(20)])
+        for n in (2, 5, 8, 13, 20):
+            assert torch.equal(tiled_linear(rows[:n], weight, bias, layout), alone[:n])
+        assert torch.allclose(alone, torch.nn.functional.linear(rows, weight, bias), atol=1e-5)
 
     H, KV, D = 6, 2, 16
     q = torch.randn(1, H, 1, D, generator=g)

@@ -9,9 +9,10 @@ sequence's. Either way a sampled token can flip when a request shares a step wit
 The kernels here remove the dependence by construction:
 - `tiled_linear` always multiplies fixed-shape tiles of rows (padded with zeros), so every row
   goes through the same kernel whatever the batch size. A row's place inside a tile can matter
-  too (measured here: in a tile of 16 rows, rows 6-15 round differently from rows 0-5; in tiles
-  of 8 or fewer they do not), so each weight shape gets the largest tile in ROW_TILES whose
-  rows all give the same bits, found by trying it once on first use (`row_tile_for`).
+  too (measured here with OpenBLAS: x W^T over 16 rows rounds rows 6-15 differently from rows
+  0-5, while W x^T, the same product with the rows as columns, gives every one of 16 the same
+  bits; over 8 rows both do), so each weight shape gets the first layout in LAYOUTS whose rows
+  all give the same bits at every place, found by trying it once on first use (`layout_for`).
 - `decode_attention` reduces over the keys in fixed blocks of KEY_BLOCK, summing a row's
   blocks one after another from position 0. Blocks past a row's length hold masked keys whose
   weight is exactly 0, and adding 0 changes no bit, so a row's result depends only on its own
@@ -24,7 +25,9 @@ import math
 import torch
 import torch.nn.functional as F
 
-ROW_TILES = (16, 8, 4, 2, 1)  # tried largest first; a tile of 1 row always qualifies
+# (rows per tile, product form), in order of preference: the largest tile first (fewer calls),
+# then rows-as-rows; one row at a time always qualifies.
+LAYOUTS = ((16, "rows"), (16, "columns"), (8, "rows"), (8, "columns"), (4, "rows"), (2, "rows"), (1, "rows"))
 KEY_BLOCK = 32
 # Upper bound on the elements of one attention temporary (B*H*L*D, ~16 MB of fp32); rows are
 # processed in groups below it. Grouping rows changes no row's result (rows never mix).
@@ -35,19 +38,26 @@ def round_up(n: int, multiple: int) -> int:
     return -(-n // multiple) * multiple
 
 
-_tiles: dict[tuple, int] = {}
+_layouts: dict[tuple, tuple[int, str]] = {}
 
 
-def row_tile_for(weight: torch.Tensor, bias: torch.Tensor | None) -> int:
-    """The largest tile in which a row's product with this weight is the same at every position."""
+def layout_for(weight: torch.Tensor, bias: torch.Tensor | None) -> tuple[int, str]:
+    """The first layout in which a row's product with this weight is the same at every place."""
     key = (tuple(weight.shape), weight.dtype, weight.device.type, bias is not None)
-    tile = _tiles.get(key)
-    if tile is None:
-        tile = _tiles[key] = next(t for t in ROW_TILES if _position_invariant(weight, bias, t))
-    return tile
+    layout = _layouts.get(key)
+    if layout is None:
+        layout = _layouts[key] = next(lay for lay in LAYOUTS if _place_invariant(weight, bias, *lay))
+    return layout
 
 
-def _position_invariant(weight: torch.Tensor, bias: torch.Tensor | None, tile: int) -> bool:
+def _product(rows: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None, form: str) -> torch.Tensor:
+    if form == "rows":
+        return F.linear(rows, weight, bias)
+    out = torch.mm(weight, rows.t()) if bias is None else torch.addmm(bias.unsqueeze(1), weight, rows.t())
+    return out.t().contiguous()
+
+
+def _place_invariant(weight: torch.Tensor, bias: torch.Tensor | None, tile: int, form: str) -> bool:
     if tile == 1:
         return True
     g = torch.Generator().manual_seed(tile)
@@ -55,10 +65,10 @@ def _position_invariant(weight: torch.Tensor, bias: torch.Tensor | None, tile: i
         for _ in range(2):
             row = torch.randn(weight.shape[1], generator=g)
             ref = None
-            for pos in range(tile):
+            for place in range(tile):
                 rows = torch.randn(tile, weight.shape[1], generator=g)
-                rows[pos] = row
-                out = F.linear(rows.to(weight.device, weight.dtype), weight, bias)[pos]
+                rows[place] = row
+                out = _product(rows.to(weight.device, weight.dtype), weight, bias, form)[place]
                 if ref is None:
                     ref = out
                 elif not torch.equal(out, ref):
@@ -67,18 +77,18 @@ def _position_invariant(weight: torch.Tensor, bias: torch.Tensor | None, tile: i
 
 
 def tiled_linear(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None = None,
-                 tile: int | None = None) -> torch.Tensor:
-    """F.linear over the rows of x in zero-padded tiles (of the weight's calibrated size by default)."""
-    tile = tile or row_tile_for(weight, bias)
+                 layout: tuple[int, str] | None = None) -> torch.Tensor:
+    """F.linear over the rows of x in zero-padded tiles (in the weight's calibrated layout by default)."""
+    tile, form = layout or layout_for(weight, bias)
     rows = x.reshape(-1, x.shape[-1])
     n = rows.shape[0]
     if n == tile:
-        out = F.linear(rows, weight, bias)
+        out = _product(rows, weight, bias, form)
     else:
         padded = round_up(max(n, 1), tile)
         if padded != n:
             rows = torch.cat([rows, rows.new_zeros(padded - n, rows.shape[1])])
-        out = torch.cat([F.linear(rows[i:i + tile], weight, bias) for i in range(0, padded, tile)])[:n]
+        out = torch.cat([_product(rows[i:i + tile], weight, bias, form) for i in range(0, padded, tile)])[:n]
     return out.reshape(*x.shape[:-1], weight.shape[0])
 
 
