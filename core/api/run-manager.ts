@@ -10,6 +10,7 @@
 import { setMaxListeners } from 'node:events';
 import { resolveLMOptions } from '../lm/lm-config.ts';
 import { ModelLibrary } from '../models/model-library.ts';
+import { checkFinishedRun, defaultCheckCalls, describeDeterminism } from '../runner/determinism-check.ts';
 import { resumableSpec, runRecordedRun } from '../runner/run-experiment.ts';
 import type { ExperimentSpec } from '../runner/experiment-spec.ts';
 import type { RunEvent } from '../runner/events.ts';
@@ -156,6 +157,7 @@ export class RunManager {
         });
         controller.signal.throwIfAborted();
         await runRecordedRun(runId, { store, runtime, signal: controller.signal, onEvent: emitRunEvent }, !fresh);
+        await this.checkDeterminism(runId, spec, runtime, controller.signal, emitRunEvent);
       } catch (error) {
         // The runner records its own end once it has begun; before that (runtime, probe, data) it is ours to record.
         this.recordEnd(runId, controller.signal.aborted, error);
@@ -170,6 +172,18 @@ export class RunManager {
         events.emit({ type: 'run-status', runId, experimentId, status: run?.status ?? 'failed', error: run?.error ?? null });
       }
     })();
+  }
+
+  /** A remote server's run ends with a determinism check kept in its summary; its failure fails nothing. */
+  private async checkDeterminism(runId: number, spec: ExperimentSpec, runtime: RunRuntime, signal: AbortSignal, emit: (event: RunEvent) => void): Promise<void> {
+    const calls = defaultCheckCalls(spec);
+    if (calls === 0) return;
+    try {
+      const report = await checkFinishedRun(runId, { store: this.ctx.store, runtime, calls, signal });
+      if (report.differing > 0) emit({ type: 'warning', message: describeDeterminism(report) });
+    } catch (error) {
+      emit({ type: 'warning', message: `the determinism check failed: ${error instanceof Error ? error.message : String(error)}` });
+    }
   }
 
   private recordEnd(runId: number, cancelled: boolean, error: unknown): void {

@@ -3,6 +3,7 @@
 // the fine-tune jobs. Results are computed from the store on every call, so they are current
 // while a run is going (unfinished cells are null).
 
+import { reproducibility, type DeterminismReport } from '../runner/determinism-check.ts';
 import type { ExperimentSpec } from '../runner/experiment-spec.ts';
 import { runResults, type CurvePoint, type RunResults } from '../report/results.ts';
 import type { EvaluationRecord, FinetuneJobRecord, LMCallStats, RunRecord, StageRecord } from '../store/index.ts';
@@ -21,6 +22,8 @@ export interface RunDetail {
   results: RunResults;
   /** Totals over the run's LM calls. */
   lm: LMCallStats;
+  /** Whether the run's numbers can be expected to reproduce, and why (a determinism check's result where one ran); null without a spec. */
+  reproducibility: string | null;
 }
 
 export interface StageDetail {
@@ -75,6 +78,7 @@ export class Runs {
       stages: stages.map(stageSummary),
       results: this.results(run, spec, stages),
       lm: this.ctx.store.lmCalls.stats({ runId: run.id }),
+      reproducibility: spec ? reproducibility(spec, run.id, (run.summary?.determinism as DeterminismReport | undefined) ?? null) : null,
     };
   }
 

@@ -1,8 +1,7 @@
 // Renders run results for the terminal: the paper-style table (mean ± 95% CI over seeds, "—"
 // where a weight step had nothing to train on) and a JSON summary for scripts.
 
-import { describeDeterminism, type DeterminismReport } from '../runner/determinism-check.ts';
-import type { ExperimentSpec } from '../runner/experiment-spec.ts';
+import { reproducibility, type DeterminismReport } from '../runner/determinism-check.ts';
 import type { RunOutcome } from '../runner/run-experiment.ts';
 import type { Store } from '../store/index.ts';
 import type { ResultCell } from '../report/results.ts';
@@ -14,14 +13,6 @@ export function formatCell(cell: ResultCell | undefined): string {
   const ci = cell.ci95 !== null ? ` ± ${cell.ci95.toFixed(1)}` : '';
   const partial = cell.noPassingTraces ? ' (some seeds —)' : '';
   return `${cell.mean.toFixed(1)}${ci}${partial}`;
-}
-
-/** Whether the run's numbers can be expected to come out the same on a rerun, and why. */
-export function reproducibility(spec: ExperimentSpec, runId: number, check: DeterminismReport | null): string {
-  if (!spec.seededRequests) return 'requests carried no seeds (the run began before requests were seeded): results may not reproduce';
-  if (check) return describeDeterminism(check);
-  if (spec.lm.provider === 'local') return 'reproducible: every request carries its own seed, and the local engine answers it the same in any batch';
-  return `requests carry seeds; whether the server honours them is unchecked (\`tandem check-determinism ${runId}\`)`;
 }
 
 export function renderOutcome(outcome: RunOutcome, check: DeterminismReport | null = null): string {

@@ -2,7 +2,7 @@
 // engine if needed), draw progress, cancel on Ctrl-C, print the results, clean up.
 
 import { setMaxListeners } from 'node:events';
-import { checkDeterminism, type DeterminismReport } from '../runner/determinism-check.ts';
+import { checkFinishedRun, defaultCheckCalls, type DeterminismReport } from '../runner/determinism-check.ts';
 import { openRuntime, type Runtime } from '../runner/runtime.ts';
 import type { ExperimentSpec } from '../runner/experiment-spec.ts';
 import type { RunOptions, RunOutcome } from '../runner/run-experiment.ts';
@@ -16,15 +16,9 @@ export interface RunSessionInput {
   json: boolean;
   /** The spec to open a runtime for; for a resume it is read from the store first. */
   spec: ExperimentSpec | ((store: Store) => ExperimentSpec);
-  /** Requests to send again after the run (checkDeterminism); absent: REMOTE_CHECKED_CALLS on a remote server, none on the local engine. */
+  /** Requests to send again after the run (checkDeterminism); absent: defaultCheckCalls(spec). */
   checkCalls?: number | undefined;
 }
-
-/**
- * A run on a remote server ends with this many of its requests sent again: whether the server
- * honours seeds cannot be known otherwise. The local engine's guarantee is tested instead.
- */
-export const REMOTE_CHECKED_CALLS = 8;
 
 export async function withRunSession(input: RunSessionInput, go: (options: RunOptions) => Promise<RunOutcome>): Promise<void> {
   const store = openStore(input.dbPath);
@@ -47,12 +41,11 @@ export async function withRunSession(input: RunSessionInput, go: (options: RunOp
     });
     const progress = new ProgressView({ isTTY: Boolean(process.stderr.isTTY), write: (s) => process.stderr.write(s) });
     const outcome = await go({ store, runtime, signal: controller.signal, onEvent: (event) => progress.handle(event) });
-    const checkCalls = input.checkCalls ?? (spec.lm.provider === 'local' ? 0 : REMOTE_CHECKED_CALLS);
+    const checkCalls = input.checkCalls ?? defaultCheckCalls(spec);
     let determinism: DeterminismReport | null = null;
     if (checkCalls > 0) {
       process.stderr.write(`checking determinism: sending ${checkCalls} of the run's requests again…\n`);
-      determinism = await checkDeterminism(outcome.runId, { store, runtime, calls: checkCalls, signal: controller.signal });
-      store.runs.annotateSummary(outcome.runId, 'determinism', determinism);
+      determinism = await checkFinishedRun(outcome.runId, { store, runtime, calls: checkCalls, signal: controller.signal });
     }
     process.stdout.write(input.json ? `${JSON.stringify(jsonOutcome(outcome, store, determinism))}\n` : `${renderOutcome(outcome, determinism)}\n`);
   } finally {

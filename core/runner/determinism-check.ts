@@ -11,9 +11,28 @@ import type { ResolvedLMOptions } from '../lm/lm-config.ts';
 import type { LMBinding } from '../program/lm-binding.ts';
 import type { Store } from '../store/index.ts';
 import { parallelMap } from '../util/parallel-map.ts';
+import type { ExperimentSpec } from './experiment-spec.ts';
 import { OPENAI_COMPATIBLE } from './lm-environment.ts';
 
 export const DEFAULT_CHECKED_CALLS = 20;
+
+/**
+ * A finished run on a remote server is checked on this many of its requests: whether the server
+ * honours seeds cannot be known otherwise. The local engine's guarantee is tested instead.
+ */
+export const REMOTE_CHECKED_CALLS = 8;
+
+/** How many requests to check after a run with this spec when nobody said. */
+export function defaultCheckCalls(spec: Pick<ExperimentSpec, 'lm' | 'seededRequests'>): number {
+  return spec.lm.provider === 'local' || !spec.seededRequests ? 0 : REMOTE_CHECKED_CALLS;
+}
+
+/** Checks a finished run and keeps the report in its summary (`summary.determinism`). */
+export async function checkFinishedRun(runId: number, options: DeterminismCheckOptions): Promise<DeterminismReport> {
+  const report = await checkDeterminism(runId, options);
+  options.store.runs.annotateSummary(runId, 'determinism', report);
+  return report;
+}
 
 export interface DeterminismDifference {
   callId: number;
@@ -99,4 +118,12 @@ export function describeDeterminism(report: DeterminismReport): string {
     `determinism: ${report.differing} of ${report.checked} requests sent again gave another completion${failed}: ` +
     'the server does not reproduce seeded requests (it may ignore `seed`, or batch requests in a way that changes them), so results may not reproduce'
   );
+}
+
+/** Whether a run's numbers can be expected to come out the same on a rerun, and why. */
+export function reproducibility(spec: Pick<ExperimentSpec, 'lm' | 'seededRequests'>, runId: number, check: DeterminismReport | null): string {
+  if (!spec.seededRequests) return 'requests carried no seeds (the run began before requests were seeded): results may not reproduce';
+  if (check) return describeDeterminism(check);
+  if (spec.lm.provider === 'local') return 'reproducible: every request carries its own seed, and the local engine answers it the same in any batch';
+  return `requests carry seeds; whether the server honours them is unchecked (\`tandem check-determinism ${runId}\`)`;
 }

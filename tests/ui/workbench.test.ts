@@ -113,6 +113,9 @@ describe.skipIf(!chromiumAvailable)('the workbench in Chromium', () => {
     await page.locator(tid('results-table')).waitFor();
     expect(await page.locator('[data-testid^="result-row-"]').count()).toBe(3);
     expect(await page.evaluate(() => (globalThis as unknown as { __marker?: number }).__marker)).toBe(42);
+    // a run on a remote server ends with a determinism check; the stub answers every request the same
+    await expect.poll(() => page.locator(tid('run-reproducibility')).textContent(), { timeout: 15_000 }).toBe('reproducible');
+    expect(await page.locator(tid('run-reproducibility')).getAttribute('title')).toMatch(/^determinism: 8 of 8 requests sent again gave the same completion/);
     await wb.shot('run-finished');
   }, 600_000);
 
@@ -189,6 +192,8 @@ describe.skipIf(!chromiumAvailable)('the workbench in Chromium', () => {
     const pane = page.locator(tid('trace-pane'));
     await pane.locator(tid('trace-call')).first().waitFor();
     await expect.poll(() => pane.textContent(), POLL).toMatch(/\[\[ ## species ## \]\]/);
+    // the request's sampling settings and its own seed
+    expect(await pane.locator(tid('trace-call-sampling')).first().textContent()).toMatch(/^T 0\.1 · seed \d+$/);
     await wb.shot('traces');
   }, 90_000);
 

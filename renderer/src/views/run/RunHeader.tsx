@@ -23,6 +23,13 @@ function lmLabel(lm: Record<string, unknown>): string {
   return `${provider ? `${provider}:` : ''}${model}${base}`;
 }
 
+/** A short label for the header; the full sentence is its tooltip. */
+function reproducibilityLabel(text: string): string {
+  if (/may not reproduce/.test(text)) return 'may not reproduce';
+  if (/^reproducible|gave the same completion/.test(text)) return 'reproducible';
+  return 'seeded, unchecked';
+}
+
 export function RunHeader({ detail, live, eta, now, actions }: { detail: RunDetail; live: RunLive | null; eta: Eta; now: number; actions: RunActions }) {
   const { run, spec } = detail;
   const active = run.active || run.status === 'running' || run.status === 'pending';
@@ -75,6 +82,11 @@ export function RunHeader({ detail, live, eta, now, actions }: { detail: RunDeta
             </span>
           ) : null}
           {(counters?.errors ?? detail.lm.errors) > 0 ? <span className="run-errors">{counters?.errors ?? detail.lm.errors} LM errors</span> : null}
+          {detail.reproducibility ? (
+            <span className={/may not reproduce/.test(detail.reproducibility) ? 'run-errors' : ''} title={detail.reproducibility} data-testid="run-reproducibility">
+              {reproducibilityLabel(detail.reproducibility)}
+            </span>
+          ) : null}
         </div>
         {active && eta.total > 0 ? (
           <div className="progress run-progress" title={`${eta.done} of ${eta.total} stages finished`}>

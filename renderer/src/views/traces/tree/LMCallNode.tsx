@@ -1,5 +1,5 @@
-// One LM call of a trace: a summary line (model, tokens in/out, latency, cache, error) that opens
-// to its rendered messages (each collapsible), raw completion and parsed fields.
+// One LM call of a trace: a summary line (model, tokens in/out, latency, sampling and seed, cache,
+// error) that opens to its rendered messages (each collapsible), raw completion and parsed fields.
 import { count } from '../../../components/format.ts';
 import { FieldTable } from './FieldTable.tsx';
 import { ms, type TraceCall } from './tree-model.ts';
@@ -18,6 +18,14 @@ function Message({ role, content, open }: { role: string; content: string; open:
   );
 }
 
+function samplingText(request: NonNullable<TraceCall['request']>): string {
+  const parts = [`T ${request.temperature ?? 'default'}`];
+  if (request.topP !== undefined) parts.push(`top-p ${request.topP}`);
+  parts.push(request.seed === undefined ? 'no seed' : `seed ${request.seed}`);
+  if (request.rolloutId !== undefined) parts.push(`rollout ${request.rolloutId}`);
+  return parts.join(' · ');
+}
+
 export function LMCallNode({ call, open }: { call: TraceCall; open: boolean }) {
   const last = call.messages.length - 1;
   return (
@@ -29,6 +37,11 @@ export function LMCallNode({ call, open }: { call: TraceCall; open: boolean }) {
           {count(call.usage.promptTokens)} → {count(call.usage.completionTokens)} tok
         </span>
         <span className="tt-metric">{ms(call.latencyMs)}</span>
+        {call.request ? (
+          <span className="tt-metric" data-testid="trace-call-sampling" title="sampling settings sent with the request; the seed is derived from the run's seed and the request">
+            {samplingText(call.request)}
+          </span>
+        ) : null}
         {call.cached ? <span className="badge badge-cache">cache hit</span> : null}
         {call.attempts > 1 ? <span className="badge badge-skipped">{call.attempts} attempts</span> : null}
         {call.error ? <span className="badge badge-error">{call.error.kind}</span> : null}
