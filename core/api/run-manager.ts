@@ -179,7 +179,7 @@ export class RunManager {
     const calls = defaultCheckCalls(spec);
     if (calls === 0) return;
     try {
-      const report = await checkFinishedRun(runId, { store: this.ctx.store, runtime, calls, signal });
+      const report = await checkFinishedRun(runId, { store: this.ctx.store, runtime, calls, signal, attachAdapters: false });
       if (report.differing > 0) emit({ type: 'warning', message: describeDeterminism(report) });
     } catch (error) {
       emit({ type: 'warning', message: `the determinism check failed: ${error instanceof Error ? error.message : String(error)}` });

@@ -95,11 +95,25 @@ export function fillTemplate(template: string, values: Record<string, string>): 
   );
 }
 
+/** Registers the adapter through vLLM's endpoint, unless the server already serves that name (vLLM refuses a second load with HTTP 400). */
 async function registerWithServer(name: string, adapterDir: string, baseUrl: string): Promise<void> {
-  const response = await fetch(`${baseUrl.replace(/\/+$/, '')}/load_lora_adapter`, {
+  const base = baseUrl.replace(/\/+$/, '');
+  if (await servesModel(base, name)) return;
+  const response = await fetch(`${base}/load_lora_adapter`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ lora_name: name, lora_path: adapterDir }),
   });
   if (!response.ok) throw new FinetuneError(`registering adapter "${name}" with ${baseUrl} failed (HTTP ${response.status}): ${await response.text()}`);
+}
+
+async function servesModel(base: string, name: string): Promise<boolean> {
+  try {
+    const response = await fetch(`${base}/models`);
+    if (!response.ok) return false;
+    const body = (await response.json()) as { data?: Array<{ id?: unknown }> };
+    return Array.isArray(body.data) && body.data.some((m) => m.id === name);
+  } catch {
+    return false; // no model list: register and let the server say what is wrong
+  }
 }

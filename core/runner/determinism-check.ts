@@ -59,6 +59,12 @@ export interface DeterminismCheckOptions {
   runtime: { lm: ResolvedLMOptions; finetuner: Finetuner | undefined };
   /** How many requests to send again (spread over the run); default DEFAULT_CHECKED_CALLS. */
   calls?: number;
+  /**
+   * Serve the adapters the run trained before sending (default true). False where the runtime
+   * already serves them, right after the run in the same process: registering an adapter name
+   * twice is an error on vLLM.
+   */
+  attachAdapters?: boolean;
   signal?: AbortSignal;
 }
 
@@ -66,7 +72,7 @@ export async function checkDeterminism(runId: number, options: DeterminismCheckO
   const { store, runtime } = options;
   const sample = store.lmCalls.requestSample(runId, options.calls ?? DEFAULT_CHECKED_CALLS);
   const base: LMBinding = { provider: OPENAI_COMPATIBLE, model: runtime.lm.model, baseUrl: runtime.lm.baseUrl };
-  if (runtime.finetuner) await attachTrainedAdapters(store, runId, runtime.finetuner, base);
+  if (runtime.finetuner && options.attachAdapters !== false) await attachTrainedAdapters(store, runId, runtime.finetuner, base);
   const concurrency = runtime.lm.maxConcurrency ?? 16;
   const limiter = new Limiter(concurrency);
   const models = new Map<string, OpenAICompatibleLM>();
@@ -124,6 +130,8 @@ export function describeDeterminism(report: DeterminismReport): string {
 export function reproducibility(spec: Pick<ExperimentSpec, 'lm' | 'seededRequests'>, runId: number, check: DeterminismReport | null): string {
   if (!spec.seededRequests) return 'requests carried no seeds (the run began before requests were seeded): results may not reproduce';
   if (check) return describeDeterminism(check);
-  if (spec.lm.provider === 'local') return 'reproducible: every request carries its own seed, and the local engine answers it the same in any batch';
+  if (spec.lm.provider === 'local') {
+    return 'reproducible on this machine: every request carries its own seed, and the local engine (CPU, fp32) answers it the same in any batch';
+  }
   return `requests carry seeds; whether the server honours them is unchecked (\`tandem check-determinism ${runId}\`)`;
 }

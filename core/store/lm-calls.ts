@@ -165,7 +165,6 @@ export class LMCallRepository {
     return row && toRecord(row);
   }
 
-  /** The calls of one trace, in the order they were made. */
   /**
    * Up to `count` of a run's answered requests, spread evenly over the run, for sending again:
    * calls that reached the server (not cache hits, which repeat a request already in the run)
@@ -183,6 +182,8 @@ export class LMCallRepository {
     for (let i = 0; picked.size < Math.min(count, ids.length); i++) picked.add(ids[Math.floor(i * step)]!);
     return [...picked].map((id) => this.get(id)!).filter((c) => c.completion !== null);
   }
+
+  /** The calls of one trace, in the order they were made. */
 
   listForTrace(traceId: number): LMCallRecord[] {
     return this.forTraceStmt.all(traceId).map(toRecord);

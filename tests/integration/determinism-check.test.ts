@@ -8,8 +8,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { engineDir } from '../../core/engine/engine-paths.ts';
+import { findPython } from '../../core/engine/python.ts';
 import { openStore } from '../../core/store/index.ts';
 import { runCli } from '../helpers/cli.ts';
+import { makeTinyCheckpoint } from '../helpers/engine.ts';
 import { startStubServer, type StubServerHandle } from '../fixtures/stub-server-process.ts';
 
 let stub: StubServerHandle;
@@ -31,9 +34,12 @@ const run = (db: string, extra: string[] = []) =>
 describe('the determinism check on a remote server', () => {
   it('a run ends with a check of 8 requests, each stored with its own seed', async () => {
     await stub.control({});
+    await stub.resetStats();
     const db = path.join(dir, 'steady.db');
     const result = await run(db, ['--json']);
     expect(result.code, result.stderr).toBe(0);
+    const stats = await stub.stats();
+    expect(stats.seeded).toBe(stats.requests); // every request went out with its seed
     const summary = JSON.parse(result.stdout);
     expect(summary.determinism).toMatchObject({ checked: 8, differing: 0, failed: 0 });
     expect(summary.reproducibility).toBe('determinism: 8 of 8 requests sent again gave the same completion');
@@ -68,6 +74,24 @@ describe('the determinism check on a remote server', () => {
     expect(noisyRun.stdout).toMatch(/determinism: 8 of 8 requests sent again gave another completion.*results may not reproduce/);
     await stub.control({});
   });
+
+  it('checks a run whose fine-tuned adapters the server already serves', async () => {
+    await stub.control({});
+    const tiny = await makeTinyCheckpoint(path.join(dir, 'tiny'));
+    const python = (await findPython()).executable;
+    const trainer = `${python} -m tandem_engine train --base ${tiny} --data {train} --out {out} --epochs 1 --rank 4 --alpha 8 --lr 1e-3 --batch-size 4 --max-seq-len 4096 --seed {seed}`;
+    const db = path.join(dir, 'tuned.db');
+    const env = { PYTHONPATH: engineDir(), OPENBLAS_NUM_THREADS: '1' };
+    const args = ['run', 'iris', '--strategies', 'p -> w', '--candidates', '1', '--lm', 'openai:stub-model', '--base-url', stub.baseUrl, '--finetune-command', trainer, '--db', db, '--json'];
+    const result = await runCli(args, { env, timeoutMs: 300_000 });
+    expect(result.code, result.stderr).toBe(0);
+    const summary = JSON.parse(result.stdout);
+    expect(summary.determinism).toMatchObject({ checked: 8, differing: 0, failed: 0 });
+    // the adapter is still loaded on the server; the check serves it again without loading it twice
+    const check = await runCli(['check-determinism', String(summary.runId), '--calls', '40', '--db', db, '--json'], { env });
+    expect(check.code, check.stderr).toBe(0);
+    expect(JSON.parse(check.stdout)).toMatchObject({ checked: 40, differing: 0, failed: 0 });
+  }, 300_000);
 
   it('says clearly when the run does not exist', async () => {
     const result = await runCli(['check-determinism', '99', '--db', path.join(dir, 'steady.db')]);

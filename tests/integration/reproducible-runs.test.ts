@@ -80,13 +80,16 @@ function adapters(db: string): Map<string, Buffer[]> {
   }
 }
 
-/** Starts `tandem run` and SIGKILLs it after `ms` (the engine it started exits with it). */
-function killAfter(args: string[], ms: number): Promise<{ killed: boolean; stderr: string }> {
+/** Starts `tandem run` and SIGKILLs it `ms` after its progress first shows `mark` (the engine it started exits with it). */
+function killAfter(args: string[], mark: string, ms: number): Promise<{ killed: boolean; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [TANDEM_BIN, ...args], { env: { ...process.env, ...env() }, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), ms);
+    let timer: NodeJS.Timeout | undefined;
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      if (!timer && stderr.includes(mark)) timer = setTimeout(() => child.kill('SIGKILL'), ms);
+    });
     child.on('close', (_code, signal) => {
       clearTimeout(timer);
       resolve({ killed: signal === 'SIGKILL', stderr });
@@ -121,7 +124,8 @@ describe.skipIf(!demo)('reproducible runs on the local engine', () => {
 
   it('a run killed with SIGKILL mid-way and resumed prints the uninterrupted run\'s table', async () => {
     const db = path.join(dir, 'killed.db');
-    const killed = await killAfter(runArgs(db), 45_000);
+    // mid-way through the first prompt-optimization stage (its random search), wherever the clock is
+    const killed = await killAfter(runArgs(db), 'stage 2/4', 15_000);
     expect(killed.killed, killed.stderr).toBe(true);
     const sqlite = new Database(db, { readonly: true });
     const state = sqlite.prepare('SELECT id, status FROM runs').get() as { id: number; status: string };

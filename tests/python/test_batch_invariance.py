@@ -2,17 +2,24 @@
 
 Every sampled step's logits are recorded per sequence and compared bit for bit between a run
 alone, one batch of all requests, a small batch that queues the rest, and requests that join a
-running batch at staggered steps; greedy and seeded sampling, with and without LoRA adapters.
+running batch at staggered steps; greedy and seeded sampling, with and without LoRA adapters;
+and on an awkward model (an MLP width and vocabulary no vector step divides, three intra-op
+threads, more rows than one product tile, a prompt that grows the rotary table past 512
+positions after the short requests ran alone, attention split into row groups).
 """
+
+import os
 
 import pytest
 import torch
 
+from tandem_engine import batch_invariant
 from tandem_engine import generate as gen
 from tandem_engine import lora
 from tandem_engine.batch_invariant import KEY_BLOCK, LAYOUTS, decode_attention, layout_for, round_up, tiled_linear
 from tandem_engine.checkpoint import load_model
 from tandem_engine.generate import BatchRunner, SamplingParams, Sequence
+from tandem_engine.tiny_checkpoint import make_tiny
 
 QUESTIONS = ["hi", "what is the answer to the question?", "iris petal length 5.1 width 3.5 sepal 1.4 0.2",
              "x", "a much longer prompt that pushes the cache past one key block of thirty-two positions " * 2,
@@ -68,15 +75,16 @@ def _assert_same(a, b, label):
             assert torch.equal(x, y), f"{label}: request {i} step {step} logits differ (max {float((x - y).abs().max())})"
 
 
-def _check_invariance(loaded, adapters, log):
-    prompts = [loaded.tokenizer.encode(loaded.render([{"role": "user", "content": q}])) for q in QUESTIONS]
+def _check_invariance(loaded, adapters, log, questions=QUESTIONS, max_batch=16):
+    prompts = [loaded.tokenizer.encode(loaded.render([{"role": "user", "content": q}])) for q in questions]
     requests = list(zip(range(len(prompts)), prompts, adapters))
     alone = [_run(loaded, [r], 1, [0], log) for r in requests]
     alone = ([t[0][0] for t in alone], [t[1][0] for t in alone])
     n = len(requests)
-    _assert_same(alone, _run(loaded, requests, 16, [0] * n, log), "one batch of all")
+    _assert_same(alone, _run(loaded, requests, max_batch, [0] * n, log), "one batch of all")
     _assert_same(alone, _run(loaded, requests, 3, [0] * n, log), "batches of 3")
-    _assert_same(alone, _run(loaded, requests, 16, [0, 5, 5, 9, 17, 30, 31, 44], log), "joining mid-way")
+    arrivals = [(5 * i) // 2 + (i % 3) for i in range(n)]
+    _assert_same(alone, _run(loaded, requests, max_batch, arrivals, log), "joining mid-way")
 
 
 @pytest.mark.parametrize("which", ["llama_dir", "qwen2_dir", "gqa_dir", "mistral_dir"])
@@ -94,6 +102,23 @@ def test_with_lora_adapters_mixed_in_one_batch(gqa_dir, recorded):
                 p.normal_(0, 0.05, generator=torch.Generator().manual_seed(seed))
     adapters = ["a", None, "b", "a", None, "b", "b", None]
     _check_invariance(loaded, adapters, recorded)
+
+
+def test_an_awkward_model_on_three_threads(tmp_path, recorded, monkeypatch):
+    path = make_tiny(str(tmp_path / "odd"), kind="llama", seed=7, hidden=48, heads=3, intermediate=100,
+                     vocab_size=333, max_position_embeddings=1024)
+    loaded = load_model(path)
+    # the long prompt comes last: the short ones run alone on a 512-position rotary table, and in
+    # every batch afterwards on the 1024-position table it grew
+    questions = [f"{q} ({i})" for i, q in enumerate(QUESTIONS * 3)][:20] + ["many words " * 60]
+    assert len(loaded.tokenizer.encode(questions[-1])) > 512
+    monkeypatch.setattr(batch_invariant, "ATTENTION_CHUNK_ELEMENTS", 4096)  # attention in row groups
+    threads = torch.get_num_threads()
+    torch.set_num_threads(3)
+    try:
+        _check_invariance(loaded, [None] * len(questions), recorded, questions, max_batch=24)
+    finally:
+        torch.set_num_threads(threads)
 
 
 def test_kernels_give_a_row_the_same_bits_whatever_its_batch():

@@ -4,7 +4,7 @@
 
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import { checkDeterminism, DEFAULT_CHECKED_CALLS, describeDeterminism } from '../../runner/determinism-check.ts';
+import { checkFinishedRun, DEFAULT_CHECKED_CALLS, describeDeterminism, type DeterminismReport } from '../../runner/determinism-check.ts';
 import { savedSpec } from '../../runner/run-experiment.ts';
 import { openRuntime } from '../../runner/runtime.ts';
 import { openStore } from '../../store/index.ts';
@@ -15,7 +15,7 @@ import { resolveModelLibraryDir } from './models.ts';
 export function registerCheckDeterminismCommand(program: Command): void {
   program
     .command('check-determinism')
-    .description("send some of a run's requests again and count the completions that come back different")
+    .description("send some of a run's requests again and count the completions that come back different (exit 3: some differ; 4: none could be checked)")
     .argument('<run>', 'run id (see `tandem runs`)', integer('<run>', 1))
     .option('--calls <n>', 'requests to send again, spread over the run', integer('--calls', 1, 100_000), DEFAULT_CHECKED_CALLS)
     .option('--db <file>', 'workspace database (env TANDEM_DB; default ./.tandem/tandem.db)')
@@ -29,9 +29,11 @@ export function registerCheckDeterminismCommand(program: Command): void {
         if (!spec.seededRequests) process.stderr.write(`run ${runId} sent no seeds with its requests; differences are expected at any temperature above 0\n`);
         const runtime = await openRuntime(spec, { libraryDir: resolveModelLibraryDir({ db: dbPath }) });
         try {
-          const report = await checkDeterminism(runId, { store, runtime, calls: flags.calls });
+          const report = await checkFinishedRun(runId, { store, runtime, calls: flags.calls });
           process.stdout.write(flags.json ? `${JSON.stringify(report)}\n` : `${describeDeterminism(report)}\n${differences(report)}`);
+          // 3: completions differ; 4: nothing could be checked (no stored request, or every send failed)
           if (report.differing > 0) process.exitCode = 3;
+          else if (report.checked === 0) process.exitCode = 4;
         } finally {
           await runtime.close();
         }
@@ -41,7 +43,7 @@ export function registerCheckDeterminismCommand(program: Command): void {
     });
 }
 
-function differences(report: Awaited<ReturnType<typeof checkDeterminism>>): string {
+function differences(report: DeterminismReport): string {
   return report.examples
     .map((d) => `  call ${d.callId} (${d.model}, seed ${d.seed ?? 'none'}):\n    stored: ${JSON.stringify(d.stored.slice(0, 160))}\n    now:    ${JSON.stringify(d.fresh.slice(0, 160))}\n`)
     .join('');

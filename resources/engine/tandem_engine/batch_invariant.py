@@ -17,10 +17,17 @@ The kernels here remove the dependence by construction:
   blocks one after another from position 0. Blocks past a row's length hold masked keys whose
   weight is exactly 0, and adding 0 changes no bit, so a row's result depends only on its own
   keys, not on how far its batch-mates reach.
+- elementwise functions with a transcendental inside (SiLU's exp, attention's exp, the rotary
+  table's cos/sin) take a vector path for most elements and a scalar libm path for a tensor's
+  last few, and the two can differ in the last bit; with several threads each thread's slice
+  has its own last few. `one_thread()` runs the decode step and the rotary table's growth on
+  one intra-op thread, and every such tensor there has a length that is a multiple of 64
+  (`padded_silu`; keys padded to KEY_BLOCK), so no element ever takes the scalar path.
 Prefill needs neither: the runner prefills each sequence on its own (its own shapes only).
 """
 
 import math
+from contextlib import contextmanager
 
 import torch
 import torch.nn.functional as F
@@ -34,8 +41,33 @@ KEY_BLOCK = 32
 ATTENTION_CHUNK_ELEMENTS = 1 << 22
 
 
+VECTOR_MULTIPLE = 64  # a multiple of every CPU vector loop's step (AVX2: 16 floats, AVX-512: 32)
+
+
 def round_up(n: int, multiple: int) -> int:
     return -(-n // multiple) * multiple
+
+
+@contextmanager
+def one_thread():
+    """Runs the block on one intra-op thread, so no elementwise op is split at size-dependent points."""
+    before = torch.get_num_threads()
+    if before != 1:
+        torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        if before != 1:
+            torch.set_num_threads(before)
+
+
+def padded_silu(x: torch.Tensor) -> torch.Tensor:
+    """SiLU over a last dimension padded to VECTOR_MULTIPLE, so every element takes the vector path."""
+    width = x.shape[-1]
+    pad = round_up(width, VECTOR_MULTIPLE) - width
+    if pad == 0:
+        return F.silu(x)
+    return F.silu(F.pad(x, (0, pad)))[..., :width]
 
 
 _layouts: dict[tuple, tuple[int, str]] = {}

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import torch
 
 from .arch.llama import AttentionBatch
-from .batch_invariant import KEY_BLOCK, round_up
+from .batch_invariant import KEY_BLOCK, one_thread, round_up
 from .kv_cache import KVCache
 from .lora_layers import routed
 
@@ -147,7 +147,8 @@ class BatchRunner:
             for seq in self._admit():
                 self._prefill(seq, done)
             if self.running:
-                self._decode(done)
+                with one_thread():
+                    self._decode(done)
         self._retire(done)
         return done
 

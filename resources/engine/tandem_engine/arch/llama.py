@@ -14,7 +14,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 from torch.nn.utils import skip_init
 
-from ..batch_invariant import decode_attention
+from ..batch_invariant import decode_attention, one_thread, padded_silu
 from ..config import ModelConfig
 from ..kv_cache import KVCache
 from ..lora_layers import LoraLinear, LoraRouting
@@ -77,12 +77,14 @@ class Rotary(nn.Module):
     def tables(self, positions: torch.Tensor, dtype):
         needed = int(positions.max()) + 1
         if self.cos is None or self.cos.shape[0] < needed or self.cos.device != positions.device:
-            # a power of two: a position's cos/sin never depend on how long the table was when it grew
+            # one thread and a power-of-two length (n * dim a multiple of the vector step): a
+            # position's cos/sin never depend on how long the table was when it grew
             n = max(512, 1 << (needed - 1).bit_length())
-            t = torch.arange(n, device=self.inv_freq.device, dtype=torch.float32)
-            freqs = torch.outer(t, self.inv_freq)
-            emb = torch.cat([freqs, freqs], dim=-1)
-            self.cos, self.sin = emb.cos(), emb.sin()
+            with one_thread():
+                t = torch.arange(n, device=self.inv_freq.device, dtype=torch.float32)
+                freqs = torch.outer(t, self.inv_freq)
+                emb = torch.cat([freqs, freqs], dim=-1)
+                self.cos, self.sin = emb.cos(), emb.sin()
         return self.cos[positions].to(dtype).unsqueeze(1), self.sin[positions].to(dtype).unsqueeze(1)
 
 
@@ -141,6 +143,7 @@ class Attention(nn.Module):
 class MLP(nn.Module):
     def __init__(self, cfg: ModelConfig, routing: LoraRouting, device=None, dtype=None):
         super().__init__()
+        self._routing = routing
         kw = dict(routing=routing, device=device, dtype=dtype)
         h, i, b = cfg.hidden_size, cfg.intermediate_size, cfg.mlp_bias
         self.gate_proj = LoraLinear(h, i, b, **kw)
@@ -148,7 +151,8 @@ class MLP(nn.Module):
         self.down_proj = LoraLinear(i, h, b, **kw)
 
     def forward(self, x):
-        return self.down_proj(F.silu(self.gate_proj(x)) * self.up_proj(x))
+        silu = padded_silu if self._routing.batch_invariant else F.silu
+        return self.down_proj(silu(self.gate_proj(x)) * self.up_proj(x))
 
 
 class DecoderLayer(nn.Module):
