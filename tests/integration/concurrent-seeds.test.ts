@@ -33,6 +33,9 @@ class FakeFinetuner implements Finetuner {
   ) {}
 
   async attach(adapterName: string, adapterDir: string, base: LMBinding): Promise<LMBinding> {
+    // like the command finetuner: a name the server already serves is not loaded twice (vLLM refuses that)
+    const models = (await (await fetch(`${this.baseUrl}/models`)).json()) as { data: Array<{ id: string }> };
+    if (models.data.some((m) => m.id === adapterName)) return { ...base, model: adapterName, baseModel: base.baseModel ?? base.model };
     const res = await fetch(`${this.baseUrl}/load_lora_adapter`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ lora_name: adapterName, lora_path: adapterDir }) });
     if (!res.ok) throw new FinetuneError(`the stub refused adapter ${adapterName}: ${res.status}`);
     return { ...base, model: adapterName, baseModel: base.baseModel ?? base.model };
