@@ -39,7 +39,7 @@ export interface ExperimentSpec {
   maxErrors: number | null;
   sampling: SamplingParams;
   /**
-   * Every LM request carries a seed derived from its seed tree's seed and the request itself
+   * Every LM request carries a seed derived from the run's seed (`seeds[0]`) and the request itself
    * (lm/request-seed.ts), so a rerun or a resumed run samples exactly as before. Absent in specs
    * saved before requests were seeded: those runs resume unseeded, as they began.
    */

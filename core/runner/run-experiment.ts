@@ -146,7 +146,7 @@ async function execute(
   const emit = options.onEvent ?? (() => {});
   // One environment for every seed: its limiter caps the LM calls in flight for the whole run at
   // `lm.maxConcurrency`, however many seeds run, and its cache lets seeds share identical calls.
-  const { env, counters, defaultBinding } = createLMEnvironment({
+  const { env: lmEnv, counters, defaultBinding } = createLMEnvironment({
     lm: runtime.lm,
     cache: spec.useCache ? store.cache : null,
     adapter: new ChatAdapter(),
@@ -154,6 +154,9 @@ async function execute(
     signal,
     onCounters: (c) => emit({ type: 'lm-counters', counters: c }),
   });
+  // A seeded run's requests draw from the run's seed (its first): the same request samples the
+  // same way in every seed's tree and on every rerun, so seeds still share identical calls.
+  const env = spec.seededRequests ? { ...lmEnv, seed: spec.seeds[0]! } : lmEnv;
   const finetuner = runtime.finetuner ? oneFinetuneAtATime(runtime.finetuner) : undefined;
   const tree = planStrategyTree(spec.strategies.map((s) => s.split(' -> ')));
   const perSeed = treeCost(tree).stages + 1;
@@ -176,8 +179,7 @@ async function execute(
           task,
           splits: splits.get(seed)!,
           store,
-          // a seeded run's requests draw from their own tree's seed: a rerun samples the same way
-          env: spec.seededRequests ? { ...env, seed } : env,
+          env,
           defaultBinding,
           concurrency: spec.concurrency,
           maxErrors: spec.maxErrors,
