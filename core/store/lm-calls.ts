@@ -171,12 +171,10 @@ export class LMCallRepository {
    * and have a stored request.
    */
   requestSample(runId: number, count: number): LMCallRecord[] {
-    const ids = this.db
-      .prepare<[number], { id: number }>(
-        "SELECT id FROM lm_calls WHERE run_id = ? AND request IS NOT NULL AND cached = 0 AND attempts > 0 AND (error_kind IS NULL OR error_kind = 'parse') ORDER BY id",
-      )
-      .all(runId)
-      .map((r) => r.id);
+    const rows = this.statement(
+      "SELECT id FROM lm_calls WHERE run_id = ? AND request IS NOT NULL AND cached = 0 AND attempts > 0 AND (error_kind IS NULL OR error_kind = 'parse') ORDER BY id",
+    ).all(runId) as Array<{ id: number }>;
+    const ids = rows.map((r) => r.id);
     const step = ids.length / Math.max(1, Math.min(count, ids.length));
     const picked = new Set<number>();
     for (let i = 0; picked.size < Math.min(count, ids.length); i++) picked.add(ids[Math.floor(i * step)]!);
