@@ -17,10 +17,9 @@ import type { StageRecord, Store } from '../store/index.ts';
 import type { Task, TaskSplits } from '../tasks/task.ts';
 import { deriveSeed } from '../util/random.ts';
 import type { RunEvent, Split } from './events.ts';
-import { runPromptStep } from './prompt-step.ts';
 import { evaluationRecord } from './records.ts';
 import type { StrategyTree, TreeNode } from './strategy-tree.ts';
-import { runWeightStep } from './weight-step.ts';
+import { stepKind, type StepResult } from './steps/registry.ts';
 
 /** The reason the run's signal is aborted with when one seed fails: the others stop too. */
 export class SeedFailedError extends Error {
@@ -97,7 +96,7 @@ export async function runSeedTree(input: SeedRunInput): Promise<void> {
   }
 }
 
-async function runStep(input: SeedRunInput, node: TreeNode, start: Module, stageId: number): Promise<{ program: Module; outcome?: 'no-passing-traces' }> {
+async function runStep(input: SeedRunInput, node: TreeNode, start: Module, stageId: number): Promise<StepResult> {
   if (node.token === null) return { program: start };
   const ctx: OptimizerContext = {
     env: input.env,
@@ -108,46 +107,22 @@ async function runStep(input: SeedRunInput, node: TreeNode, start: Module, stage
     recordTraces: (traces, purpose) => input.store.traces.saveMany({ runId: input.runId, stageId, purpose }, traces),
   };
   // The step seed depends on the prefix, not on which strategy reached it, so shared stages agree.
-  const stepSeed = deriveSeed(input.seed, 'step', node.key);
-  if (node.token === 'p') {
-    const step = await runPromptStep({
-      program: start,
-      train: input.splits.train,
-      protocol: input.task.protocol,
-      options: input.randomSearch,
-      seed: stepSeed,
-      runId: input.runId,
-      stageId,
-      store: input.store,
-      ctx,
-    });
-    if (!step.program.predictors().some((p) => p.demos.some((d) => d.augmented))) {
-      input.emit({ type: 'warning', message: `seed ${input.seed}, ${node.key}: no bootstrapped demos were chosen (no passing traces, or another candidate won)` });
-    }
-    return { program: step.program };
-  }
-  if (node.token === 'w') {
-    const step = await runWeightStep({
-      program: start,
-      train: input.splits.train,
-      finetuner: input.finetuner!,
-      hyperparams: input.hyperparams,
-      workDir: input.workDir,
-      runId: input.runId,
-      stageId,
-      defaultBinding: input.defaultBinding,
-      seed: stepSeed,
-      ctx,
-      store: input.store,
-      onFinetuneEvent: (event) => input.emit({ type: 'finetune', stageId, event }),
-    });
-    if (step.status === 'no-passing-traces') {
-      input.emit({ type: 'warning', message: `seed ${input.seed}, ${node.key}: no passing traces to fine-tune on; the program is unchanged ("—")` });
-      return { program: step.program, outcome: 'no-passing-traces' };
-    }
-    return { program: step.program };
-  }
-  throw new Error(`no optimizer is registered for strategy token "${node.token}"`);
+  return stepKind(node.token).run({
+    program: start,
+    task: input.task,
+    train: input.splits.train,
+    runId: input.runId,
+    stageId,
+    seed: input.seed,
+    stepSeed: deriveSeed(input.seed, 'step', node.key),
+    prefix: node.key,
+    ctx,
+    store: input.store,
+    defaultBinding: input.defaultBinding,
+    settings: { randomSearch: input.randomSearch, hyperparams: input.hyperparams, workDir: input.workDir },
+    finetuner: input.finetuner,
+    emit: input.emit,
+  });
 }
 
 /** Scores a stage's program on each split, reusing evaluations saved before an interruption. */

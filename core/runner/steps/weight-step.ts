@@ -4,14 +4,41 @@
 
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { FinetuneError, type Finetuner, type FinetuneEvent, type LoraHyperparams } from '../finetune/finetuner.ts';
-import { LogTail, logTailText } from '../finetune/log-tail.ts';
-import { bootstrapFinetune, type BootstrapFinetuneOutcome } from '../optimize/bootstrap-finetune.ts';
-import type { OptimizerContext } from '../optimize/optimizer-context.ts';
-import type { Example } from '../program/example.ts';
-import type { LMBinding } from '../program/lm-binding.ts';
-import type { Module } from '../program/module.ts';
-import type { Store } from '../store/index.ts';
+import { FinetuneError, type Finetuner, type FinetuneEvent, type LoraHyperparams } from '../../finetune/finetuner.ts';
+import { LogTail, logTailText } from '../../finetune/log-tail.ts';
+import { bootstrapFinetune, type BootstrapFinetuneOutcome } from '../../optimize/bootstrap-finetune.ts';
+import type { OptimizerContext } from '../../optimize/optimizer-context.ts';
+import type { Example } from '../../program/example.ts';
+import type { LMBinding } from '../../program/lm-binding.ts';
+import type { Module } from '../../program/module.ts';
+import type { Store } from '../../store/index.ts';
+import type { StepKind } from './step-kind.ts';
+
+export const weightStep: StepKind = {
+  info: { token: 'w', name: 'weight optimization (bootstrap fine-tuning)', needsFinetuner: true },
+  async run(input) {
+    if (!input.finetuner) throw new Error(`step "w" of ${input.prefix} needs a fine-tuning backend, and the run has none`);
+    const step = await runWeightStep({
+      program: input.program,
+      train: input.train,
+      finetuner: input.finetuner,
+      hyperparams: input.settings.hyperparams,
+      workDir: input.settings.workDir,
+      runId: input.runId,
+      stageId: input.stageId,
+      defaultBinding: input.defaultBinding,
+      seed: input.stepSeed,
+      ctx: input.ctx,
+      store: input.store,
+      onFinetuneEvent: (event) => input.emit({ type: 'finetune', stageId: input.stageId, event }),
+    });
+    if (step.status === 'no-passing-traces') {
+      input.emit({ type: 'warning', message: `seed ${input.seed}, ${input.prefix}: no passing traces to fine-tune on; the program is unchanged ("—")` });
+      return { program: step.program, outcome: 'no-passing-traces' };
+    }
+    return { program: step.program };
+  },
+};
 
 export interface WeightStepInput {
   program: Module;

@@ -2,15 +2,37 @@
 // the paper's protocol prescribes (e.g. Iris: 15 examples to bootstrap from, 35 to validate on).
 // Every candidate is saved with its validation evaluation in one transaction.
 
-import type { Example } from '../program/example.ts';
-import type { Module } from '../program/module.ts';
-import type { OptimizerContext } from '../optimize/optimizer-context.ts';
-import { randomSearch, type RandomSearchOptions } from '../optimize/random-search.ts';
-import { clampProtocol } from '../tasks/protocol.ts';
-import type { PromptOptProtocol } from '../tasks/task.ts';
-import { Rng } from '../util/random.ts';
-import type { Store } from '../store/index.ts';
-import { evaluationRecord } from './records.ts';
+import type { Example } from '../../program/example.ts';
+import type { Module } from '../../program/module.ts';
+import type { OptimizerContext } from '../../optimize/optimizer-context.ts';
+import { randomSearch, type RandomSearchOptions } from '../../optimize/random-search.ts';
+import { clampProtocol } from '../../tasks/protocol.ts';
+import type { PromptOptProtocol } from '../../tasks/task.ts';
+import { Rng } from '../../util/random.ts';
+import type { Store } from '../../store/index.ts';
+import { evaluationRecord } from '../records.ts';
+import type { StepKind } from './step-kind.ts';
+
+export const promptStep: StepKind = {
+  info: { token: 'p', name: 'prompt optimization (bootstrap few-shot random search)', needsFinetuner: false },
+  async run(input) {
+    const step = await runPromptStep({
+      program: input.program,
+      train: input.train,
+      protocol: input.task.protocol,
+      options: input.settings.randomSearch,
+      seed: input.stepSeed,
+      runId: input.runId,
+      stageId: input.stageId,
+      store: input.store,
+      ctx: input.ctx,
+    });
+    if (!step.program.predictors().some((p) => p.demos.some((d) => d.augmented))) {
+      input.emit({ type: 'warning', message: `seed ${input.seed}, ${input.prefix}: no bootstrapped demos were chosen (no passing traces, or another candidate won)` });
+    }
+    return { program: step.program };
+  },
+};
 
 export interface PromptStepInput {
   program: Module;
