@@ -1,0 +1,116 @@
+// The data a program run leaves behind, as front ends see it: field values, predictions, the LM
+// calls of a trace with their messages and errors, and the saved program state (signatures,
+// demos, LM bindings). Plain JSON shapes; the program library builds and reads them.
+
+export type FieldValue = string | number | boolean | null | readonly string[];
+
+export type Prediction = Readonly<Record<string, string>>;
+
+export type ChatRole = 'system' | 'user' | 'assistant';
+
+export interface ChatMessage {
+  role: ChatRole;
+  content: string;
+}
+
+export interface SamplingParams {
+  temperature?: number;
+  topP?: number;
+  maxTokens?: number;
+  stop?: string[];
+  seed?: number;
+}
+
+export interface TokenUsage {
+  promptTokens: number;
+  completionTokens: number;
+}
+
+export interface CallError {
+  /** `lm:<LMErrorKind>`, `parse`, or `program`. */
+  kind: string;
+  message: string;
+}
+
+/** What a call asked besides its messages: the model name sent and the sampling settings, seed included. */
+export interface CallRequest extends SamplingParams {
+  model: string;
+  rolloutId?: number;
+}
+
+export interface PredictorCall {
+  /** Stable path of the predictor in its program, e.g. `generate_query[0]`. */
+  predictor: string;
+  inputs: Record<string, FieldValue>;
+  messages: ChatMessage[];
+  /** Null when the call failed before a request was made, and for calls stored before requests were kept. */
+  request: CallRequest | null;
+  /** Raw completion text; null when the LM call itself failed. */
+  completion: string | null;
+  /** Parsed output fields; null when the call or the parse failed. */
+  outputs: Prediction | null;
+  /** Set when the parser had to fall back (e.g. a JSON object instead of field headers). */
+  parseFallback: string | null;
+  model: string;
+  usage: TokenUsage;
+  latencyMs: number;
+  cached: boolean;
+  attempts: number;
+  error: CallError | null;
+  startedAt: number;
+}
+
+/** One run of a whole program on one example. */
+export interface ProgramTrace {
+  exampleId: string | null;
+  inputs: Record<string, FieldValue>;
+  calls: PredictorCall[];
+  prediction: Prediction | null;
+  error: CallError | null;
+}
+
+export interface SignatureField {
+  readonly name: string;
+  readonly description: string;
+}
+
+export interface SignatureSpec {
+  inputs: SignatureField[];
+  outputs: SignatureField[];
+  instructions: string;
+}
+
+/** A few-shot demonstration attached to a predictor. */
+export interface Demo {
+  /** Field values; a demo may lack some fields (the adapter renders what is there). */
+  fields: Record<string, FieldValue>;
+  /** True when bootstrapped from the program's own passing trace, false for a labeled example. */
+  augmented: boolean;
+  /** The example the demo came from. */
+  exampleId: string | null;
+  /** For augmented demos: the stored trace it was taken from, once saved. */
+  sourceTraceId?: number | null;
+}
+
+/** Which language model a predictor calls. */
+export interface LMBinding {
+  /** Provider id. */
+  provider: string;
+  /** Model name sent to the server (a base model or a LoRA adapter name). */
+  model: string;
+  baseUrl?: string;
+  /** For fine-tuned adapters: the model they were trained from. */
+  baseModel?: string;
+}
+
+export interface PredictorState {
+  signature: SignatureSpec;
+  demos: Demo[];
+  lm: LMBinding | null;
+}
+
+/** A program's saved state, per predictor path. */
+export interface ProgramState {
+  version: number;
+  predictors: Record<string, PredictorState>;
+}
