@@ -15,7 +15,7 @@ import { resolveLMOptions } from '../core/lm/lm-config.ts';
 import { RANDOM_SEARCH_DEFAULTS } from '../core/optimize/random-search.ts';
 import type { ExperimentSpec } from '../core/runner/experiment-spec.ts';
 import { startRun } from '../core/runner/run-experiment.ts';
-import { PAPER_STRATEGIES } from '../core/runner/strategy-tree.ts';
+import { PAPER_STRATEGIES } from '../core/contract/strategy.ts';
 import { openStore } from '../core/store/index.ts';
 import { makeTinyCheckpoint } from '../tests/helpers/engine.ts';
 import { startStubServer } from '../tests/fixtures/stub-server-process.ts';

@@ -6,7 +6,7 @@
 
 import { LMError } from '../lm/errors.ts';
 import { ModelLibraryError } from '../models/errors.ts';
-import { StrategyError } from '../optimize/strategy.ts';
+import { StrategyError } from '../contract/strategy.ts';
 import { ResumeError } from '../runner/run-experiment.ts';
 import { StoreError } from '../store/errors.ts';
 import { UnknownTaskError } from '../tasks/registry.ts';

@@ -10,10 +10,9 @@
 
 import { REPORT_FORMATS } from '../report/export.ts';
 import { z } from 'zod';
-import { formatStrategy, parseStrategy, StrategyError } from '../optimize/strategy.ts';
+import { PAPER_STRATEGIES, parseStrategy, StrategyError } from '../contract/strategy.ts';
 import { RANDOM_SEARCH_DEFAULTS } from '../optimize/random-search.ts';
-import { STEP_TOKENS } from '../runner/run-experiment.ts';
-import { PAPER_STRATEGIES } from '../runner/strategy-tree.ts';
+import { knownStepTokens } from '../runner/steps/registry.ts';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, RUN_STATUSES } from '../store/index.ts';
 import { taskNames } from '../tasks/registry.ts';
 
@@ -58,7 +57,7 @@ export const StrategyName = z
     const trimmed = value.trim();
     if (trimmed === '' || ['zero-shot', 'baseline', 'vanilla'].includes(trimmed.toLowerCase())) return '';
     try {
-      return formatStrategy(parseStrategy(trimmed, { known: STEP_TOKENS }));
+      return parseStrategy(trimmed, { known: knownStepTokens() }).key;
     } catch (error) {
       ctx.issues.push({ code: 'custom', message: error instanceof StrategyError ? error.message : String(error), input: value });
       return z.NEVER;
@@ -79,7 +78,7 @@ export const Strategies = z
     let failed = false;
     parts.forEach((part, i) => {
       try {
-        const key = formatStrategy(parseStrategy(part.trim(), { known: STEP_TOKENS }));
+        const key = parseStrategy(part.trim(), { known: knownStepTokens() }).key;
         if (!out.includes(key)) out.push(key);
       } catch (error) {
         failed = true;

@@ -3,4 +3,3 @@ export * from './optimizer-context.ts';
 export * from './labeled-few-shot.ts';
 export * from './bootstrap-few-shot.ts';
 export * from './random-search.ts';
-export * from './strategy.ts';

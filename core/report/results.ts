@@ -2,6 +2,7 @@
 // mean and 95% CI over seeds, "—" where a weight step had no passing traces), per-stage curve
 // data (the score after each step, per split and seed) and per-stage cost.
 
+import { BASELINE, prefixesOf, stepsOf, strategyOf, type Strategy } from '../contract/strategy.ts';
 import type { StageRecord, Store } from '../store/index.ts';
 import { meanCI } from './statistics.ts';
 
@@ -59,22 +60,19 @@ export function runResults(store: Store, runId: number, strategies: readonly str
   const stages = store.stages.listForRun(runId);
   const byKey = new Map<string, StageRecord>();
   for (const s of stages) byKey.set(`${s.seed}|${s.prefix}`, s);
-  // Strategies come normalized (`p -> w`) from the run's spec.
-  const unique = [...new Set(['', ...strategies])];
+  // Strategies come in canonical text (`p -> w`) from the run's spec; the baseline row comes first.
+  const unique = [...new Set(['', ...strategies])].map((key) => strategyOf(stepsOf(key)));
 
   // A strategy's score for a seed, following its chain to see whether any step had nothing to train on.
-  const lookup = (strategy: string, seed: number, split: string): { value: number | null; dash: boolean } => {
-    const steps = strategy === '' ? [] : strategy.split(' -> ');
-    let dash = false;
-    for (let i = 1; i <= steps.length; i++) {
-      if (byKey.get(`${seed}|${steps.slice(0, i).join(' -> ')}`)?.outcome === 'no-passing-traces') dash = true;
-    }
-    const stage = byKey.get(`${seed}|${strategy}`);
+  const lookup = (strategy: Strategy, seed: number, split: string): { value: number | null; dash: boolean } => {
+    const dash = prefixesOf(strategy).some((prefix) => byKey.get(`${seed}|${prefix.key}`)?.outcome === 'no-passing-traces');
+    const stage = byKey.get(`${seed}|${strategy.key}`);
     const value = stage?.status === 'finished' ? (stage.scores?.[split] ?? null) : null;
     return { value: dash ? null : value, dash };
   };
 
   const rows: ResultRow[] = unique.map((strategy) => {
+    const { key } = strategy;
     const cells: Record<string, ResultCell> = {};
     for (const split of splits) {
       const found = seeds.map((seed) => lookup(strategy, seed, split));
@@ -82,18 +80,18 @@ export function runResults(store: Store, runId: number, strategies: readonly str
       const stats = meanCI(values.filter((v): v is number => v !== null));
       cells[split] = { mean: stats?.mean ?? null, ci95: stats?.ci95 ?? null, values, noPassingTraces: found.some((f) => f.dash) };
     }
-    return { strategy, label: strategy === '' ? 'vanilla zero-shot' : strategy, cells };
+    return { strategy: key, label: key === '' ? 'vanilla zero-shot' : key, cells };
   });
 
   const curves: CurvePoint[] = [];
-  for (const strategy of unique.filter((s) => s !== '')) {
-    const steps = strategy.split(' -> ');
+  for (const strategy of unique.filter((s) => s.steps.length > 0)) {
+    // The baseline, then the strategy after each of its steps.
+    const chain = [BASELINE, ...prefixesOf(strategy)];
     for (const seed of seeds) {
       for (const split of splits) {
-        for (let step = 0; step <= steps.length; step++) {
-          const prefix = steps.slice(0, step).join(' -> ');
+        for (const [step, { key: prefix }] of chain.entries()) {
           const stage = byKey.get(`${seed}|${prefix}`);
-          curves.push({ strategy, seed, split, step, prefix, score: stage?.status === 'finished' ? (stage.scores?.[split] ?? null) : null });
+          curves.push({ strategy: strategy.key, seed, split, step, prefix, score: stage?.status === 'finished' ? (stage.scores?.[split] ?? null) : null });
         }
       }
     }

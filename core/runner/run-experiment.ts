@@ -8,7 +8,7 @@ import { setMaxListeners } from 'node:events';
 import path from 'node:path';
 import { ChatAdapter } from '../adapter/chat-adapter.ts';
 import { probeServer } from '../lm/probe.ts';
-import { formatStrategy, StrategyError } from '../optimize/strategy.ts';
+import { findStrategyWithStep, parseStrategyList, StrategyError, type Strategy } from '../contract/strategy.ts';
 import { runResults, type RunResults } from '../report/results.ts';
 import type { Store } from '../store/index.ts';
 import { getTask } from '../tasks/registry.ts';
@@ -21,10 +21,9 @@ import { createLMEnvironment } from './lm-environment.ts';
 import type { Runtime } from './runtime.ts';
 import { runSeedPool } from './seed-pool.ts';
 import { runSeedTree, SeedFailedError } from './seed-runner.ts';
-import { parseStrategyList, planStrategyTree, treeCost } from './strategy-tree.ts';
+import { knownStepTokens, stepKind } from './steps/registry.ts';
+import { planStrategyTree, treeCost } from './strategy-tree.ts';
 
-/** Optimizer tokens: `p` (Π, prompts) and `w` (Θ, weights; needs a fine-tuning backend). */
-export const STEP_TOKENS = ['p', 'w'] as const;
 export const SPEC_VERSION = 1;
 
 export class ResumeError extends Error {
@@ -50,12 +49,23 @@ export interface RunOutcome {
   seconds: number;
 }
 
-/** Validates the spec (normalizing its strategies), loads every seed's splits, checks the server. */
-async function prepare(spec: ExperimentSpec, options: RunOptions): Promise<{ spec: ExperimentSpec; task: Task; splits: Map<number, TaskSplits> }> {
-  const strategies = parseStrategyList(spec.strategies.join(','), STEP_TOKENS).map(formatStrategy);
-  if (strategies.some((s) => s.split(' -> ').includes('w')) && !options.runtime.finetuner) {
+interface PreparedRun {
+  /** The spec with its strategies in canonical text, as saved and reported. */
+  spec: ExperimentSpec;
+  /** The same strategies parsed once; the runner works on these. */
+  strategies: Strategy[];
+  task: Task;
+  splits: Map<number, TaskSplits>;
+}
+
+/** Validates the spec (parsing its strategies against the registered steps), loads every seed's splits, checks the server. */
+async function prepare(spec: ExperimentSpec, options: RunOptions): Promise<PreparedRun> {
+  const strategies = parseSpecStrategies(spec.strategies);
+  const needsFinetuner = (token: string) => stepKind(token).info.needsFinetuner;
+  const finetuning = findStrategyWithStep(strategies, needsFinetuner);
+  if (finetuning && !options.runtime.finetuner) {
     throw new StrategyError(
-      `strategy "${strategies.find((s) => s.split(' -> ').includes('w'))}" has a "w" (fine-tuning) step, but this model has no fine-tuning backend; use --lm local:<model> (the local engine) or --finetune-command "<trainer command>"`,
+      `strategy "${finetuning.key}" has a "${finetuning.steps.find(needsFinetuner)}" (fine-tuning) step, but this model has no fine-tuning backend; use --lm local:<model> (the local engine) or --finetune-command "<trainer command>"`,
     );
   }
   if (spec.seeds.length === 0 || spec.seeds.some((s) => !Number.isInteger(s) || s < 0)) {
@@ -76,11 +86,22 @@ async function prepare(spec: ExperimentSpec, options: RunOptions): Promise<{ spe
     const { lm } = options.runtime;
     await probeServer(lm.baseUrl, { ...(lm.apiKey ? { apiKey: lm.apiKey } : {}), ...(options.signal ? { signal: options.signal } : {}) });
   }
-  return { spec: { ...spec, strategies }, task, splits };
+  return { spec: { ...spec, strategies: strategies.map((s) => s.key) }, strategies, task, splits };
+}
+
+/**
+ * A spec's strategies parsed against the registered step kinds. An entry may hold several
+ * strategies separated by commas, as typed; no strategy at all reads as one empty strategy, so
+ * it gets the grammar's "strategy is empty" message.
+ */
+export function parseSpecStrategies(texts: readonly string[]): Strategy[] {
+  const parts = texts.length === 0 ? [''] : texts.flatMap((t) => t.split(','));
+  return parseStrategyList(parts, { known: knownStepTokens() });
 }
 
 export async function startRun(specInput: ExperimentSpec, options: RunOptions): Promise<RunOutcome> {
-  const { spec, task, splits } = await prepare(specInput, options);
+  const prepared = await prepare(specInput, options);
+  const { spec, task } = prepared;
   const { store } = options;
   const name = `${task.name}: ${spec.strategies.join(', ')}`;
   const experimentId = store.experiments.create({ name, task: task.name, config: { specVersion: SPEC_VERSION, ...spec } });
@@ -91,7 +112,7 @@ export async function startRun(specInput: ExperimentSpec, options: RunOptions): 
     lm: { provider: spec.lm.provider, model: spec.lm.model, baseUrl: spec.lm.baseUrl },
     config: { specVersion: SPEC_VERSION, ...spec },
   });
-  return execute(runId, experimentId, spec, task, splits, options, false);
+  return execute(runId, experimentId, prepared, options, false);
 }
 
 export function resumeRun(runId: number, options: RunOptions): Promise<RunOutcome> {
@@ -103,9 +124,9 @@ export function resumeRun(runId: number, options: RunOptions): Promise<RunOutcom
  * front end created ahead (so it could show the run at once) and has not started yet.
  */
 export async function runRecordedRun(runId: number, options: RunOptions, resumed: boolean): Promise<RunOutcome> {
-  const { spec, task, splits } = await prepare(resumableSpec(options.store, runId), options);
+  const prepared = await prepare(resumableSpec(options.store, runId), options);
   const run = options.store.runs.get(runId)!;
-  return execute(runId, run.experimentId, spec, task, splits, options, resumed);
+  return execute(runId, run.experimentId, prepared, options, resumed);
 }
 
 /** The saved spec of a run that can be resumed, or a clear error saying why not. */
@@ -130,9 +151,7 @@ export function savedSpec(store: Store, runId: number): ExperimentSpec {
 async function execute(
   runId: number,
   experimentId: number,
-  spec: ExperimentSpec,
-  task: Task,
-  splits: Map<number, TaskSplits>,
+  { spec, strategies, task, splits }: PreparedRun,
   options: RunOptions,
   resumed: boolean,
 ): Promise<RunOutcome> {
@@ -158,7 +177,7 @@ async function execute(
   // same way in every seed's tree and on every rerun, so seeds still share identical calls.
   const env = spec.seededRequests ? { ...lmEnv, seed: spec.seeds[0]! } : lmEnv;
   const finetuner = runtime.finetuner ? oneFinetuneAtATime(runtime.finetuner) : undefined;
-  const tree = planStrategyTree(spec.strategies.map((s) => s.split(' -> ')));
+  const tree = planStrategyTree(strategies);
   const perSeed = treeCost(tree).stages + 1;
   const lanes = seedLanes(spec);
   const finished = { count: store.stages.listForRun(runId).filter((s) => s.status === 'finished').length };

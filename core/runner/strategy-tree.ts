@@ -2,7 +2,8 @@
 // their `p` stage, so each distinct prefix runs once per seed and branches start from its saved
 // state. The paper's eight strategies need 7 stages and 3 fine-tunes per seed instead of 13 and 6.
 
-import { formatStrategy, parseStrategy } from '../optimize/strategy.ts';
+import { prefixesOf, type Strategy } from '../contract/strategy.ts';
+import { stepKind } from './steps/registry.ts';
 
 export interface TreeNode {
   /** Steps from the root, e.g. ['p', 'w']. The root (zero-shot baseline) has none. */
@@ -19,55 +20,38 @@ export interface StrategyTree {
   root: TreeNode;
   /** Every non-root node, parents before children, in the order strategies were given. */
   nodes: TreeNode[];
-  strategies: string[][];
+  strategies: Strategy[];
 }
 
-/** The paper's Table 1 rows besides vanilla zero-shot (always run as the tree's root). */
-export const PAPER_STRATEGIES = ['p', 'w', 'p -> p', 'w -> w', 'p -> w', 'w -> p', 'p -> w -> p'] as const;
-
-/** `"p, w, p -> w"` → [['p'], ['w'], ['p', 'w']]; duplicates dropped, order kept. */
-export function parseStrategyList(text: string, known: readonly string[]): string[][] {
-  const seen = new Set<string>();
-  const out: string[][] = [];
-  for (const part of text.split(',')) {
-    const steps = parseStrategy(part, { known });
-    const key = formatStrategy(steps);
-    if (!seen.has(key)) {
-      seen.add(key);
-      out.push(steps);
-    }
-  }
-  return out;
-}
-
-export function planStrategyTree(strategies: readonly (readonly string[])[]): StrategyTree {
+export function planStrategyTree(strategies: readonly Strategy[]): StrategyTree {
   const root: TreeNode = { steps: [], key: '', token: null, parentKey: null, children: [] };
   const byKey = new Map<string, TreeNode>([['', root]]);
   const nodes: TreeNode[] = [];
   for (const strategy of strategies) {
     let parent = root;
-    for (let i = 0; i < strategy.length; i++) {
-      const steps = strategy.slice(0, i + 1);
-      const key = formatStrategy(steps);
-      let node = byKey.get(key);
+    for (const prefix of prefixesOf(strategy)) {
+      let node = byKey.get(prefix.key);
       if (!node) {
-        node = { steps, key, token: strategy[i]!, parentKey: parent.key, children: [] };
-        byKey.set(key, node);
+        node = { steps: [...prefix.steps], key: prefix.key, token: prefix.steps[prefix.steps.length - 1]!, parentKey: parent.key, children: [] };
+        byKey.set(prefix.key, node);
         parent.children.push(node);
         nodes.push(node);
       }
       parent = node;
     }
   }
-  return { root, nodes, strategies: strategies.map((s) => [...s]) };
+  return { root, nodes, strategies: [...strategies] };
 }
 
+/** Whether a registered step kind trains weights. */
+const trainsWeights = (token: string): boolean => stepKind(token).info.needsFinetuner;
+
 /** Stages and fine-tunes per seed: as a tree, and if every strategy ran alone. */
-export function treeCost(tree: StrategyTree, finetuneToken = 'w') {
+export function treeCost(tree: StrategyTree, isFinetune: (token: string) => boolean = trainsWeights) {
   return {
     stages: tree.nodes.length,
-    finetunes: tree.nodes.filter((n) => n.token === finetuneToken).length,
-    stagesAlone: tree.strategies.reduce((n, s) => n + s.length, 0),
-    finetunesAlone: tree.strategies.reduce((n, s) => n + s.filter((t) => t === finetuneToken).length, 0),
+    finetunes: tree.nodes.filter((n) => n.token !== null && isFinetune(n.token)).length,
+    stagesAlone: tree.strategies.reduce((n, s) => n + s.steps.length, 0),
+    finetunesAlone: tree.strategies.reduce((n, s) => n + s.steps.filter(isFinetune).length, 0),
   };
 }

@@ -10,8 +10,9 @@ import { embeddedDemoModel } from '../../models/embedded.ts';
 import { parseLMSpec } from '../../lm/lm-config.ts';
 import { RANDOM_SEARCH_DEFAULTS } from '../../optimize/random-search.ts';
 import { seedsFrom, type ExperimentSpec } from '../../runner/experiment-spec.ts';
-import { startRun, STEP_TOKENS } from '../../runner/run-experiment.ts';
-import { PAPER_STRATEGIES } from '../../runner/strategy-tree.ts';
+import { PAPER_STRATEGIES } from '../../contract/strategy.ts';
+import { startRun } from '../../runner/run-experiment.ts';
+import { knownStepTokens } from '../../runner/steps/registry.ts';
 import { decimal, integer, resolveDbPath } from '../options.ts';
 import { UsageError } from '../user-error.ts';
 import { withRunSession } from '../run-session.ts';
@@ -60,7 +61,7 @@ export function registerRunCommand(program: Command): void {
     .command('run')
     .description("optimize a task's program with one or more strategies over seeds and report the paper-style table")
     .argument('<task>', 'task to run: iris or gsm8k')
-    .option('--strategy <strategy>', `one strategy: optimizer steps joined by "->" (tokens: ${STEP_TOKENS.join(', ')})`)
+    .option('--strategy <strategy>', `one strategy: optimizer steps joined by "->" (tokens: ${knownStepTokens().join(', ')})`)
     .option('--strategies <list>', 'several strategies separated by commas, e.g. "p, w, p -> w -> p"')
     .option('--all', `the paper's eight: zero-shot, ${PAPER_STRATEGIES.join(', ')}`)
     .option('--seeds <n>', 'number of seeds (seed, seed+1, …)', integer('--seeds', 1, 100), 1)
