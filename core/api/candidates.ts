@@ -2,53 +2,13 @@
 // winner, and per predictor its instructions and demos — each bootstrapped demo with the trace it
 // was taken from (`sourceTraceId`, open it with getTrace).
 
-import type { FieldValue } from '../program/example.ts';
-import type { SignatureSpec } from '../program/signature.ts';
-import type { ProgramState } from '../program/state.ts';
-import type { CandidateKind } from '../store/index.ts';
+import type { CandidateView, PredictorView, ProgramState, StageCandidates } from '../contract/views/index.ts';
 import type { ApiContext } from './context.ts';
 import { notFound } from './errors.ts';
 import type { Parsed, StageIdInput } from './schemas.ts';
-import { stageSummary, type StageSummary } from './views.ts';
+import { stageSummary } from './views.ts';
 
-export interface DemoView {
-  /** True when bootstrapped from the program's own passing trace, false for a labeled example. */
-  augmented: boolean;
-  exampleId: string | null;
-  /** The stored trace an augmented demo was taken from; null for labeled demos. */
-  sourceTraceId: number | null;
-  fields: Record<string, FieldValue>;
-}
-
-export interface PredictorView {
-  /** Stable path of the predictor in its program. */
-  path: string;
-  signature: SignatureSpec;
-  demos: DemoView[];
-  /** The model the predictor is bound to; null: the run's default model. */
-  model: string | null;
-}
-
-export interface CandidateView {
-  id: number;
-  idx: number;
-  kind: CandidateKind;
-  seed: number;
-  numDemos: number;
-  /** Mean validation score, 0..1 (null before its evaluation was saved). */
-  score: number | null;
-  isBest: boolean;
-  evaluationId: number | null;
-  /** Validation examples and failed ones. */
-  n: number | null;
-  errors: number | null;
-  predictors: PredictorView[];
-}
-
-export interface StageCandidates {
-  stage: StageSummary;
-  candidates: CandidateView[];
-}
+export type { CandidateView, DemoView, PredictorView, StageCandidates } from '../contract/views/index.ts';
 
 export function predictorsOf(state: ProgramState | null): PredictorView[] {
   if (!state) return [];

@@ -1,5 +1,5 @@
-// What every part of the API shares: the store, the API's own SQL connection, the event hub,
-// the environment, the model library folder and how a run's runtime is opened.
+// What every part of the API shares: the store, the event hub, the environment, the model
+// library folder and how a run's runtime is opened.
 
 import type { ExperimentSpec } from '../runner/experiment-spec.ts';
 import type { EngineEvent } from '../engine/engine-process.ts';
@@ -7,7 +7,6 @@ import type { Runtime } from '../runner/runtime.ts';
 import type { Store } from '../store/index.ts';
 import type { EventHub } from './events.ts';
 import type { Env } from './spec.ts';
-import type { ApiDatabase } from './sql.ts';
 
 /** What a run needs from its runtime: the LM options, the fine-tuning backend, and a way to stop what was started. */
 export type RunRuntime = Pick<Runtime, 'lm' | 'finetuner' | 'close'>;
@@ -20,7 +19,6 @@ export type OpenRuntime = (
 
 export interface ApiContext {
   store: Store;
-  sql: ApiDatabase;
   events: EventHub;
   env: Env;
   libraryDir: string;

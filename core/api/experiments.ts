@@ -2,8 +2,7 @@
 // run), create (validate and save the spec; nothing runs), delete (with all its runs, refused
 // while one of them is active).
 
-import type { ExperimentSpec } from '../runner/experiment-spec.ts';
-import type { ResultRow } from '../report/results.ts';
+import type { BestScore, DeletedExperiment, ExperimentDetail, ExperimentSummary, ResultRow, TaskInfo } from '../contract/views/index.ts';
 import type { ExperimentRecord, RunRecord } from '../store/index.ts';
 import { listTasks as registeredTasks } from '../tasks/registry.ts';
 import type { ApiContext } from './context.ts';
@@ -11,43 +10,9 @@ import { conflict, notFound } from './errors.ts';
 import type { RunManager } from './run-manager.ts';
 import type { CreateExperimentInput, ExperimentIdInput, ListExperimentsInput, Parsed } from './schemas.ts';
 import { buildSpec, specConfig, specFromConfig } from './spec.ts';
-import { runSummary, type RunSummary } from './views.ts';
+import { runSummary } from './views.ts';
 
-export interface TaskInfo {
-  name: string;
-  description: string;
-  /** The Π subsample sizes (examples to bootstrap from / to validate on). */
-  protocol: { train: number; val: number };
-}
-
-export interface BestScore {
-  strategy: string;
-  label: string;
-  split: string;
-  /** Percent, mean over seeds. */
-  mean: number;
-  ci95: number | null;
-}
-
-export interface ExperimentSummary {
-  id: number;
-  name: string;
-  task: string;
-  createdAt: number;
-  /** From the saved spec; empty when the experiment predates it. */
-  strategies: string[];
-  seeds: number[];
-  lm: { provider: string; model: string; baseUrl: string | null } | null;
-  runCount: number;
-  latestRun: Pick<RunSummary, 'id' | 'status' | 'error' | 'createdAt' | 'finishedAt' | 'active'> | null;
-  /** The best strategy of the latest finished run, on test when it was evaluated, else dev. */
-  best: BestScore | null;
-}
-
-export interface ExperimentDetail extends ExperimentSummary {
-  spec: ExperimentSpec | null;
-  runs: RunSummary[];
-}
+export type { BestScore, ExperimentDetail, ExperimentSummary, TaskInfo } from '../contract/views/index.ts';
 
 export function listTasks(): TaskInfo[] {
   return registeredTasks().map((t) => ({ name: t.name, description: t.description, protocol: { ...t.protocol } }));
@@ -93,18 +58,13 @@ export class Experiments {
   }
 
   /** Deletes the experiment and everything under it (runs, stages, candidates, evaluations, traces, LM calls, fine-tune records). */
-  delete(input: Parsed<typeof ExperimentIdInput>): { experimentId: number; deletedRuns: number } {
+  delete(input: Parsed<typeof ExperimentIdInput>): DeletedExperiment {
     const experiment = this.require(input.experimentId);
     const active = this.runs.activeRunsOf(experiment.id);
     if (active.length > 0) {
       throw conflict(`experiment ${experiment.id} has run ${active[0]} going; cancel it before deleting the experiment`);
     }
-    const { sql } = this.ctx;
-    const deletedRuns = sql.transaction(() => {
-      const n = sql.get<{ n: number }>('SELECT count(*) AS n FROM runs WHERE experiment_id = ?', experiment.id)?.n ?? 0;
-      sql.run('DELETE FROM experiments WHERE id = ?', experiment.id);
-      return n;
-    });
+    const deletedRuns = this.ctx.store.experiments.delete(experiment.id);
     this.ctx.events.emit({ type: 'experiment-deleted', experimentId: experiment.id });
     return { experimentId: experiment.id, deletedRuns };
   }

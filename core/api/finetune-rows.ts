@@ -5,37 +5,12 @@
 
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { ChatMessage } from '../lm/language-model.ts';
-import type { FinetuneJobRecord } from '../store/index.ts';
+import type { ChatMessage, FinetuneJobRecord, FinetuneRow, FinetuneRowPage } from '../contract/views/index.ts';
 import type { ApiContext } from './context.ts';
 import { ApiError, notFound } from './errors.ts';
 import type { FinetuneRowsInput, Parsed } from './schemas.ts';
 
-export interface FinetuneRow {
-  /** Position in the provenance file: the training rows in training order, then validation rows. */
-  index: number;
-  split: 'train' | 'valid';
-  /** Line of that split's JSONL file (0-based). */
-  row: number;
-  /** The stored trace the row was made from (null: the trace was not recorded). */
-  traceId: number | null;
-  exampleId: string | null;
-  /** The module whose LM call became this row. */
-  predictor: string;
-  /** The chat row exactly as written for the trainer (zero-shot prompt + the trace's answer). */
-  messages: ChatMessage[];
-}
-
-export interface FinetuneRowPage {
-  jobId: number;
-  runId: number;
-  /** Rows in the provenance file (train + validation). */
-  total: number;
-  offset: number;
-  limit: number;
-  provenanceFile: string;
-  rows: FinetuneRow[];
-}
+export type { FinetuneRow, FinetuneRowPage } from '../contract/views/index.ts';
 
 interface ProvenanceLine {
   file?: unknown;

@@ -5,54 +5,18 @@
 
 import { reproducibility, type DeterminismReport } from '../runner/determinism-check.ts';
 import type { ExperimentSpec } from '../runner/experiment-spec.ts';
-import { runResults, type CurvePoint, type RunResults } from '../report/results.ts';
-import type { EvaluationRecord, FinetuneJobRecord, LMCallStats, RunRecord, StageRecord } from '../store/index.ts';
+import { stepsOf } from '../contract/strategy.ts';
+import type { FinetuneJobRecord, RunCurves, RunDetail, RunResults, RunSummary, StageDetail, StageSummary, ValidationPoint } from '../contract/views/index.ts';
+import { runResults } from '../report/results.ts';
+import type { RunRecord, StageRecord } from '../store/index.ts';
 import type { ApiContext } from './context.ts';
 import { notFound } from './errors.ts';
 import type { RunManager } from './run-manager.ts';
 import type { ListRunsInput, ListStagesInput, Parsed, RunIdInput, StageIdInput } from './schemas.ts';
 import { specFromConfig } from './spec.ts';
-import { runSummary, stageSummary, type RunSummary, type StageSummary } from './views.ts';
+import { runSummary, stageSummary } from './views.ts';
 
-export interface RunDetail {
-  run: RunSummary;
-  /** The spec the run was started with; null for runs recorded by an older runner. */
-  spec: ExperimentSpec | null;
-  stages: StageSummary[];
-  results: RunResults;
-  /** Totals over the run's LM calls. */
-  lm: LMCallStats;
-  /** Whether the run's numbers can be expected to reproduce, and why (a determinism check's result where one ran); null without a spec. */
-  reproducibility: string | null;
-}
-
-export interface StageDetail {
-  stage: StageRecord;
-  /** The stage's final evaluations (one per split), not its candidates'. */
-  evaluations: EvaluationRecord[];
-  finetuneJobs: FinetuneJobRecord[];
-  candidateCount: number;
-}
-
-/** Validation scores of a prompt stage's random search (percent). */
-export interface ValidationPoint {
-  stageId: number;
-  seed: number | null;
-  prefix: string;
-  /** Steps from the zero-shot program (1 for `p`, 3 for `p -> w -> p`). */
-  step: number;
-  candidates: Array<{ idx: number; kind: string; numDemos: number; score: number | null; isBest: boolean }>;
-  best: number | null;
-}
-
-export interface RunCurves {
-  runId: number;
-  splits: string[];
-  seeds: number[];
-  /** Score after each step, per strategy, split and seed (percent; null until the stage finished). */
-  points: CurvePoint[];
-  validation: ValidationPoint[];
-}
+export type { RunCurves, RunDetail, StageDetail, ValidationPoint } from '../contract/views/index.ts';
 
 export class Runs {
   constructor(
@@ -122,7 +86,7 @@ export class Runs {
         stageId: stage.id,
         seed: stage.seed,
         prefix: stage.prefix,
-        step: stage.prefix.split(' -> ').length,
+        step: stepsOf(stage.prefix).length,
         candidates,
         best: candidates.find((c) => c.isBest)?.score ?? (scored.length > 0 ? Math.max(...scored) : null),
       });

@@ -2,13 +2,14 @@
 // its program state and its validation evaluation. Saving a candidate and its evaluation is one
 // transaction; marking the best one is another.
 
+import type { CandidateKind } from '../contract/views/index.ts';
 import type { ProgramState } from '../program/state.ts';
 import type { Db } from './database.ts';
 import { StoreError } from './errors.ts';
 import type { EvaluationRepository, EvaluationSummary, EvaluationInput } from './evaluations.ts';
 import { fromJson, toJson } from './json.ts';
 
-export type CandidateKind = 'zero-shot' | 'labeled' | 'bootstrap' | 'shuffled';
+export type { CandidateKind };
 
 export interface NewCandidate {
   stageId: number;

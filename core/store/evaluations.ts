@@ -5,6 +5,7 @@
 // A result whose trace failed (trace.error set) scores 0 and counts as an error; the score is the
 // mean over all n results, failures included, so errors are never silently left out.
 
+import type { EvaluationRecord, ExampleResultRecord } from '../contract/views/index.ts';
 import type { FieldValue, Prediction } from '../program/example.ts';
 import type { CallError, ProgramTrace } from '../program/trace.ts';
 import type { Db } from './database.ts';
@@ -40,29 +41,7 @@ export interface EvaluationSummary {
   errors: number;
 }
 
-export interface EvaluationRecord {
-  id: number;
-  runId: number;
-  stageId: number | null;
-  candidateId: number | null;
-  split: string;
-  score: number;
-  n: number;
-  errors: number;
-  createdAt: number;
-}
-
-export interface ExampleResultRecord {
-  id: number;
-  evaluationId: number;
-  exampleIndex: number;
-  exampleId: string | null;
-  score: number;
-  passed: boolean;
-  prediction: Prediction | null;
-  traceId: number | null;
-  error: CallError | null;
-}
+export type { EvaluationRecord, ExampleResultRecord };
 
 interface EvaluationRow {
   id: number;
@@ -76,7 +55,8 @@ interface EvaluationRow {
   created_at: number;
 }
 
-interface ExampleResultRow {
+/** An example_results row as SQLite returns it (what example result pages add columns to). */
+export interface ExampleResultColumns {
   id: number;
   evaluation_id: number;
   example_index: number;
@@ -121,7 +101,7 @@ export class EvaluationRepository {
     this.getStmt = db.prepare<[number], EvaluationRow>(`SELECT ${COLUMNS} FROM evaluations WHERE id = ?`);
     this.listForRunStmt = db.prepare<[number], EvaluationRow>(`SELECT ${COLUMNS} FROM evaluations WHERE run_id = ? ORDER BY id`);
     this.listForStageStmt = db.prepare<[number], EvaluationRow>(`SELECT ${COLUMNS} FROM evaluations WHERE stage_id = ? ORDER BY id`);
-    this.resultsStmt = db.prepare<[number], ExampleResultRow>(
+    this.resultsStmt = db.prepare<[number], ExampleResultColumns>(
       'SELECT id, evaluation_id, example_index, example_id, score, passed, prediction, trace_id, error FROM example_results WHERE evaluation_id = ? ORDER BY example_index',
     );
     this.saveTx = db.transaction((input: EvaluationInput) => this.insert(input));
@@ -197,7 +177,7 @@ function toRecord(row: EvaluationRow): EvaluationRecord {
   };
 }
 
-function toResultRecord(row: ExampleResultRow): ExampleResultRecord {
+function toResultRecord(row: ExampleResultColumns): ExampleResultRecord {
   const where = `example result ${row.id}`;
   return {
     id: row.id,

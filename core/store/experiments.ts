@@ -1,4 +1,6 @@
-// Experiments: a named comparison of strategies on one task, with its configuration.
+// Experiments: a named comparison of strategies on one task, with its configuration. Deleting
+// one deletes everything under it (runs, stages, candidates, evaluations, traces, LM calls,
+// fine-tune records) through the schema's cascading foreign keys.
 
 import type { Db } from './database.ts';
 import { fromJson, toJson, type JsonObject } from './json.ts';
@@ -31,6 +33,9 @@ export class ExperimentRepository {
   private readonly insertStmt;
   private readonly getStmt;
   private readonly listStmt;
+  private readonly countRunsStmt;
+  private readonly deleteStmt;
+  private readonly deleteTx;
 
   constructor(
     db: Db,
@@ -39,6 +44,13 @@ export class ExperimentRepository {
     this.insertStmt = db.prepare<[string, string, string, number]>('INSERT INTO experiments (name, task, config, created_at) VALUES (?, ?, ?, ?)');
     this.getStmt = db.prepare<[number], ExperimentRow>(`SELECT ${COLUMNS} FROM experiments WHERE id = ?`);
     this.listStmt = db.prepare<[], ExperimentRow>(`SELECT ${COLUMNS} FROM experiments ORDER BY id DESC`);
+    this.countRunsStmt = db.prepare<[number], { n: number }>('SELECT count(*) AS n FROM runs WHERE experiment_id = ?');
+    this.deleteStmt = db.prepare<[number]>('DELETE FROM experiments WHERE id = ?');
+    this.deleteTx = db.transaction((id: number) => {
+      const runs = this.countRunsStmt.get(id)?.n ?? 0;
+      this.deleteStmt.run(id);
+      return runs;
+    });
   }
 
   create(input: NewExperiment): number {
@@ -54,6 +66,11 @@ export class ExperimentRepository {
   /** Newest first. */
   list(): ExperimentRecord[] {
     return this.listStmt.all().map(toRecord);
+  }
+
+  /** Deletes the experiment with everything under it, in one transaction; returns how many runs went with it. */
+  delete(id: number): number {
+    return this.deleteTx(id);
   }
 }
 

@@ -3,6 +3,7 @@
 // adapter's size and the end of the trainer's output). One INSERT when the job ends, so a job's
 // outcome and its details are written together or not at all.
 
+import type { FinetuneJobRecord } from '../contract/views/index.ts';
 import type { Db } from './database.ts';
 import { fromJsonOrNull, toJson } from './json.ts';
 
@@ -33,11 +34,7 @@ export interface NewFinetuneJob {
   provenanceFile?: string | null;
 }
 
-export interface FinetuneJobRecord extends Required<Omit<NewFinetuneJob, 'hyperparams'>> {
-  id: number;
-  hyperparams: Record<string, unknown>;
-  createdAt: number;
-}
+export type { FinetuneJobRecord };
 
 interface Row {
   id: number;

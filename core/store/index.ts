@@ -5,6 +5,8 @@ export { StoreError, type StoreErrorCode } from './errors.ts';
 export type { JsonObject } from './json.ts';
 export { APPLICATION_ID, latestVersion } from './migrate.ts';
 export type { ExperimentRecord, ExperimentRepository, NewExperiment } from './experiments.ts';
+export type { ExampleResultPageQuery, ExampleResultPageRepository, ExampleResultRows } from './example-result-pages.ts';
+export type { FlipMatrix, FlipRepository } from './flips.ts';
 export { RUN_STATUSES, isTerminal, type NewRun, type RunFilter, type RunRecord, type RunRepository, type RunStatus } from './runs.ts';
 export type { NewStage, StageKind, StageOutcome, StageRecord, StageRepository, StageScores, StageStatus } from './stages.ts';
 export type { CandidateEvaluationInput, CandidateKind, CandidateRecord, CandidateRepository, CandidateSummary, NewCandidate } from './candidates.ts';
@@ -17,7 +19,7 @@ export type {
   EvaluationInput,
 } from './evaluations.ts';
 export type { TraceContext, TracePurpose } from './trace-writer.ts';
-export type { StoredTrace, TraceRepository } from './traces.ts';
+export type { StoredTrace, TraceRepository, TraceResult } from './traces.ts';
 export {
   DEFAULT_PAGE_SIZE,
   MAX_PAGE_SIZE,

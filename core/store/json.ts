@@ -40,3 +40,13 @@ export function finite(value: number, what: string): number {
   }
   return value;
 }
+
+/** Reads a JSON column for display, where unreadable JSON (hand-edited database) shows as null instead of failing the page. */
+export function fromJsonForDisplay<T>(text: string | null): T | null {
+  if (text === null) return null;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return null;
+  }
+}

@@ -2,6 +2,7 @@
 // for browsing (filters, full-text search, sorts, keyset cursors). Page rows carry short
 // previews instead of the messages; get(id) returns everything.
 
+import type { LMCallPage, LMCallRecord, LMCallStats, LMCallSummary } from '../contract/views/index.ts';
 import type { CallError, PredictorCall } from '../program/trace.ts';
 import type { Db } from './database.ts';
 import { fromJson, fromJsonOrNull } from './json.ts';
@@ -11,38 +12,7 @@ import type Database from 'better-sqlite3';
 
 export type { LMCallFilter, LMCallSort } from './lm-call-query.ts';
 
-/** A stored call: everything the program recorded, plus where it belongs. */
-export interface LMCallRecord extends PredictorCall {
-  id: number;
-  traceId: number;
-  runId: number;
-  stageId: number | null;
-  /** Position of the call in its trace. */
-  index: number;
-}
-
-/** A page row: the call without its messages, with short previews of prompt and completion. */
-export interface LMCallSummary {
-  id: number;
-  traceId: number;
-  runId: number;
-  stageId: number | null;
-  index: number;
-  predictor: string;
-  model: string;
-  /** Start of the last message (usually the user turn with the inputs), whitespace collapsed. */
-  promptPreview: string;
-  /** Start of the completion; null when the LM call failed. */
-  completionPreview: string | null;
-  parseFallback: string | null;
-  promptTokens: number;
-  completionTokens: number;
-  latencyMs: number;
-  cached: boolean;
-  attempts: number;
-  error: CallError | null;
-  startedAt: number;
-}
+export type { LMCallPage, LMCallRecord, LMCallStats, LMCallSummary };
 
 export interface LMCallPageQuery extends LMCallFilter {
   /** Default `newest`. */
@@ -55,25 +25,6 @@ export interface LMCallPageQuery extends LMCallFilter {
   offset?: number;
   /** Also count all matching rows. Costs a pass over every match, which for a search of a common word means a large part of the index. */
   withTotal?: boolean;
-}
-
-export interface LMCallPage {
-  rows: LMCallSummary[];
-  /** Pass as `cursor` for the next page; null on the last page. */
-  nextCursor: string | null;
-  /** Only when asked for with `withTotal`. */
-  total?: number;
-}
-
-export interface LMCallStats {
-  calls: number;
-  cached: number;
-  errors: number;
-  errorsByKind: Record<string, number>;
-  parseFallbacks: number;
-  promptTokens: number;
-  completionTokens: number;
-  totalLatencyMs: number;
 }
 
 export interface StageCallStats {

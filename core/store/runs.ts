@@ -1,10 +1,11 @@
 // Runs: one strategy with one seed inside an experiment, and its lifecycle.
 
+import type { RunStatus } from '../contract/views/index.ts';
 import type { Db } from './database.ts';
 import { expectChanged } from './errors.ts';
 import { fromJson, fromJsonOrNull, toJson, type JsonObject } from './json.ts';
 
-export type RunStatus = 'pending' | 'running' | 'finished' | 'failed' | 'cancelled';
+export type { RunStatus };
 
 export const RUN_STATUSES: readonly RunStatus[] = ['pending', 'running', 'finished', 'failed', 'cancelled'];
 

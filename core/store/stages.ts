@@ -2,37 +2,13 @@
 // …) with the strategy prefix it completes, and what it produced: the program state, the model
 // it runs on and its scores per split.
 
+import type { StageKind, StageRecord, StageScores, StageStatus } from '../contract/views/index.ts';
 import type { ProgramState } from '../program/state.ts';
 import type { Db } from './database.ts';
 import { StoreError, expectChanged } from './errors.ts';
 import { finite, fromJsonOrNull, toJson } from './json.ts';
-import type { RunStatus } from './runs.ts';
 
-export type StageStatus = RunStatus;
-
-export type StageKind = 'baseline' | 'p' | 'w' | (string & {});
-
-/** Score per split, e.g. `{ val: 0.62, test: 0.58 }`. */
-export type StageScores = Record<string, number>;
-
-export interface StageRecord {
-  id: number;
-  runId: number;
-  parentStageId: number | null;
-  kind: StageKind;
-  /** The strategy prefix this stage completes, e.g. `p -> w`. */
-  prefix: string;
-  /** The seed whose prefix tree the stage belongs to. */
-  seed: number | null;
-  status: StageStatus;
-  programState: ProgramState | null;
-  modelId: string | null;
-  scores: StageScores | null;
-  error: string | null;
-  outcome: string | null;
-  startedAt: number;
-  finishedAt: number | null;
-}
+export type { StageKind, StageRecord, StageScores, StageStatus };
 
 export interface NewStage {
   runId: number;

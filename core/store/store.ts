@@ -1,12 +1,15 @@
 // The store: one SQLite file per workspace, migrated on open, with one repository per table
-// group. Every method that finishes a unit of work is one transaction; store.transaction()
+// group and query repositories for the views that read across tables (example result pages,
+// flip matrices). Every method that finishes a unit of work is one transaction; store.transaction()
 // groups several into one (nested ones become savepoints).
 
 import { CandidateRepository } from './candidates.ts';
 import { openDatabase, type Db } from './database.ts';
 import { EvaluationRepository } from './evaluations.ts';
+import { ExampleResultPageRepository } from './example-result-pages.ts';
 import { ExperimentRepository } from './experiments.ts';
 import { FinetuneJobRepository } from './finetune-jobs.ts';
+import { FlipRepository } from './flips.ts';
 import { LMCallRepository } from './lm-calls.ts';
 import { migrate } from './migrate.ts';
 import { SqliteResponseCache } from './response-cache.ts';
@@ -28,6 +31,10 @@ export interface Store {
   readonly stages: StageRepository;
   readonly candidates: CandidateRepository;
   readonly evaluations: EvaluationRepository;
+  /** Pages of one evaluation's example results, filtered, searched and sorted. */
+  readonly exampleResultPages: ExampleResultPageRepository;
+  /** Example-by-example comparisons of two evaluations. */
+  readonly flips: FlipRepository;
   readonly traces: TraceRepository;
   readonly lmCalls: LMCallRepository;
   readonly finetuneJobs: FinetuneJobRepository;
@@ -61,6 +68,8 @@ function createStore(db: Db, file: string, now: () => number): Store {
     stages: new StageRepository(db, now),
     candidates: new CandidateRepository(db, evaluations),
     evaluations,
+    exampleResultPages: new ExampleResultPageRepository(db),
+    flips: new FlipRepository(db),
     traces: new TraceRepository(db, writer, lmCalls, now),
     lmCalls,
     finetuneJobs: new FinetuneJobRepository(db, now),

@@ -2,12 +2,13 @@
 // lm_call_bodies and its full-text entry. No transaction of its own: the repositories that use
 // it (traces, evaluations, candidates) wrap whole units of work in one.
 
+import type { TracePurpose } from '../contract/views/index.ts';
 import type { PredictorCall, ProgramTrace } from '../program/trace.ts';
 import type { Db } from './database.ts';
 import { plainChatMessagesJson } from '../util/json-text.ts';
 import { toJson, toJsonOrNull } from './json.ts';
 
-export type TracePurpose = 'eval' | 'bootstrap' | 'teacher' | (string & {});
+export type { TracePurpose };
 
 export interface TraceContext {
   runId: number;

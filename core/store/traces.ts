@@ -1,21 +1,15 @@
 // Program traces with all their LM calls: saved in batches, one transaction per batch, and
-// read back whole.
+// read back whole, with the example result a trace produced.
 
+import type { StoredTrace, TraceResult } from '../contract/views/index.ts';
 import type { CallError, ProgramTrace } from '../program/trace.ts';
 import type { FieldValue, Prediction } from '../program/example.ts';
 import type { Db } from './database.ts';
-import { fromJson, fromJsonOrNull } from './json.ts';
-import type { LMCallRecord, LMCallRepository } from './lm-calls.ts';
-import type { TraceContext, TracePurpose, TraceWriter } from './trace-writer.ts';
+import { fromJson, fromJsonForDisplay, fromJsonOrNull } from './json.ts';
+import type { LMCallRepository } from './lm-calls.ts';
+import type { TraceContext, TraceWriter } from './trace-writer.ts';
 
-export interface StoredTrace extends ProgramTrace {
-  id: number;
-  runId: number;
-  stageId: number | null;
-  purpose: TracePurpose;
-  createdAt: number;
-  calls: LMCallRecord[];
-}
+export type { StoredTrace, TraceResult };
 
 interface TraceRow {
   id: number;
@@ -29,8 +23,20 @@ interface TraceRow {
   created_at: number;
 }
 
+interface ResultRow {
+  evaluation_id: number;
+  split: string;
+  stage_id: number | null;
+  candidate_id: number | null;
+  example_index: number;
+  score: number;
+  passed: number;
+  labels: string | null;
+}
+
 export class TraceRepository {
   private readonly getStmt;
+  private readonly resultStmt;
   private readonly saveManyTx;
 
   constructor(
@@ -40,6 +46,10 @@ export class TraceRepository {
     now: () => number,
   ) {
     this.getStmt = db.prepare<[number], TraceRow>('SELECT id, run_id, stage_id, purpose, example_id, inputs, prediction, error, created_at FROM traces WHERE id = ?');
+    this.resultStmt = db.prepare<[number], ResultRow>(
+      `SELECT er.evaluation_id, e.split, e.stage_id, e.candidate_id, er.example_index, er.score, er.passed, er.labels
+       FROM example_results er JOIN evaluations e ON e.id = er.evaluation_id WHERE er.trace_id = ? LIMIT 1`,
+    );
     this.saveManyTx = db.transaction((ctx: TraceContext, traces: readonly ProgramTrace[]) => {
       const createdAt = now();
       return traces.map((trace) => this.writer.insert(ctx, trace, createdAt));
@@ -66,6 +76,22 @@ export class TraceRepository {
       error: fromJsonOrNull<CallError>(row.error, `error of ${where}`),
       createdAt: row.created_at,
       calls: this.lmCalls.listForTrace(row.id),
+    };
+  }
+
+  /** The example result the trace produced (evaluation traces); null for other traces. Unreadable labels show as null. */
+  exampleResult(traceId: number): TraceResult | null {
+    const row = this.resultStmt.get(traceId);
+    if (!row) return null;
+    return {
+      evaluationId: row.evaluation_id,
+      split: row.split,
+      stageId: row.stage_id,
+      candidateId: row.candidate_id,
+      exampleIndex: row.example_index,
+      score: row.score,
+      passed: row.passed === 1,
+      labels: fromJsonForDisplay<Record<string, FieldValue>>(row.labels),
     };
   }
 }
