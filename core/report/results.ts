@@ -3,58 +3,11 @@
 // data (the score after each step, per split and seed) and per-stage cost.
 
 import { BASELINE, prefixesOf, stepsOf, strategyOf, type Strategy } from '../contract/strategy.ts';
+import type { CurvePoint, ResultCell, ResultRow, RunResults, StageCost } from '../contract/views/index.ts';
 import type { StageRecord, Store } from '../store/index.ts';
 import { meanCI } from './statistics.ts';
 
-export interface ResultCell {
-  /** Percent; null when no seed has a value. */
-  mean: number | null;
-  ci95: number | null;
-  /** Per seed, in seed order: the score, or null ("—" or not run yet). */
-  values: Array<number | null>;
-  /** True when a seed's chain had a weight step with no passing traces (the paper's "—"). */
-  noPassingTraces: boolean;
-}
-
-export interface ResultRow {
-  /** '' is the vanilla zero-shot program. */
-  strategy: string;
-  label: string;
-  cells: Record<string, ResultCell>;
-}
-
-export interface CurvePoint {
-  strategy: string;
-  seed: number;
-  split: string;
-  /** 0 for the zero-shot baseline, then one per step. */
-  step: number;
-  prefix: string;
-  score: number | null;
-}
-
-export interface StageCost {
-  stageId: number;
-  seed: number | null;
-  prefix: string;
-  kind: string;
-  status: string;
-  outcome: string | null;
-  lmCalls: number;
-  cachedCalls: number;
-  tokens: number;
-  seconds: number | null;
-  finetuneSeconds: number;
-}
-
-export interface RunResults {
-  runId: number;
-  splits: string[];
-  seeds: number[];
-  rows: ResultRow[];
-  curves: CurvePoint[];
-  costs: StageCost[];
-}
+export type { CurvePoint, ResultCell, ResultRow, RunResults, StageCost };
 
 export function runResults(store: Store, runId: number, strategies: readonly string[], seeds: readonly number[], splits: readonly string[]): RunResults {
   const stages = store.stages.listForRun(runId);
