@@ -11,7 +11,7 @@
 import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import type * as Electron from 'electron';
-import { ELECTRON_EXIT_CANNOT_START, HANDSHAKE_ALREADY_RUNNING, HANDSHAKE_CANNOT_START, HANDSHAKE_READY, LAUNCHED_BY_CLI_ENV } from '../core/cli/electron-handshake.ts';
+import { ELECTRON_EXIT_CANNOT_START, HANDSHAKE_ALREADY_RUNNING, HANDSHAKE_CANNOT_START, HANDSHAKE_READY, LAUNCHED_BY_CLI_ENV } from '../core/host/electron-handshake.ts';
 import type { AppFiles } from './app-files.ts';
 import { resolveWorkspaceDb } from './db-path.ts';
 import { askRestartBackend, offerAnotherWorkspace, pickWorkspaceFile, showAbout } from './dialogs.ts';

@@ -9,7 +9,8 @@
 // main process swapped the workspace), calls still waiting on the old one are rejected: they may
 // or may not have run, and re-sending a startRun could start a run twice.
 
-import type { ApiErrorJson, ApiEvent } from '../core/api/index.ts';
+import type { ApiErrorJson } from '../core/contract/errors.ts';
+import type { ApiEvent } from '../core/contract/events.ts';
 import { errorJson, isEventMessage, isResponse, type ApiRequest, type Endpoint } from './port-protocol.ts';
 
 export type ApiEventListener = (event: ApiEvent) => void;

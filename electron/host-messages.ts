@@ -7,7 +7,7 @@
 //   main → host   { type: 'connect' } + one MessagePort    serve the API on this port (replaces the last)
 //   main → host   { type: 'close' }                        cancel runs, close the API, exit
 
-import type { ApiErrorJson } from '../core/api/index.ts';
+import type { ApiErrorJson } from '../core/contract/errors.ts';
 
 export type HostFailureKind =
   /** The file is not a usable Tandem database (corrupt, foreign, newer schema, unreadable): offer another file. */

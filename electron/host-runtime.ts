@@ -6,8 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { createApi, toApiError, type Api } from '../core/api/index.ts';
-import { WebServerError } from '../core/web/errors.ts';
-import { lockWorkspace, type WorkspaceLock } from '../core/web/workspace-lock.ts';
+import { lockWorkspace, WorkspaceLockError, type WorkspaceLock } from '../core/host/workspace-lock.ts';
 import { classifyHostFailure, isMainToHost, type HostFailure, type HostToMain } from './host-messages.ts';
 import { mainPortEndpoint, type MainPortLike } from './port-protocol.ts';
 import { servePort } from './port-server.ts';
@@ -40,7 +39,7 @@ function open(options: HostOptions): { api: Api; lock: WorkspaceLock } | HostFai
     mkdirSync(path.dirname(options.dbPath), { recursive: true });
     lock = (options.lock ?? lockWorkspace)(options.dbPath);
   } catch (error) {
-    return classifyHostFailure(toApiError(error).toJSON(), { lockError: error instanceof WebServerError });
+    return classifyHostFailure(toApiError(error).toJSON(), { lockError: error instanceof WorkspaceLockError });
   }
   try {
     return { api: (options.openApi ?? ((dbPath) => createApi({ dbPath })))(options.dbPath), lock };

@@ -5,10 +5,11 @@
 //   host → renderer   { event: ApiEvent }                          the event stream
 //
 // Values travel as plain JSON (the host round-trips them through JSON), so the renderer sees
-// exactly what web mode's HTTP transport gives it. Only types come from core/api: this file is
+// exactly what web mode's HTTP transport gives it. Only types come from core/contract: this file is
 // bundled into the sandboxed preload, which must stay free of zod, SQLite and Node.
 
-import type { ApiErrorJson, ApiEvent } from '../core/api/index.ts';
+import type { ApiErrorJson } from '../core/contract/errors.ts';
+import type { ApiEvent } from '../core/contract/events.ts';
 
 export interface ApiRequest {
   id: number;

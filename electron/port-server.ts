@@ -3,7 +3,8 @@
 // forwards the API's event stream. Method names are checked against the API's own list before
 // anything is called, and inputs go through api.callMethod, which validates them with zod.
 
-import { ApiError, isApiMethodName, toApiError, type Api } from '../core/api/index.ts';
+import { ApiError, toApiError, type Api } from '../core/api/index.ts';
+import { isApiMethodName } from '../core/contract/methods.ts';
 import { isRequest, requestId, toWire, type ApiEventMessage, type ApiResponse, type Endpoint } from './port-protocol.ts';
 
 /** The response to one message, or null when it is not a request at all (no id to answer to). */

@@ -6,7 +6,7 @@
 // channels (electron/secret-ipc.ts): list() answers names, set() and delete() nothing. No
 // function here ever returns a key's value to the page.
 
-import { PRELOAD_METHOD_NAMES } from './api-method-names.ts';
+import { API_METHOD_NAMES } from '../core/contract/methods.ts';
 import { createBridge, type TandemBridge } from './bridge.ts';
 import { domPortEndpoint } from './port-protocol.ts';
 
@@ -63,7 +63,7 @@ export function createSecretsBridge(invoke: PreloadElectron['ipcRenderer']['invo
 }
 
 export function setUpPreload(electron: PreloadElectron, onListenerError: (error: unknown) => void = () => {}): PreloadBridge {
-  const { bridge, connect } = createBridge(PRELOAD_METHOD_NAMES, { onListenerError });
+  const { bridge, connect } = createBridge(API_METHOD_NAMES, { onListenerError });
   electron.ipcRenderer.on(PORT_CHANNEL, (event) => {
     const port = event.ports[0];
     if (port) connect(domPortEndpoint(port));

@@ -8,7 +8,7 @@
 // A change reaches the API host the next time main starts it (app start, another workspace,
 // a restart after a crash), not the running one: restarting it now would cancel runs in progress.
 
-import type { ApiErrorCode } from '../core/api/errors.ts';
+import type { ApiErrorCode } from '../core/contract/errors.ts';
 import { SECRETS_DELETE_CHANNEL, SECRETS_LIST_CHANNEL, SECRETS_SET_CHANNEL } from './preload-setup.ts';
 import { MAX_SECRET_VALUE_LENGTH, SecretStoreError, secretNameProblem, secretValueProblem, type SecretStore } from './secret-store.ts';
 

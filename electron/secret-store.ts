@@ -16,7 +16,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
-import type { ApiErrorCode } from '../core/api/errors.ts';
+import type { ApiErrorCode } from '../core/contract/errors.ts';
 
 export const SECRETS_FILE_NAME = 'secrets.json';
 export const SECRET_NAME_PATTERN = /^[A-Z_][A-Z0-9_]{0,63}$/;

@@ -3,7 +3,7 @@
 // `window.tandem`. The CSP is web mode's (one policy for both front ends).
 
 import type { BrowserWindowConstructorOptions, WebPreferences } from 'electron';
-import { CONTENT_SECURITY_POLICY } from '../core/web/security.ts';
+import { CONTENT_SECURITY_POLICY } from '../core/contract/content-security-policy.ts';
 
 export { CONTENT_SECURITY_POLICY };
 

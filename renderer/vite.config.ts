@@ -2,7 +2,7 @@
 // file:// URL and from `tandem serve` over HTTP.
 import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
-import { CONTENT_SECURITY_POLICY } from '../core/web/security.ts';
+import { CONTENT_SECURITY_POLICY } from '../core/contract/content-security-policy.ts';
 
 // The built page carries its own strict CSP: web mode also sends it as a header, but Electron
 // loads the page from file://, where response headers are not a dependable place for it. Dev

@@ -8,34 +8,35 @@
 //   const { id } = await api.createExperiment({ task: 'iris', strategies: 'p, p -> w', seeds: 3, lm: { provider: 'local', model: 'tandem-demo' } });
 //   const { runId } = await api.startRun({ experimentId: id });
 //
-// Transports dispatch by name with API_METHODS (name → input schema); `callMethod` validates and
-// calls one.
+// The method names, inputs and results are the contract's (core/contract/{methods,schemas,api}.ts);
+// transports dispatch by name, and `callMethod` validates and calls one.
 
 import path from 'node:path';
-import type { z } from 'zod';
-import { defaultModelLibraryDir, type ModelEntry } from '../models/model-library.ts';
+import type { ApiResults, TandemApi } from '../contract/api.ts';
+import { API_METHOD_NAMES, isApiMethodName, type ApiMethodName } from '../contract/methods.ts';
+import { inputSchemas, type ParsedInput } from '../contract/schemas.ts';
+import { defaultModelLibraryDir } from '../models/model-library.ts';
 import { openRuntime as realOpenRuntime } from '../runner/runtime.ts';
-import type { FinetuneJobRecord, LMCallPage, LMCallRecord, LMCallStats, RunStatus, Store } from '../store/index.ts';
+import { knownStepTokens, stepKinds } from '../runner/steps/registry.ts';
+import type { Store } from '../store/index.ts';
 import { openStore } from '../store/index.ts';
-import { listCandidates, type StageCandidates } from './candidates.ts';
-import { getComparison, type Comparison } from './comparison.ts';
+import { listCandidates } from './candidates.ts';
+import { getComparison } from './comparison.ts';
 import type { ApiContext, OpenRuntime } from './context.ts';
 import { ApiError, toApiError } from './errors.ts';
 import { EventHub, type ApiEventListener } from './events.ts';
-import { pageExampleResults, type ExampleResultPage } from './example-results.ts';
-import { listFinetuneRows, type FinetuneRowPage } from './finetune-rows.ts';
+import { pageExampleResults } from './example-results.ts';
+import { listFinetuneRows } from './finetune-rows.ts';
 import { exportRunReport } from './report.ts';
-import type { ReportFile } from '../report/export.ts';
-import { Experiments, listTasks, type ExperimentDetail, type ExperimentSummary, type TaskInfo } from './experiments.ts';
-import { Models, type ModelList, type ModelOperation } from './models.ts';
-import { RunManager, type RunHandle } from './run-manager.ts';
-import { Runs, type RunCurves, type RunDetail, type StageDetail } from './runs.ts';
-import * as S from './schemas.ts';
+import { Experiments, listTasks } from './experiments.ts';
+import { Models } from './models.ts';
+import { RunManager } from './run-manager.ts';
+import { Runs } from './runs.ts';
 import type { Env } from './spec.ts';
-import { ApiDatabase } from './sql.ts';
-import { getLMCall, getTrace, lmCallStats, pageLMCalls, type TraceDetail } from './traces.ts';
+import { getLMCall, getTrace, lmCallStats, pageLMCalls } from './traces.ts';
 import { parseInput } from './validate.ts';
-import type { RunSummary, StageSummary } from './views.ts';
+
+export { API_METHOD_NAMES, isApiMethodName, type ApiMethodName, type TandemApi };
 
 export interface ApiOptions {
   /** An open store (the caller closes it) … */
@@ -56,80 +57,8 @@ export interface ApiOptions {
   onListenerError?: (error: unknown) => void;
 }
 
-/** Every method of the API. Inputs are what callers pass (defaults optional). */
-export interface TandemApi {
-  listTasks(input?: S.EmptyInput): Promise<TaskInfo[]>;
-  listExperiments(input?: S.ListExperimentsInput): Promise<ExperimentSummary[]>;
-  getExperiment(input: S.ExperimentIdInput): Promise<ExperimentDetail>;
-  createExperiment(input: S.CreateExperimentInput): Promise<ExperimentDetail>;
-  deleteExperiment(input: S.ExperimentIdInput): Promise<{ experimentId: number; deletedRuns: number }>;
-
-  startRun(input: S.ExperimentIdInput): Promise<RunHandle>;
-  cancelRun(input: S.RunIdInput): Promise<{ runId: number; status: RunStatus }>;
-  resumeRun(input: S.RunIdInput): Promise<RunHandle>;
-  listRuns(input?: S.ListRunsInput): Promise<RunSummary[]>;
-  getRun(input: S.RunIdInput): Promise<RunDetail>;
-  listStages(input: S.ListStagesInput): Promise<StageSummary[]>;
-  getStage(input: S.StageIdInput): Promise<StageDetail>;
-  getCurves(input: S.RunIdInput): Promise<RunCurves>;
-  /** The run's report as a file: Markdown, CSV, LaTeX, HTML or JSON. */
-  exportReport(input: S.ExportReportInput): Promise<ReportFile>;
-  getComparison(input: S.ComparisonInput): Promise<Comparison>;
-  pageExampleResults(input: S.ExampleResultsPageInput): Promise<ExampleResultPage>;
-
-  getTrace(input: S.TraceIdInput): Promise<TraceDetail>;
-  pageLMCalls(input?: S.LMCallsPageInput): Promise<LMCallPage>;
-  getLMCall(input: S.LMCallIdInput): Promise<LMCallRecord>;
-  getLMCallStats(input?: S.LMCallStatsInput): Promise<LMCallStats>;
-
-  listCandidates(input: S.StageIdInput): Promise<StageCandidates>;
-  listFinetuneJobs(input: S.RunIdInput): Promise<FinetuneJobRecord[]>;
-  listFinetuneRows(input: S.FinetuneRowsInput): Promise<FinetuneRowPage>;
-
-  listModels(input?: S.EmptyInput): Promise<ModelList>;
-  addModel(input: S.AddModelInput): Promise<ModelEntry>;
-  pullModel(input: S.PullModelInput): Promise<ModelOperation>;
-  cancelPull(input: S.ModelOperationInput): Promise<{ operationId: number }>;
-}
-
-export type ApiMethodName = keyof TandemApi;
-
-/** The input schema of every method: what a transport validates and dispatches by. */
-export const API_METHODS = {
-  listTasks: S.EmptyInput,
-  listExperiments: S.ListExperimentsInput,
-  getExperiment: S.ExperimentIdInput,
-  createExperiment: S.CreateExperimentInput,
-  deleteExperiment: S.ExperimentIdInput,
-  startRun: S.ExperimentIdInput,
-  cancelRun: S.RunIdInput,
-  resumeRun: S.RunIdInput,
-  listRuns: S.ListRunsInput,
-  getRun: S.RunIdInput,
-  listStages: S.ListStagesInput,
-  getStage: S.StageIdInput,
-  getCurves: S.RunIdInput,
-  exportReport: S.ExportReportInput,
-  getComparison: S.ComparisonInput,
-  pageExampleResults: S.ExampleResultsPageInput,
-  getTrace: S.TraceIdInput,
-  pageLMCalls: S.LMCallsPageInput.prefault({}),
-  getLMCall: S.LMCallIdInput,
-  getLMCallStats: S.LMCallStatsInput,
-  listCandidates: S.StageIdInput,
-  listFinetuneJobs: S.RunIdInput,
-  listFinetuneRows: S.FinetuneRowsInput,
-  listModels: S.EmptyInput,
-  addModel: S.AddModelInput,
-  pullModel: S.PullModelInput,
-  cancelPull: S.ModelOperationInput,
-} as const satisfies Record<ApiMethodName, z.ZodType>;
-
-export const API_METHOD_NAMES = Object.keys(API_METHODS) as ApiMethodName[];
-
-export function isApiMethodName(name: string): name is ApiMethodName {
-  return Object.prototype.hasOwnProperty.call(API_METHODS, name);
-}
+/** The input schema of every method, checked against the registries: what a transport validates and dispatches by. */
+export const API_METHODS = inputSchemas({ stepTokens: knownStepTokens });
 
 export interface Api extends TandemApi {
   /** Adds an event listener; returns the function that removes it. */
@@ -142,7 +71,8 @@ export interface Api extends TandemApi {
   close(): Promise<void>;
 }
 
-type Methods = { [K in ApiMethodName]: (input: z.output<(typeof API_METHODS)[K]>) => unknown };
+/** The implementation table: each method gets its parsed input and gives the contract's result. */
+type Methods = { [K in ApiMethodName]: (input: ParsedInput<K>) => ApiResults[K] | Promise<ApiResults[K]> };
 
 export function createApi(options: ApiOptions): Api {
   if (!options.store && !options.dbPath) throw new ApiError('invalid-input', 'createApi needs a store or a dbPath');
@@ -159,10 +89,8 @@ export function createApi(options: ApiOptions): Api {
     options.libraryDir ?? (env.TANDEM_MODELS ? env.TANDEM_MODELS : defaultModelLibraryDir(dbFile === ':memory:' ? process.cwd() : path.dirname(dbFile))),
   );
   const events = new EventHub(options.onListenerError);
-  const sql = new ApiDatabase(dbFile);
   const ctx: ApiContext = {
     store,
-    sql,
     events,
     env,
     libraryDir,
@@ -178,6 +106,7 @@ export function createApi(options: ApiOptions): Api {
 
   const methods: Methods = {
     listTasks: () => listTasks(),
+    listStepKinds: () => stepKinds(),
     listExperiments: (input) => experiments.list(input),
     getExperiment: (input) => experiments.get(input),
     createExperiment: (input) => experiments.create(input),
@@ -231,7 +160,6 @@ export function createApi(options: ApiOptions): Api {
       if (closed) return;
       closed = true;
       await Promise.all([manager.cancelAll(), models.cancelAll()]);
-      sql.close();
       if (ownsStore) store.close();
     },
   };

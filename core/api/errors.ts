@@ -4,6 +4,7 @@
 // model library, strategy grammar, task registry, resume checks, LM configuration) are mapped to
 // an ApiError by `toApiError`; anything unexpected becomes `internal` with its message kept.
 
+import { API_ERROR_CODES, type ApiErrorCode, type ApiErrorJson, type ApiIssue } from '../contract/errors.ts';
 import { LMError } from '../lm/errors.ts';
 import { ModelLibraryError } from '../models/errors.ts';
 import { StrategyError } from '../contract/strategy.ts';
@@ -11,37 +12,7 @@ import { ResumeError } from '../runner/run-experiment.ts';
 import { StoreError } from '../store/errors.ts';
 import { UnknownTaskError } from '../tasks/registry.ts';
 
-export type ApiErrorCode =
-  /** The input failed validation; the message names the field path and the problem. */
-  | 'invalid-input'
-  /** The experiment, run, stage, trace, … does not exist. */
-  | 'not-found'
-  /** The request clashes with the current state: a run already active, an experiment with a running run, … */
-  | 'conflict'
-  /** The database cannot be used (not a Tandem database, newer schema, cannot be opened). */
-  | 'database'
-  /** The LM or model library configuration cannot work (no API key, unknown model, …). */
-  | 'config'
-  /** The operation was cancelled. */
-  | 'cancelled'
-  /** Anything else: a bug or an environment failure; the message says what happened. */
-  | 'internal';
-
-export const API_ERROR_CODES: readonly ApiErrorCode[] = ['invalid-input', 'not-found', 'conflict', 'database', 'config', 'cancelled', 'internal'];
-
-export interface ApiIssue {
-  /** Dotted path of the offending field, e.g. `lm.model` or `strategies[1]`; '' for the input itself. */
-  path: string;
-  message: string;
-}
-
-/** What transports send over the wire. */
-export interface ApiErrorJson {
-  code: ApiErrorCode;
-  message: string;
-  /** For `invalid-input`: every problem found, one per field. */
-  issues?: ApiIssue[];
-}
+export { API_ERROR_CODES, type ApiErrorCode, type ApiErrorJson, type ApiIssue } from '../contract/errors.ts';
 
 export class ApiError extends Error {
   override name = 'ApiError';
@@ -59,7 +30,7 @@ export class ApiError extends Error {
   }
 
   static fromJSON(json: ApiErrorJson): ApiError {
-    const code = API_ERROR_CODES.includes(json.code) ? json.code : 'internal';
+    const code = (API_ERROR_CODES as readonly string[]).includes(json.code) ? json.code : 'internal';
     return new ApiError(code, json.message, json.issues ? { issues: json.issues } : {});
   }
 }

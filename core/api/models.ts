@@ -4,24 +4,14 @@
 // arrive as events, and cancelPull stops it (what was downloaded is kept for the next pull).
 
 import { setMaxListeners } from 'node:events';
+import type { ModelList, ModelOperation } from '../contract/models.ts';
 import { ModelLibrary, checkModelName, modelNameFrom, type ModelEntry } from '../models/model-library.ts';
 import { pullModel as hubPull } from '../models/hub-pull.ts';
 import type { ApiContext } from './context.ts';
 import { conflict, notFound, toApiError } from './errors.ts';
 import type { AddModelInput, ModelOperationInput, Parsed, PullModelInput } from './schemas.ts';
 
-export interface ModelList {
-  /** The library folder. */
-  dir: string;
-  models: ModelEntry[];
-}
-
-export interface ModelOperation {
-  operationId: number;
-  repo: string;
-  /** The library name the model is pulled into. */
-  name: string;
-}
+export type { ModelList, ModelOperation };
 
 interface ActivePull extends ModelOperation {
   controller: AbortController;

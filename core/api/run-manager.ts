@@ -8,14 +8,16 @@
 // with the error, and a `run-status` event; nothing is thrown into the void.
 
 import { setMaxListeners } from 'node:events';
+import type { CancelledRun, RunHandle } from '../contract/api.ts';
 import { resolveLMOptions } from '../lm/lm-config.ts';
 import { ModelLibrary } from '../models/model-library.ts';
 import { checkFinishedRun, defaultCheckCalls, describeDeterminism } from '../runner/determinism-check.ts';
 import { resumableSpec, runRecordedRun } from '../runner/run-experiment.ts';
 import type { ExperimentSpec } from '../runner/experiment-spec.ts';
 import type { RunEvent } from '../runner/events.ts';
-import { isTerminal, type RunStatus } from '../store/index.ts';
+import { isTerminal } from '../store/index.ts';
 import type { ApiContext, RunRuntime } from './context.ts';
+import { toRunProgress } from './event-translation.ts';
 import { ApiError, conflict, messageOf, notFound } from './errors.ts';
 import { specConfig, specFromConfig } from './spec.ts';
 
@@ -26,10 +28,7 @@ interface ActiveRun {
   done: Promise<void>;
 }
 
-export interface RunHandle {
-  runId: number;
-  experimentId: number;
-}
+export type { RunHandle };
 
 export class RunManager {
   private readonly active = new Map<number, ActiveRun>();
@@ -88,7 +87,7 @@ export class RunManager {
   }
 
   /** Cancels an active run and waits until it has stopped; returns its final status. */
-  async cancel(runId: number): Promise<{ runId: number; status: RunStatus }> {
+  async cancel(runId: number): Promise<CancelledRun> {
     const active = this.active.get(runId);
     if (!active) {
       const run = this.ctx.store.runs.get(runId);
@@ -141,7 +140,7 @@ export class RunManager {
     events.emit({ type: 'run-status', runId, experimentId, status: 'pending', error: null });
 
     const emitRunEvent = (event: RunEvent) => {
-      events.emit({ type: 'run-event', runId, event });
+      events.emit({ type: 'run-event', runId, event: toRunProgress(event) });
       if (event.type === 'run-start') events.emit({ type: 'run-status', runId, experimentId, status: 'running', error: null });
     };
 

@@ -1,7 +1,7 @@
 // Can the desktop app start here, and if so run it until its window closes. `tandem start` falls
 // back to web mode on every "no": no display, the app or the workbench not built, no Electron
 // binary, a binary that cannot run, or an Electron that exits with an error before its window is
-// up (see electron-handshake.ts for how the app says it is up) and within 15 s.
+// up (see core/host/electron-handshake.ts for how the app says it is up) and within 15 s.
 //
 // The binary is found the way `require('electron')` finds it, without calling it: in electron 45
 // that require downloads the binary when it is missing (synchronously, printing to our stdout),
@@ -11,7 +11,7 @@ import { spawn as nodeSpawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { LAUNCHED_BY_CLI_ENV, parseHandshake } from './electron-handshake.ts';
+import { LAUNCHED_BY_CLI_ENV, parseHandshake } from '../host/electron-handshake.ts';
 
 export class ElectronUnavailable extends Error {
   override name = 'ElectronUnavailable';

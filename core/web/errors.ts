@@ -3,7 +3,7 @@
 // to the API's (an HTTP error body is always `{ code, message, issues? }`); `statusForApiError`
 // maps an ApiError's code to its HTTP status.
 
-import type { ApiErrorCode, ApiErrorJson } from '../api/index.ts';
+import type { ApiErrorCode, ApiErrorJson } from '../contract/errors.ts';
 
 export class WebServerError extends Error {
   override name = 'WebServerError';

@@ -6,7 +6,8 @@
 // reloads what it shows. Events have no ids: nothing is replayed after a reconnect.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Api, ApiEvent } from '../api/index.ts';
+import type { Api } from '../api/index.ts';
+import type { ApiEvent } from '../contract/events.ts';
 
 export interface EventStreamOptions {
   heartbeatMs: number;

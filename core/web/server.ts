@@ -19,7 +19,8 @@
 
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { ApiError, isApiMethodName, toApiError, type Api } from '../api/index.ts';
+import { ApiError, toApiError, type Api } from '../api/index.ts';
+import { isApiMethodName } from '../contract/methods.ts';
 import { readBody } from './body.ts';
 import { statusForApiError, WebServerError, type WebErrorCode, type WebErrorJson } from './errors.ts';
 import { openEventStream } from './events.ts';

@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { createApi, isApiError, type Api } from '../../api/index.ts';
 import { defaultStaticDir, startWebServer, WebServerError } from '../../web/index.ts';
-import { lockWorkspace, type WorkspaceLock } from '../../web/workspace-lock.ts';
+import { lockWorkspace, WorkspaceLockError, type WorkspaceLock } from '../../host/workspace-lock.ts';
 import { integer, resolveDbPath } from '../options.ts';
 import { UsageError } from '../user-error.ts';
 import { resolveModelLibraryDir } from './models.ts';
@@ -106,7 +106,7 @@ export async function serveWorkspace(flags: ServeFlags, io: ServeCommandIO): Pro
     lock = lockWorkspace(dbPath);
   } catch (error) {
     failed.abort();
-    throw error instanceof WebServerError ? new UsageError(error.message) : error;
+    throw error instanceof WorkspaceLockError ? new UsageError(error.message) : error;
   }
   let api: Api;
   try {

@@ -1,8 +1,8 @@
-// The typed API client: `api.listRuns({})` has the exact signature of core/api's TandemApi, over
+// The typed API client: `api.listRuns({})` has the exact signature of the contract's TandemApi, over
 // whichever transport this window has (IPC in Electron, HTTP in web mode).
 
-import type { TandemApi } from '../../../core/api/api.ts';
-import type { ApiEvent } from '../../../core/api/events.ts';
+import type { TandemApi } from '../../../core/contract/api.ts';
+import type { ApiEvent } from '../../../core/contract/events.ts';
 import { httpTransport, readToken } from './http-transport.ts';
 import { ipcTransport } from './ipc-transport.ts';
 import type { Transport } from './transport.ts';

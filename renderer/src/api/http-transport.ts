@@ -3,7 +3,7 @@
 // server printed (?token=…); it is kept in sessionStorage and removed from the address bar so it
 // does not end up in screenshots or the history.
 
-import type { ApiEvent } from '../../../core/api/events.ts';
+import { API_EVENT_TYPES, type ApiEvent } from '../../../core/contract/events.ts';
 import { ApiCallError, type Transport } from './transport.ts';
 
 const TOKEN_KEY = 'tandem.token';
@@ -47,7 +47,7 @@ export function httpTransport(baseUrl: string, token: string | null): Transport 
       }
       for (const l of [...listeners]) l(event);
     };
-    for (const type of ['run-event', 'run-status', 'experiment-created', 'experiment-deleted', 'model-progress', 'model-pull-event', 'model-pull-end']) {
+    for (const type of API_EVENT_TYPES) {
       source.addEventListener(type, deliver as EventListener);
     }
     source.onmessage = deliver;

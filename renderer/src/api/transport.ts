@@ -2,8 +2,8 @@
 // preload exposes `window.tandem`) and HTTP (web mode: JSON calls + Server-Sent Events). Nothing
 // above this file knows which one is in use.
 
-import type { ApiEvent } from '../../../core/api/events.ts';
-import type { ApiErrorJson } from '../../../core/api/errors.ts';
+import type { ApiEvent } from '../../../core/contract/events.ts';
+import type { ApiErrorJson } from '../../../core/contract/errors.ts';
 
 export interface Transport {
   readonly kind: 'ipc' | 'http';

@@ -1,17 +1,8 @@
-// The API's result types, re-exported for views (type-only: nothing from core is bundled).
-export type { TandemApi } from '../../../core/api/api.ts';
-export type { ApiEvent } from '../../../core/api/events.ts';
-export type { RunSummary, StageSummary } from '../../../core/api/views.ts';
-export type { RunDetail, StageDetail, RunCurves, ValidationPoint } from '../../../core/api/runs.ts';
-export type { ExperimentSummary, ExperimentDetail, TaskInfo, BestScore } from '../../../core/api/experiments.ts';
-export type { Comparison, FlipExample, FlipCounts, SeedFlips, StrategyFlips } from '../../../core/api/comparison.ts';
-export type { StageCandidates, CandidateView, DemoView, PredictorView } from '../../../core/api/candidates.ts';
-export type { TraceDetail, TraceResult } from '../../../core/api/traces.ts';
-export type { ExampleResultPage, ExampleResultRow } from '../../../core/api/example-results.ts';
-export type { ModelList, ModelOperation } from '../../../core/api/models.ts';
-export type { FinetuneJobRecord, LMCallPage, LMCallRecord, LMCallStats, RunStatus } from '../../../core/store/index.ts';
-export type { RunEvent } from '../../../core/runner/events.ts';
-export type { ResultRow } from '../../../core/report/results.ts';
-export type { StageCost, RunResults, CurvePoint, ResultCell } from '../../../core/report/results.ts';
-export type { ApiIssue } from '../../../core/api/errors.ts';
-export type { FinetuneRow, FinetuneRowPage } from '../../../core/api/finetune-rows.ts';
+// The API's result and event types, re-exported for views from the contract (type-only: nothing
+// from core is bundled).
+export type { ApiResults, RunHandle, ReportFile, TandemApi } from '../../../core/contract/api.ts';
+export type { ApiEvent, RunProgressEvent, OptimizerProgress, FinetuneProgress, LMCallCounters } from '../../../core/contract/events.ts';
+export type { ApiErrorJson, ApiIssue } from '../../../core/contract/errors.ts';
+export type { ModelEntry, ModelList, ModelOperation, PullEvent, PullProgress, TransferProgress } from '../../../core/contract/models.ts';
+export type { StepInfo } from '../../../core/contract/strategy.ts';
+export type * from '../../../core/contract/views/index.ts';

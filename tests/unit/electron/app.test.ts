@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ELECTRON_EXIT_CANNOT_START, HANDSHAKE_ALREADY_RUNNING, HANDSHAKE_READY, LAUNCHED_BY_CLI_ENV } from '../../../core/cli/electron-handshake.ts';
+import { ELECTRON_EXIT_CANNOT_START, HANDSHAKE_ALREADY_RUNNING, HANDSHAKE_READY, LAUNCHED_BY_CLI_ENV } from '../../../core/host/electron-handshake.ts';
 import { appFiles, type AppFiles } from '../../../electron/app-files.ts';
 import { startApp } from '../../../electron/app.ts';
 import { classifyHostFailure } from '../../../electron/host-messages.ts';

@@ -9,7 +9,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApi } from '../../../core/api/index.ts';
-import { lockWorkspace } from '../../../core/web/workspace-lock.ts';
+import { lockWorkspace } from '../../../core/host/workspace-lock.ts';
 import { classifyHostFailure, type HostToMain } from '../../../electron/host-messages.ts';
 import { runHost, type HostOptions } from '../../../electron/host-runtime.ts';
 import type { MainPortLike } from '../../../electron/port-protocol.ts';

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { Command } from 'commander';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { registerStartCommand, type StartCommandIO } from '../../../core/cli/commands/start.ts';
-import { LAUNCHED_BY_CLI_ENV } from '../../../core/cli/electron-handshake.ts';
+import { LAUNCHED_BY_CLI_ENV } from '../../../core/host/electron-handshake.ts';
 import { ElectronUnavailable, launchElectron, preflight, resolveElectronBinary, type ElectronOutcome, type LaunchOptions } from '../../../core/cli/launch-electron.ts';
 
 let root: string;

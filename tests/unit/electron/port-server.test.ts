@@ -3,7 +3,7 @@
 // the preload's bridge and the host's port server speak the same protocol end to end.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PRELOAD_METHOD_NAMES } from '../../../electron/api-method-names.ts';
+import { API_METHOD_NAMES } from '../../../core/contract/methods.ts';
 import { createBridge } from '../../../electron/bridge.ts';
 import { domPortEndpoint, type Endpoint } from '../../../electron/port-protocol.ts';
 import { answerRequest, servePort } from '../../../electron/port-server.ts';
@@ -53,13 +53,13 @@ describe('answerRequest', () => {
 });
 
 describe('bridge ↔ servePort over a real MessageChannel', () => {
-  function connect(): { bridge: ReturnType<typeof createBridge<(typeof PRELOAD_METHOD_NAMES)[number]>>['bridge']; stop: () => void; problems: string[] } {
+  function connect(): { bridge: ReturnType<typeof createBridge<(typeof API_METHOD_NAMES)[number]>>['bridge']; stop: () => void; problems: string[] } {
     const channel = new MessageChannel();
     const problems: string[] = [];
     // Node's MessagePort is DOM-like, so both sides can use the DOM adapter here.
     const hostEnd: Endpoint = domPortEndpoint(channel.port2);
     const stop = servePort(ws.api, hostEnd, { onProblem: (p) => problems.push(p) });
-    const { bridge, connect: attach } = createBridge(PRELOAD_METHOD_NAMES);
+    const { bridge, connect: attach } = createBridge(API_METHOD_NAMES);
     attach(domPortEndpoint(channel.port1));
     return { bridge, stop, problems };
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RunEvent } from '../../../renderer/src/api/types.ts';
+import type { RunProgressEvent } from '../../../renderer/src/api/types.ts';
 import { applyRunEvent, stageFraction, type RunLive, type StageLive } from '../../../renderer/src/views/run/live-store.ts';
 
 function newRun(): RunLive {
@@ -11,7 +11,7 @@ function start(run: RunLive, stageId: number, kind: string, index = 0, seed = 0)
   return run.stages.get(stageId)!;
 }
 
-const apply = (run: RunLive, ...events: RunEvent[]) => events.forEach((e) => applyRunEvent(run, e));
+const apply = (run: RunLive, ...events: RunProgressEvent[]) => events.forEach((e) => applyRunEvent(run, e));
 
 describe('applyRunEvent', () => {
   it('starts and ends stages, tracking the running one and the planned total', () => {

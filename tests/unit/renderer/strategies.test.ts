@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEMO_STRATEGIES, PAPER_STRATEGIES, hasWeightStep, normalize, parseList, toggle } from '../../../renderer/src/views/experiments/strategies.ts';
+import { DEMO_STRATEGIES, PAPER_STRATEGIES, needsFinetuner, normalize, parseList, toggle } from '../../../renderer/src/views/experiments/strategies.ts';
 
 describe('strategy quick picks', () => {
   it('normalizes spacing, case and empty steps like the server', () => {
@@ -25,13 +25,20 @@ describe('strategy quick picks', () => {
     expect(parseList(toggle('all', 'w -> w'))).toEqual(PAPER_STRATEGIES.filter((s) => s !== 'w -> w'));
   });
 
-  it('knows which lists need a trainer (a w step anywhere)', () => {
-    expect(hasWeightStep('p, p -> p')).toBe(false);
-    expect(hasWeightStep('p, P->W')).toBe(true);
-    expect(hasWeightStep('w')).toBe(true);
-    expect(hasWeightStep('all')).toBe(true);
-    expect(hasWeightStep('pw, wp')).toBe(false); // not a step named w
-    expect(hasWeightStep('')).toBe(false);
+  it('knows which lists need a trainer (a step whose kind trains weights, anywhere)', () => {
+    const kinds = [
+      { token: 'p', name: 'prompt optimization', needsFinetuner: false },
+      { token: 'w', name: 'weight optimization', needsFinetuner: true },
+    ];
+    expect(needsFinetuner('p, p -> p', kinds)).toBe(false);
+    expect(needsFinetuner('p, P->W', kinds)).toBe(true);
+    expect(needsFinetuner('w', kinds)).toBe(true);
+    expect(needsFinetuner('all', kinds)).toBe(true);
+    expect(needsFinetuner('pw, wp', kinds)).toBe(false); // not a step named w
+    expect(needsFinetuner('', kinds)).toBe(false);
+    // the registry decides, not the letter
+    expect(needsFinetuner('p -> x', [...kinds, { token: 'x', name: 'a trained step', needsFinetuner: true }])).toBe(true);
+    expect(needsFinetuner('w', [])).toBe(false);
   });
 
   it('lists the paper strategies normalized and once each', () => {

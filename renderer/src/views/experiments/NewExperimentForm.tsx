@@ -1,13 +1,19 @@
-// Creates an experiment and (by default) starts its first run. Strategies are validated by the
-// server; its issues are shown next to the field they name. The LM is the embedded demo model
+// Creates an experiment and (by default) starts its first run. The input is checked with the
+// contract's schema before it is sent (the same check, and the same messages, as the API's); what
+// only the server knows (tasks, step kinds, the fine-tuner rule) it checks, and its issues are
+// shown next to the field they name too. Defaults are the contract's. The LM is the embedded demo model
 // (local engine) or any OpenAI-compatible endpoint; API keys never pass through the form.
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { getClient } from '../../api/client.ts';
 import type { ApiIssue, TaskInfo } from '../../api/types.ts';
 import { ApiCallError } from '../../api/transport.ts';
+import { EXPERIMENT_DEFAULTS, NEW_EXPERIMENT_FORM_DEFAULTS } from '../../../../core/contract/defaults.ts';
+import { CreateExperimentInput } from '../../../../core/contract/experiment-input.ts';
+import { issuesOf } from '../../../../core/contract/input-issues.ts';
 import { FieldIssues } from './FieldIssues.tsx';
 import { DEMO_MODEL, type DemoModelState } from './demo-model.ts';
-import { PAPER_STRATEGIES, hasWeightStep, parseList, toggle } from './strategies.ts';
+import { useStepKinds } from '../../app/step-kinds.ts';
+import { PAPER_STRATEGIES, needsFinetuner, parseList, toggle } from './strategies.ts';
 
 type Field = 'name' | 'task' | 'strategies' | 'seeds' | 'candidates' | 'lm' | 'model' | 'baseUrl' | 'apiKeyEnv' | 'command' | 'general';
 
@@ -26,10 +32,10 @@ function fieldOf(path: string): Field {
 
 export function NewExperimentForm({ tasks, demo, onDone, onCancel }: { tasks: TaskInfo[]; demo: DemoModelState; onDone(result: { experimentId: number; runId: number | null }): void; onCancel(): void }) {
   const [name, setName] = useState('');
-  const [task, setTask] = useState(tasks.find((t) => t.name === 'iris')?.name ?? tasks[0]?.name ?? '');
-  const [strategies, setStrategies] = useState('p, p -> w');
-  const [seeds, setSeeds] = useState(1);
-  const [candidates, setCandidates] = useState(6);
+  const [task, setTask] = useState(tasks.find((t) => t.name === NEW_EXPERIMENT_FORM_DEFAULTS.task)?.name ?? tasks[0]?.name ?? '');
+  const [strategies, setStrategies] = useState<string>(NEW_EXPERIMENT_FORM_DEFAULTS.strategies);
+  const [seeds, setSeeds] = useState<number>(EXPERIMENT_DEFAULTS.seeds);
+  const [candidates, setCandidates] = useState<number>(EXPERIMENT_DEFAULTS.optimizer.candidates);
   // Seeds run at once by default (the engine batches their calls); one at a time is the choice
   // for an LM server that should see one seed's load, or to watch one seed's tree fill in order.
   const [oneSeedAtATime, setOneSeedAtATime] = useState(false);
@@ -46,40 +52,51 @@ export function NewExperimentForm({ tasks, demo, onDone, onCancel }: { tasks: Ta
 
   const selected = parseList(strategies);
   const taskInfo = tasks.find((t) => t.name === task);
-  const needsTrainer = lmKind === 'openai' && hasWeightStep(strategies);
+  const stepKinds = useStepKinds();
+  const needsTrainer = lmKind === 'openai' && needsFinetuner(strategies, stepKinds);
+
+  /** Shows each issue under the field it names (after a created experiment, all in one place). */
+  const show = (list: readonly ApiIssue[], experimentId: number | null) => {
+    const next: Partial<Record<Field, string[]>> = {};
+    for (const i of list) {
+      const f = experimentId !== null ? 'general' : fieldOf(i.path);
+      const text = f === 'general' && i.path ? `${i.path}: ${i.message}` : i.message;
+      (next[f] ??= []).push(experimentId !== null ? `Experiment #${experimentId} was created but its run could not start: ${text}` : text);
+    }
+    setIssues(next);
+  };
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
     setIssues({});
+    const input: CreateExperimentInput = {
+      ...(name.trim() ? { name: name.trim() } : {}),
+      task,
+      strategies,
+      seeds,
+      ...(oneSeedAtATime ? { seedConcurrency: 1 } : {}),
+      optimizer: { candidates },
+      lm:
+        lmKind === 'demo'
+          ? { provider: 'local', model: DEMO_MODEL }
+          : { provider: 'openai', model: model.trim(), ...(baseUrl.trim() ? { baseUrl: baseUrl.trim() } : {}), ...(apiKeyEnv.trim() ? { apiKeyEnv: apiKeyEnv.trim() } : {}) },
+      ...(lmKind === 'openai' && command.trim() ? { finetune: { command: command.trim() } } : {}),
+    };
+    const checked = CreateExperimentInput.safeParse(input, { reportInput: true });
+    if (!checked.success) {
+      show(issuesOf(checked.error), null);
+      return;
+    }
+    setBusy(true);
     let experimentId: number | null = null;
     try {
-      const detail = await getClient().createExperiment({
-        ...(name.trim() ? { name: name.trim() } : {}),
-        task,
-        strategies,
-        seeds,
-        ...(oneSeedAtATime ? { seedConcurrency: 1 } : {}),
-        optimizer: { candidates },
-        lm:
-          lmKind === 'demo'
-            ? { provider: 'local', model: DEMO_MODEL }
-            : { provider: 'openai', model: model.trim(), ...(baseUrl.trim() ? { baseUrl: baseUrl.trim() } : {}), ...(apiKeyEnv.trim() ? { apiKeyEnv: apiKeyEnv.trim() } : {}) },
-        ...(lmKind === 'openai' && command.trim() ? { finetune: { command: command.trim() } } : {}),
-      });
+      const detail = await getClient().createExperiment(input);
       experimentId = detail.id;
       const run = start ? await getClient().startRun({ experimentId }) : null;
       onDone({ experimentId, runId: run?.runId ?? null });
     } catch (error) {
       const err = error instanceof ApiCallError ? error : new ApiCallError({ message: String(error) });
-      const next: Partial<Record<Field, string[]>> = {};
-      const list: ApiIssue[] = err.issues?.length ? err.issues : [{ path: '', message: err.message }];
-      for (const i of list) {
-        const f = experimentId !== null ? 'general' : fieldOf(i.path);
-        const text = f === 'general' && i.path ? `${i.path}: ${i.message}` : i.message;
-        (next[f] ??= []).push(experimentId !== null ? `Experiment #${experimentId} was created but its run could not start: ${text}` : text);
-      }
-      setIssues(next);
+      show(err.issues?.length ? err.issues : [{ path: '', message: err.message }], experimentId);
     } finally {
       setBusy(false);
     }

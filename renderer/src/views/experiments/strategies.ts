@@ -1,19 +1,28 @@
 // Quick picks for the strategies field: the paper's strategies (the zero-shot baseline always
-// runs, so "all" gives the paper's eight rows) and helpers to toggle one in the comma list.
+// runs, so "all" gives the paper's eight rows) and helpers to toggle one in the comma list. The
+// grammar and the paper's list are the contract's; which steps need a trainer is the backend's
+// step registry's (`listStepKinds`).
+import { PAPER_STRATEGIES, formatStrategy, stepsOf } from '../../../../core/contract/strategy.ts';
+import type { StepInfo } from '../../api/types.ts';
 
-export const PAPER_STRATEGIES = ['p', 'w', 'p -> p', 'w -> w', 'p -> w', 'w -> p', 'p -> w -> p'] as const;
+export { PAPER_STRATEGIES };
 
 /** The demo: short enough for a first launch on the embedded model. */
 export const DEMO_STRATEGIES = 'p, w, p -> w';
 
-/** Normalizes a strategy the way the server does for comparison (`p->w` → `p -> w`). */
+/**
+ * Normalizes a strategy the way the server does for comparison (`p->w` → `p -> w`). Forgiving
+ * while the user types: empty steps are dropped here; the server's check reports them.
+ */
 export function normalize(strategy: string): string {
-  return strategy
-    .trim()
-    .toLowerCase()
-    .split(/\s*->\s*/)
-    .filter(Boolean)
-    .join(' -> ');
+  return formatStrategy(
+    strategy
+      .replace(/→/g, '->')
+      .toLowerCase()
+      .split('->')
+      .map((step) => step.trim())
+      .filter(Boolean),
+  );
 }
 
 export function parseList(text: string): string[] {
@@ -28,7 +37,8 @@ export function toggle(text: string, strategy: string): string {
   return next.join(', ');
 }
 
-/** Whether the strategy uses fine-tuning (needs a trainer). */
-export function hasWeightStep(text: string): boolean {
-  return parseList(text).some((s) => s.split(' -> ').includes('w'));
+/** Whether any strategy of the list has a step whose kind trains weights (so a remote model needs a trainer). */
+export function needsFinetuner(text: string, kinds: readonly StepInfo[]): boolean {
+  const training = new Set(kinds.filter((k) => k.needsFinetuner).map((k) => k.token));
+  return parseList(text).some((s) => stepsOf(s).some((step) => training.has(step)));
 }

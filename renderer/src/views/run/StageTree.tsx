@@ -4,6 +4,7 @@
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { duration, pct } from '../../components/format.ts';
 import { hrefFor, useRouter } from '../../app/router.ts';
+import { stageKindName, useStepKinds } from '../../app/step-kinds.ts';
 import type { StageCost } from '../../api/types.ts';
 import { stageFraction, type RunLive } from './live-store.ts';
 import { flatten, type TreeNode } from './plan.ts';
@@ -68,6 +69,7 @@ function hasLiveCell(node: TreeNode): boolean {
 
 export function StageTree({ runId, trees, splits, live, costs, now }: { runId: number; trees: TreeNode[]; splits: string[]; live: RunLive | null; costs: Map<number, StageCost>; now: number }) {
   const navigate = useRouter((s) => s.navigate);
+  const stepKinds = useStepKinds();
   // A finished run has no progress to show: the column is there only while a row has something in it.
   const rows = trees.map((root) => flatten(root));
   const running = rows.some((r) => r.some(({ node }) => node.stage?.status === 'running' || !node.stage));
@@ -107,7 +109,7 @@ export function StageTree({ runId, trees, splits, live, costs, now }: { runId: n
               >
                 <td className="tree-cell">
                   <Guides last={last} />
-                  <span className={`kind kind-${node.kind}`} title={node.kind === 'p' ? 'prompt optimization (Π)' : node.kind === 'w' ? 'weight fine-tuning (Θ)' : 'zero-shot program'}>
+                  <span className={`kind kind-${node.kind}`} title={stageKindName(node.kind, stepKinds)}>
                     {node.kind === 'baseline' ? '∅' : node.kind}
                   </span>
                   {href ? (

@@ -5,7 +5,7 @@
 // trainer log and loss history of a fine-tune survive switching between the Run and Fine-tune views.
 import { create } from 'zustand';
 import { getClient } from '../../api/client.ts';
-import type { ApiEvent, RunEvent } from '../../api/types.ts';
+import type { ApiEvent, RunProgressEvent } from '../../api/types.ts';
 
 const FLUSH_MS = 100;
 const MAX_LOG_LINES = 5000;
@@ -80,7 +80,7 @@ function runOf(runId: number): RunLive {
   return run;
 }
 
-function newStage(e: Extract<RunEvent, { type: 'stage-start' }>): StageLive {
+function newStage(e: Extract<RunProgressEvent, { type: 'stage-start' }>): StageLive {
   return {
     stageId: e.stageId,
     kind: e.kind,
@@ -100,8 +100,8 @@ function newStage(e: Extract<RunEvent, { type: 'stage-start' }>): StageLive {
   };
 }
 
-/** Applies one runner event to the run's live record (exported for tests). */
-export function applyRunEvent(run: RunLive, e: RunEvent): void {
+/** Applies one run progress event to the run's live record (exported for tests). */
+export function applyRunEvent(run: RunLive, e: RunProgressEvent): void {
   const stageOf = (id: number) => run.stages.get(id);
   switch (e.type) {
     case 'run-start':

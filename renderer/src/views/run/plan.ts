@@ -1,5 +1,6 @@
 // The strategy tree of a run: every prefix the strategies need (shared prefixes run once), per
 // seed, matched with the stages recorded so far, and an ETA from the stages already finished.
+import { parentOf, prefixesOf, strategyOf, stepsOf } from '../../../../core/contract/strategy.ts';
 import type { StageSummary } from '../../api/types.ts';
 
 export interface TreeNode {
@@ -12,23 +13,16 @@ export interface TreeNode {
   children: TreeNode[];
 }
 
-const STEP = ' -> ';
-
+/** A prefix's kind: the step it ends with; 'baseline' for the zero-shot program. */
 function kindOf(prefix: string): string {
-  if (prefix === '') return 'baseline';
-  const steps = prefix.split(STEP);
-  return steps[steps.length - 1]!;
+  return stepsOf(prefix).at(-1) ?? 'baseline';
 }
 
 /** Every prefix of the strategies, parents first, in the order the runner visits them. */
 export function plannedPrefixes(strategies: readonly string[]): string[] {
   const out = [''];
   for (const s of strategies) {
-    const steps = s.split(STEP).filter(Boolean);
-    for (let i = 1; i <= steps.length; i++) {
-      const p = steps.slice(0, i).join(STEP);
-      if (!out.includes(p)) out.push(p);
-    }
+    for (const prefix of prefixesOf(strategyOf(stepsOf(s)))) if (!out.includes(prefix.key)) out.push(prefix.key);
   }
   return out;
 }
@@ -43,12 +37,11 @@ export function buildTrees(strategies: readonly string[], seeds: readonly number
     for (const s of own) if (!prefixes.includes(s.prefix)) prefixes.push(s.prefix);
     const nodes = new Map<string, TreeNode>();
     for (const prefix of prefixes) {
-      nodes.set(prefix, { seed, prefix, kind: byPrefix.get(prefix)?.kind ?? kindOf(prefix), depth: prefix === '' ? 0 : prefix.split(STEP).length, stage: byPrefix.get(prefix) ?? null, children: [] });
+      nodes.set(prefix, { seed, prefix, kind: byPrefix.get(prefix)?.kind ?? kindOf(prefix), depth: stepsOf(prefix).length, stage: byPrefix.get(prefix) ?? null, children: [] });
     }
     for (const prefix of prefixes) {
       if (prefix === '') continue;
-      const steps = prefix.split(STEP);
-      const parent = nodes.get(steps.slice(0, -1).join(STEP)) ?? nodes.get('')!;
+      const parent = nodes.get(parentOf(strategyOf(stepsOf(prefix))).key) ?? nodes.get('')!;
       parent.children.push(nodes.get(prefix)!);
     }
     return nodes.get('')!;

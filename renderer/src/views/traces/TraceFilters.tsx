@@ -12,7 +12,7 @@ export function stageLabel(s: StageSummary): string {
 /** Filters only change the URL; the view derives its query from it. */
 const set = (params: Record<string, string | number | null>) => replaceParams(params);
 
-/** The API's limit on `search` (core/api/schemas.ts): a longer paste is cut here, not refused there. */
+/** The API's limit on `search` (core/contract/schemas.ts): a longer paste is cut here, not refused there. */
 export const SEARCH_MAX = 500;
 /** Typing settles this long before the list is asked again. */
 const SEARCH_DEBOUNCE_MS = 60;

@@ -1,6 +1,6 @@
 // What the Electron main process tells `tandem start` on stdout, one line each, so the CLI can
-// tell "the window is up" from "Electron cannot start here" without guessing from timings. The
-// Electron side imports these strings; nothing here may pull in more than plain constants.
+// tell "the window is up" from "Electron cannot start here" without guessing from timings. Both
+// sides import these strings; nothing here may pull in more than plain constants.
 
 export const HANDSHAKE_PREFIX = 'tandem-electron: ';
 

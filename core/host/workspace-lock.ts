@@ -1,9 +1,14 @@
-// One `tandem serve` per workspace database: two servers would each think they own the runs they
-// start, and cancel or resume each other's. A lock file beside the database names the owner's
-// pid; a stale one (its process is gone) is taken over.
+// One process serving a workspace database at a time (`tandem serve` or the desktop app's API
+// host): two would each think they own the runs they start, and cancel or resume each other's.
+// A lock file beside the database names the owner's pid; a stale one (its process is gone) is
+// taken over.
 
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { WebServerError } from './errors.ts';
+
+/** The workspace is served by another live process, or its lock cannot be taken. */
+export class WorkspaceLockError extends Error {
+  override name = 'WorkspaceLockError';
+}
 
 export interface WorkspaceLock {
   file: string;
@@ -28,12 +33,12 @@ export function lockWorkspace(dbPath: string): WorkspaceLock {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const owner = ownerOf(file);
       if (owner !== null && isAlive(owner)) {
-        throw new WebServerError(`another \`tandem serve\` (pid ${owner}) is already serving ${dbPath}; stop it first, or serve another --db`);
+        throw new WorkspaceLockError(`another \`tandem serve\` (pid ${owner}) is already serving ${dbPath}; stop it first, or serve another --db`);
       }
       rmSync(file, { force: true }); // stale: its process is gone
     }
   }
-  throw new WebServerError(`cannot take the lock ${file}`);
+  throw new WorkspaceLockError(`cannot take the lock ${file}`);
 }
 
 function ownerOf(file: string): number | null {

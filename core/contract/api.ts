@@ -1,0 +1,88 @@
+// The API every front end calls: per method its input (the zod schema's input type, see
+// schemas.ts) and its result (the views under views/). `TandemApi` is what `createApi` returns
+// in core and what the workbench's client offers over IPC or HTTP.
+
+import type { ApiMethodName } from './methods.ts';
+import type { ModelEntry, ModelList, ModelOperation } from './models.ts';
+import type { MethodInput } from './schemas.ts';
+import type { StepInfo } from './strategy.ts';
+import type {
+  Comparison,
+  DeletedExperiment,
+  ExampleResultPage,
+  ExperimentDetail,
+  ExperimentSummary,
+  FinetuneJobRecord,
+  FinetuneRowPage,
+  LMCallPage,
+  LMCallRecord,
+  LMCallStats,
+  RunCurves,
+  RunDetail,
+  RunStatus,
+  RunSummary,
+  StageCandidates,
+  StageDetail,
+  StageSummary,
+  TaskInfo,
+  TraceDetail,
+} from './views/index.ts';
+
+/** A run that startRun or resumeRun accepted; it goes on in the background. */
+export interface RunHandle {
+  runId: number;
+  experimentId: number;
+}
+
+export interface CancelledRun {
+  runId: number;
+  status: RunStatus;
+}
+
+/** A run's report as a file: Markdown, CSV, LaTeX, HTML or JSON. */
+export interface ReportFile {
+  filename: string;
+  mimeType: string;
+  text: string;
+}
+
+/** What each method resolves to. */
+export interface ApiResults {
+  listTasks: TaskInfo[];
+  /** The registered optimizer steps: the tokens a strategy may use, their names, which need a fine-tuner. */
+  listStepKinds: StepInfo[];
+  listExperiments: ExperimentSummary[];
+  getExperiment: ExperimentDetail;
+  createExperiment: ExperimentDetail;
+  deleteExperiment: DeletedExperiment;
+  startRun: RunHandle;
+  cancelRun: CancelledRun;
+  resumeRun: RunHandle;
+  listRuns: RunSummary[];
+  getRun: RunDetail;
+  listStages: StageSummary[];
+  getStage: StageDetail;
+  getCurves: RunCurves;
+  exportReport: ReportFile;
+  getComparison: Comparison;
+  pageExampleResults: ExampleResultPage;
+  getTrace: TraceDetail;
+  pageLMCalls: LMCallPage;
+  getLMCall: LMCallRecord;
+  getLMCallStats: LMCallStats;
+  listCandidates: StageCandidates;
+  listFinetuneJobs: FinetuneJobRecord[];
+  listFinetuneRows: FinetuneRowPage;
+  listModels: ModelList;
+  addModel: ModelEntry;
+  pullModel: ModelOperation;
+  cancelPull: { operationId: number };
+}
+
+/** One method: inputs that may be left out entirely (all fields optional) make the argument optional. */
+export type ApiMethod<K extends ApiMethodName> = undefined extends MethodInput<K>
+  ? (input?: MethodInput<K>) => Promise<ApiResults[K]>
+  : (input: MethodInput<K>) => Promise<ApiResults[K]>;
+
+/** Every method of the API. */
+export type TandemApi = { [K in ApiMethodName]: ApiMethod<K> };

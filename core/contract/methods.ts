@@ -1,0 +1,42 @@
+// The API's method names: the one list every front end and transport dispatches by (web mode's
+// POST /api/call/<method>, Electron's MessagePort, the preload's `window.tandem.api`). Plain
+// values with no dependency at all, so the sandboxed preload can bundle it.
+
+export const API_METHOD_NAMES = [
+  'listTasks',
+  'listStepKinds',
+  'listExperiments',
+  'getExperiment',
+  'createExperiment',
+  'deleteExperiment',
+  'startRun',
+  'cancelRun',
+  'resumeRun',
+  'listRuns',
+  'getRun',
+  'listStages',
+  'getStage',
+  'getCurves',
+  'exportReport',
+  'getComparison',
+  'pageExampleResults',
+  'getTrace',
+  'pageLMCalls',
+  'getLMCall',
+  'getLMCallStats',
+  'listCandidates',
+  'listFinetuneJobs',
+  'listFinetuneRows',
+  'listModels',
+  'addModel',
+  'pullModel',
+  'cancelPull',
+] as const;
+
+export type ApiMethodName = (typeof API_METHOD_NAMES)[number];
+
+const NAMES: ReadonlySet<string> = new Set(API_METHOD_NAMES);
+
+export function isApiMethodName(name: string): name is ApiMethodName {
+  return NAMES.has(name);
+}
