@@ -2,9 +2,10 @@
 // trained from scratch, so its adapters need a far higher learning rate and fewer parameters.
 
 import { availableParallelism } from 'node:os';
+import { DEMO_MODEL_NAME } from '../contract/defaults.ts';
 import { PAPER_HYPERPARAMS, type LoraHyperparams } from './finetuner.ts';
 
-export const DEMO_MODEL_NAME = 'tandem-demo';
+export { DEMO_MODEL_NAME };
 
 export const DEMO_HYPERPARAMS: LoraHyperparams = {
   ...PAPER_HYPERPARAMS,

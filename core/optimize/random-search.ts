@@ -24,12 +24,7 @@ export interface RandomSearchOptions {
   seed: number;
 }
 
-export const RANDOM_SEARCH_DEFAULTS: Omit<RandomSearchOptions, 'seed'> = {
-  numCandidates: 6,
-  maxBootstrappedDemos: 3,
-  maxLabeledDemos: 3,
-  maxRounds: 1,
-};
+export { RANDOM_SEARCH_DEFAULTS } from '../contract/defaults.ts';
 
 export interface CandidatePlan {
   index: number;

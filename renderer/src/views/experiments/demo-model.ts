@@ -1,7 +1,9 @@
 // Whether the embedded demo model is installed (it is built by `npm run train:demo-model`).
 import type { ModelList } from '../../api/types.ts';
 
-export const DEMO_MODEL = 'tandem-demo';
+import { DEMO_MODEL_NAME } from '../../../../core/contract/defaults.ts';
+
+export const DEMO_MODEL = DEMO_MODEL_NAME;
 
 export type DemoModelState = 'installed' | 'missing' | 'unknown';
 
