@@ -8,7 +8,7 @@ import { setMaxListeners } from 'node:events';
 import path from 'node:path';
 import { ChatAdapter } from '../adapter/chat-adapter.ts';
 import { probeServer } from '../lm/probe.ts';
-import { findStrategyWithStep, parseStrategyList, StrategyError, type Strategy } from '../contract/strategy.ts';
+import { parseStrategyList, StrategyError, type Strategy } from '../contract/strategy.ts';
 import { runResults, type RunResults } from '../report/results.ts';
 import type { Store } from '../store/index.ts';
 import { getTask } from '../tasks/registry.ts';
@@ -21,7 +21,8 @@ import { createLMEnvironment } from './lm-environment.ts';
 import type { Runtime } from './runtime.ts';
 import { runSeedPool } from './seed-pool.ts';
 import { runSeedTree, SeedFailedError } from './seed-runner.ts';
-import { knownStepTokens, stepKind } from './steps/registry.ts';
+import { finetunerIssue } from './spec-builder.ts';
+import { knownStepTokens } from './steps/registry.ts';
 import { planStrategyTree, treeCost } from './strategy-tree.ts';
 
 export const SPEC_VERSION = 1;
@@ -58,22 +59,13 @@ interface PreparedRun {
   splits: Map<number, TaskSplits>;
 }
 
-/** Validates the spec (parsing its strategies against the registered steps), loads every seed's splits, checks the server. */
+/** Parses the spec's strategies against the registered steps, loads every seed's splits, checks the server. */
 async function prepare(spec: ExperimentSpec, options: RunOptions): Promise<PreparedRun> {
   const strategies = parseSpecStrategies(spec.strategies);
-  const needsFinetuner = (token: string) => stepKind(token).info.needsFinetuner;
-  const finetuning = findStrategyWithStep(strategies, needsFinetuner);
-  if (finetuning && !options.runtime.finetuner) {
-    throw new StrategyError(
-      `strategy "${finetuning.key}" has a "${finetuning.steps.find(needsFinetuner)}" (fine-tuning) step, but this model has no fine-tuning backend; use --lm local:<model> (the local engine) or --finetune-command "<trainer command>"`,
-    );
-  }
-  if (spec.seeds.length === 0 || spec.seeds.some((s) => !Number.isInteger(s) || s < 0)) {
-    throw new StrategyError(`seeds must be non-negative integers and at least one, got [${spec.seeds.join(', ')}]`);
-  }
-  if (spec.seedConcurrency !== undefined && (!Number.isInteger(spec.seedConcurrency) || spec.seedConcurrency < 1)) {
-    throw new StrategyError(`seedConcurrency must be a positive integer, got ${spec.seedConcurrency}`);
-  }
+  // The spec builder checked what a new spec needs; a spec read back from the store must still
+  // find its step kinds registered and, for a step that trains weights, a fine-tuning backend.
+  const missingFinetuner = finetunerIssue(strategies, spec.lm.provider, options.runtime.finetuner !== undefined);
+  if (missingFinetuner) throw new StrategyError(missingFinetuner);
   const task = getTask(spec.task);
   const splits = new Map<number, TaskSplits>();
   for (const seed of spec.seeds) {
