@@ -1,4 +1,5 @@
-// Option parsers shared by commands: integers with bounds, and the default database location.
+// Option parsers shared by commands: integers with bounds, numbers the experiment input checks,
+// and the default database location.
 
 import path from 'node:path';
 import { InvalidArgumentError } from 'commander';
@@ -21,6 +22,16 @@ export function decimal(name: string, min: number, max: number): (value: string)
     }
     return n;
   };
+}
+
+const NUMBER = /^\s*[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?\s*$/i;
+
+/**
+ * A number for a field of the experiment input, whose schema checks its range (so the message is
+ * the API's); text that is no number is passed on as text, for the schema to refuse as the API would.
+ */
+export function numeric(value: string): number | string {
+  return NUMBER.test(value) ? Number(value) : value;
 }
 
 /** The workspace database: --db, else $TANDEM_DB, else ./.tandem/tandem.db. */

@@ -170,7 +170,7 @@ describe('bad input gives one clear line and leaves no rows', () => {
 
   it('a "w" step without a fine-tuning backend', async () => {
     const db = path.join(dir, 'bad8.db');
-    expectOneLineError(await runCli(['run', 'iris', '--strategy', 'p -> w', ...lmArgs(db)]), /"w" \(fine-tuning\) step, but this model has no fine-tuning backend; use --lm local:<model>/);
+    expectOneLineError(await runCli(['run', 'iris', '--strategy', 'p -> w', ...lmArgs(db)]), /^tandem: --strategy: strategy "p -> w" has a "w" \(fine-tuning\) step, but provider "openai" has no fine-tuning backend; use a model on the local engine, or give a fine-tuning command$/);
   });
 
   it('unreachable base URL', async () => {
@@ -203,7 +203,7 @@ describe('bad input gives one clear line and leaves no rows', () => {
 
   it('bad numbers in options', async () => {
     const result = await runCli(['run', 'iris', ...lmArgs(path.join(dir, 'bad7.db')), '--seed', '-1']);
-    expect(result.code).not.toBe(0);
-    expect(result.stderr).toMatch(/--seed must be an integer >= 0, got "-1"/);
+    expectOneLineError(result, /^tandem: --seed: must be ≥ 0, got -1$/);
+    expectOneLineError(await runCli(['run', 'iris', ...lmArgs(path.join(dir, 'bad7.db')), '--seeds', 'two']), /^tandem: --seeds: must be a number, got "two"$/);
   });
 });

@@ -12,7 +12,7 @@ import { specFromFlags } from '../../core/cli/commands/run.ts';
 import { FinetuneError, type FinetuneEvent, type FinetuneJob, type FinetuneResult, type Finetuner } from '../../core/finetune/finetuner.ts';
 import { sleep } from '../../core/lm/concurrency.ts';
 import { resolveLMOptions } from '../../core/lm/lm-config.ts';
-import type { LMBinding } from '../../core/program/lm-binding.ts';
+import type { LMBinding } from '../../core/lm/lm-binding.ts';
 import type { RunEvent } from '../../core/runner/events.ts';
 import type { ExperimentSpec } from '../../core/runner/experiment-spec.ts';
 import { resumeRun, startRun, type RunOptions, type RunOutcome } from '../../core/runner/run-experiment.ts';
@@ -105,6 +105,8 @@ beforeAll(async () => {
     strategies: 'p, p -> w',
     lm: 'openai:stub-model',
     baseUrl: stub.baseUrl,
+    // a "w" step needs a fine-tuning backend; the runs below are given the fake one
+    finetuneCommand: 'fake-trainer {base} {train} {out}',
     seed: 0,
     seeds: 3,
     concurrency: CONCURRENCY,

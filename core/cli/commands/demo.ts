@@ -2,45 +2,35 @@
 // offline on the local engine, ending in the paper-style table.
 
 import type { Command } from 'commander';
-import { DEMO_MODEL_NAME } from '../../finetune/presets.ts';
+import { DEMO_MODEL_NAME, DEMO_RUN_DEFAULTS } from '../../contract/defaults.ts';
 import { embeddedDemoModel } from '../../models/embedded.ts';
 import { startRun } from '../../runner/run-experiment.ts';
-import { integer, resolveDbPath } from '../options.ts';
+import { specFromInput } from '../experiment-flags.ts';
+import { numeric, resolveDbPath } from '../options.ts';
 import { withRunSession } from '../run-session.ts';
 import { UsageError } from '../user-error.ts';
-import { specFromFlags, type RunFlags } from './run.ts';
 
 export function registerDemoCommand(program: Command): void {
   program
     .command('demo')
     .description('BetterTogether on Iris with the embedded demo model: all eight strategies, three seeds, offline')
-    .option('--seeds <n>', 'number of seeds', integer('--seeds', 1, 100), 3)
-    .option('--seed-concurrency <n>', 'seeds run at once (default: all; 1: one after another)', integer('--seed-concurrency', 1, 100))
+    .option('--seeds <n>', 'number of seeds', numeric, DEMO_RUN_DEFAULTS.seeds)
+    .option('--seed-concurrency <n>', 'seeds run at once (default: all; 1: one after another)', numeric)
     .option('--db <file>', 'workspace database (env TANDEM_DB; default ./.tandem/tandem.db)')
     .option('--json', 'print one JSON summary on stdout')
     .action(async (flags: { seeds: number; seedConcurrency?: number; db?: string; json?: boolean }) => {
       if (!embeddedDemoModel()) {
         throw new UsageError(`the embedded demo model (resources/models/${DEMO_MODEL_NAME}) is not in this checkout; build it with \`npm run train:demo-model\``);
       }
-      const runFlags: RunFlags = {
-        all: true,
-        lm: `local:${DEMO_MODEL_NAME}`,
-        seed: 0,
+      // Every other setting is the experiment input's default, as for `tandem run`.
+      const spec = specFromInput({
+        task: DEMO_RUN_DEFAULTS.task,
+        strategies: DEMO_RUN_DEFAULTS.strategies,
         seeds: flags.seeds,
         ...(flags.seedConcurrency !== undefined ? { seedConcurrency: flags.seedConcurrency } : {}),
-        concurrency: 16,
-        candidates: 6,
-        maxDemos: 3,
-        maxLabeled: 3,
-        rounds: 1,
-        temperature: 0.1,
-        maxTokens: 256,
-        timeout: 120,
-        retries: 4,
-        cache: true,
-        test: true,
-      };
-      const spec = specFromFlags('iris', runFlags);
+        lm: { provider: 'local', model: DEMO_MODEL_NAME },
+        sampling: { maxTokens: DEMO_RUN_DEFAULTS.maxTokens },
+      });
       await withRunSession({ dbPath: resolveDbPath(flags.db), json: Boolean(flags.json), spec }, (options) => startRun(spec, options));
     });
 }
