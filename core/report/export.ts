@@ -3,10 +3,11 @@
 // the cost per stage — as Markdown, CSV, LaTeX (booktabs), standalone HTML or JSON. Pure: the
 // CLI (`tandem report`) and the API (`exportReport`) both call it.
 
+import type { ReportFile } from '../contract/api.ts';
+import { REPORT_FORMATS, type ReportFormat } from '../contract/schemas.ts';
 import type { ResultCell, RunResults } from './results.ts';
 
-export const REPORT_FORMATS = ['markdown', 'csv', 'latex', 'html', 'json'] as const;
-export type ReportFormat = (typeof REPORT_FORMATS)[number];
+export { REPORT_FORMATS, type ReportFile, type ReportFormat };
 
 export interface ReportInput {
   runId: number;
@@ -19,12 +20,6 @@ export interface ReportInput {
   createdAt: number;
   results: RunResults;
   lm: { calls: number; cacheHits: number; promptTokens: number; completionTokens: number };
-}
-
-export interface ReportFile {
-  filename: string;
-  mimeType: string;
-  text: string;
 }
 
 const EXTENSIONS: Record<ReportFormat, [string, string]> = {
