@@ -10,6 +10,7 @@
 // through Node's global fetch (why the default transport is node:http).
 
 import http from 'node:http';
+import type { ChatRequest, LanguageModel } from '../core/lm/language-model.ts';
 import { OpenAICompatibleLM } from '../core/lm/openai-compatible.ts';
 import { startStubServer } from '../tests/fixtures/stub-server-process.ts';
 import { atLeast, info, percentile, type BenchResult } from './lib.ts';
@@ -28,11 +29,18 @@ interface Measured {
   latencies: number[];
 }
 
+/** The call's wall time as the client reports it (retries included; none here). */
+async function latencyOf(lm: LanguageModel, chat: ChatRequest): Promise<number> {
+  let latencyMs = 0;
+  await lm.generate(chat, { onCallInfo: (info) => (latencyMs = info.latencyMs) });
+  return latencyMs;
+}
+
 export async function run(): Promise<BenchResult> {
   const stub = await startStubServer({ latencyMs: LATENCY_MS });
   try {
     const lm = new OpenAICompatibleLM({ baseUrl: stub.baseUrl, model: 'stub-model', maxConcurrency: CONCURRENCY, maxRetries: 0 });
-    const main = await measure(async (i) => (await lm.generate(request(i))).latencyMs, () => stub.resetStats());
+    const main = await measure((i) => latencyOf(lm, request(i)), () => stub.resetStats());
     const stats = await stub.stats();
 
     const viaFetch = new OpenAICompatibleLM({
@@ -42,7 +50,7 @@ export async function run(): Promise<BenchResult> {
       maxRetries: 0,
       fetch: (input, init) => fetch(input, init),
     });
-    const fetchRun = await measure(async (i) => (await viaFetch.generate(request(i))).latencyMs);
+    const fetchRun = await measure((i) => latencyOf(viaFetch, request(i)));
     const bare = await measure(barePool(`${stub.baseUrl}/chat/completions`), undefined, true);
 
     return {

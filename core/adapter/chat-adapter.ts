@@ -3,10 +3,10 @@
 // asked for the output fields in order and to close with `[[ ## completed ## ]]`.
 
 import type { ChatMessage } from '../lm/language-model.ts';
+import { ParseError, type Adapter, type FinetuneRow, type ParsedCompletion } from '../program/adapter.ts';
 import type { Demo } from '../program/demo.ts';
 import type { FieldValue } from '../program/example.ts';
 import type { Field, Signature } from '../program/signature.ts';
-import { ParseError, type Adapter, type FinetuneRow, type ParsedCompletion } from './adapter.ts';
 import { formatValue } from './format-value.ts';
 import { parseJsonFallback } from './json-fallback.ts';
 

@@ -1,3 +1,3 @@
-export * from './adapter.ts';
+export * from '../program/adapter.ts';
 export * from './chat-adapter.ts';
 export * from './format-value.ts';

@@ -5,7 +5,7 @@
 // quotes respected). On success the adapter is registered with an OpenAI-compatible server that
 // has vLLM's `/v1/load_lora_adapter` endpoint.
 
-import type { LMBinding } from '../program/lm-binding.ts';
+import type { LMBinding } from '../lm/lm-binding.ts';
 import type { FinetuneEvent, FinetuneJob, FinetuneResult, Finetuner } from './finetuner.ts';
 import { FinetuneError } from './finetuner.ts';
 import { runJsonLinesProcess } from './json-lines-process.ts';

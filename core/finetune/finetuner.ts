@@ -2,7 +2,7 @@
 // Providers: the local engine's trainer, and any external trainer command (TRL + accelerate,
 // MLX-LM, …) for models that outgrow the local engine.
 
-import type { LMBinding } from '../program/lm-binding.ts';
+import type { LMBinding } from '../lm/lm-binding.ts';
 
 export interface LoraHyperparams {
   rank: number;

@@ -2,7 +2,7 @@
 // JSON progress lines as events, and registers the adapter with the running engine, so the next
 // request can address it by name without a restart.
 
-import type { LMBinding } from '../program/lm-binding.ts';
+import type { LMBinding } from '../lm/lm-binding.ts';
 import { engineEnv } from '../engine/engine-paths.ts';
 import type { EngineProcess } from '../engine/engine-process.ts';
 import { findPython } from '../engine/python.ts';

@@ -1,10 +1,11 @@
 // A language model that answers repeated requests from a ResponseCache. The key covers the inner
 // model's identity and the whole request (see cacheKey). Only successes are stored. Concurrent
-// identical misses share one call to the inner model; the one that started it pays for it, the
-// others get the answer marked as cached (so token totals are not counted twice).
+// identical misses share one call to the inner model; the one that started it pays for it and
+// hears the inner model's CallInfo, the others are told the answer was cached (so token totals
+// are not counted twice).
 
 import { cancelledError } from './concurrency.ts';
-import type { ChatRequest, ChatResponse, GenerateOptions, LanguageModel } from './language-model.ts';
+import type { CallInfo, ChatRequest, ChatResponse, GenerateOptions, LanguageModel } from './language-model.ts';
 import { cacheKey, type CachedResponse, type ResponseCache } from './response-cache.ts';
 
 interface InFlight {
@@ -41,31 +42,35 @@ export class CachedLM implements LanguageModel {
   }
 
   async generate(request: ChatRequest, options: GenerateOptions = {}): Promise<ChatResponse> {
-    const { signal } = options;
+    const { signal, onCallInfo } = options;
     if (signal?.aborted) throw cancelledError(signal);
     const key = cacheKey(this.inner.id, request);
     const hit = this.cache.get(key);
     if (hit) {
       this.counters.hits++;
+      onCallInfo?.(CACHE_HIT);
       return fromCache(hit);
     }
     const running = this.inFlight.get(key);
     if (running && !running.controller.signal.aborted) {
       this.counters.shared++;
-      return fromCache(await this.wait(running, signal));
+      const response = fromResponse(await this.wait(running, signal));
+      onCallInfo?.(CACHE_HIT);
+      return response;
     }
     this.counters.misses++;
-    const entry = this.start(key, request);
+    const entry = this.start(key, request, onCallInfo);
     return this.wait(entry, signal);
   }
 
-  private start(key: string, request: ChatRequest): InFlight {
+  private start(key: string, request: ChatRequest, onCallInfo: ((info: CallInfo) => void) | undefined): InFlight {
     const controller = new AbortController();
-    const promise = this.inner.generate(request, { signal: controller.signal }).then(
+    const innerOptions: GenerateOptions = onCallInfo ? { signal: controller.signal, onCallInfo } : { signal: controller.signal };
+    const promise = this.inner.generate(request, innerOptions).then(
       (response) => {
         this.cache.set(key, {
           text: response.text,
-          model: response.model,
+          model: response.response.modelId,
           finishReason: response.finishReason,
           usage: { ...response.usage },
         });
@@ -119,14 +124,14 @@ export class CachedLM implements LanguageModel {
   }
 }
 
-function fromCache(entry: CachedResponse | ChatResponse): ChatResponse {
-  return {
-    text: entry.text,
-    model: entry.model,
-    finishReason: entry.finishReason,
-    usage: { ...entry.usage },
-    latencyMs: 0,
-    cached: true,
-    attempts: 0,
-  };
+const CACHE_HIT: CallInfo = Object.freeze({ cached: true, attempts: 0, latencyMs: 0 });
+
+/** A stored answer as a response. */
+function fromCache(entry: CachedResponse): ChatResponse {
+  return { text: entry.text, finishReason: entry.finishReason, usage: { ...entry.usage }, response: { modelId: entry.model } };
+}
+
+/** A copy of a shared call's answer for one of the callers that joined it. */
+function fromResponse(response: ChatResponse): ChatResponse {
+  return { text: response.text, finishReason: response.finishReason, usage: { ...response.usage }, response: { modelId: response.response.modelId } };
 }

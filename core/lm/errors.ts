@@ -27,3 +27,17 @@ export class LMError extends Error {
 export function isLMError(error: unknown): error is LMError {
   return error instanceof LMError;
 }
+
+/**
+ * A failed attempt that may succeed when repeated: a 5xx, 408 or 429, a timeout, a network fault,
+ * an unreadable body. RetryingLM repeats it; anyone who sees it is seeing an LMError of its kind.
+ */
+export class RetryableLMError extends LMError {
+  /** How long the server asked the client to wait (Retry-After), when it said. */
+  readonly retryAfterMs: number | undefined;
+
+  constructor(kind: LMErrorKind, message: string, options: { status?: number; retryAfterMs?: number | undefined; cause?: unknown } = {}) {
+    super(kind, message, { status: options.status, attempts: 1, cause: options.cause });
+    this.retryAfterMs = options.retryAfterMs;
+  }
+}

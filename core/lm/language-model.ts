@@ -1,21 +1,13 @@
-// The one narrow interface every language model provider implements (cf. the Vercel AI SDK's
-// provider spec): a chat request in, one completion out. Providers own transport concerns
-// (HTTP, retries, concurrency); callers own prompts and parsing.
+// The one narrow interface every language model implements (cf. the Vercel AI SDK's provider
+// spec): a chat request in; the completion's content, token usage and response metadata out.
+// How a call was served (from a cache, after how many attempts, in how long) is not part of the
+// answer: the layers that know report it to an observer passed with the request (CallInfo).
+// Providers own transport (HTTP, retries, concurrency); callers own prompts and parsing.
 
-export type ChatRole = 'system' | 'user' | 'assistant';
+import type { ChatMessage, SamplingParams, TokenUsage } from '../contract/views/program.ts';
 
-export interface ChatMessage {
-  role: ChatRole;
-  content: string;
-}
-
-export interface SamplingParams {
-  temperature?: number;
-  topP?: number;
-  maxTokens?: number;
-  stop?: string[];
-  seed?: number;
-}
+// Messages, sampling settings and usage are stored with every call, so their shapes are the contract's.
+export type { ChatMessage, ChatRole, SamplingParams, TokenUsage } from '../contract/views/program.ts';
 
 export interface ChatRequest extends SamplingParams {
   messages: ChatMessage[];
@@ -26,26 +18,33 @@ export interface ChatRequest extends SamplingParams {
   rolloutId?: number;
 }
 
-export interface TokenUsage {
-  promptTokens: number;
-  completionTokens: number;
+/** What the server said about its answer. */
+export interface ResponseMetadata {
+  /** The model name the server says answered. */
+  modelId: string;
 }
 
 export interface ChatResponse {
   text: string;
-  /** The model name the server says answered. */
-  model: string;
   finishReason: string | null;
   usage: TokenUsage;
+  response: ResponseMetadata;
+}
+
+/** How one call was served, reported by the layer that served it. */
+export interface CallInfo {
+  /** Answered from a response cache (or by joining an identical call in flight). */
+  cached: boolean;
+  /** HTTP attempts made (1 when the first succeeded; 0 for cache hits). */
+  attempts: number;
   /** Wall time of the call as seen by the caller, including retries; 0 for cache hits. */
   latencyMs: number;
-  cached: boolean;
-  /** How many HTTP attempts the provider made (1 when the first succeeded). */
-  attempts: number;
 }
 
 export interface GenerateOptions {
   signal?: AbortSignal;
+  /** Told once, on success, how the call was served. Failures carry their attempts on the LMError. */
+  onCallInfo?: (info: CallInfo) => void;
 }
 
 export interface LanguageModel {

@@ -3,13 +3,10 @@
 // read from process.env here, nothing is printed. Errors are LMError('config') with a message
 // that says what to set.
 
+import { LM_PROVIDERS, isLMProvider, type LMProvider } from '../contract/providers.ts';
 import { LMError } from './errors.ts';
-import { normalizeBaseUrl, type OpenAICompatibleOptions } from './openai-compatible.ts';
-
-/** Provider prefixes accepted by `--lm <provider>:<model>`. */
-/** `openai`: any OpenAI-compatible server; `local`: a model served by Tandem's own engine. */
-export const LM_PROVIDERS = ['openai', 'local'] as const;
-export type LMProvider = (typeof LM_PROVIDERS)[number];
+import { normalizeBaseUrl } from './openai-chat-model.ts';
+import type { OpenAICompatibleOptions } from './openai-compatible.ts';
 
 export const DEFAULT_BASE_URL = 'https://api.openai.com/v1';
 export const DEFAULT_API_KEY_ENV = 'OPENAI_API_KEY';
@@ -71,14 +68,14 @@ export function parseLMSpec(spec: string): LMSpec {
   }
   const provider = trimmed.slice(0, colon);
   const model = trimmed.slice(colon + 1).trim();
-  if (!(LM_PROVIDERS as readonly string[]).includes(provider)) {
+  if (!isLMProvider(provider)) {
     throw new LMError(
       'config',
       `unknown LM provider "${provider}" in --lm "${spec}"; valid providers: ${valid} (for any OpenAI-compatible server write openai:${trimmed})`,
     );
   }
   if (model === '') throw new LMError('config', `--lm "${spec}" names no model; write ${provider}:<model>`);
-  return { provider: provider as LMProvider, model };
+  return { provider, model };
 }
 
 export function isLocalHost(hostname: string): boolean {

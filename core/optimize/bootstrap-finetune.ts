@@ -7,10 +7,11 @@
 
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { storedProviderName } from '../contract/providers.ts';
 import { evaluate } from '../evaluate/evaluate.ts';
 import type { FinetuneEvent, FinetuneResult, Finetuner, LoraHyperparams } from '../finetune/finetuner.ts';
+import type { LMBinding } from '../lm/lm-binding.ts';
 import type { Example } from '../program/example.ts';
-import type { LMBinding } from '../program/lm-binding.ts';
 import type { Module } from '../program/module.ts';
 import { Rng } from '../util/random.ts';
 import type { OptimizerContext } from './optimizer-context.ts';
@@ -98,7 +99,7 @@ export async function bootstrapFinetune<T extends Module>(
   const groupKey = (predictorPath: string): string => {
     if (options.perModule) return predictorPath;
     const b = bindingOf(predictorPath);
-    return `${b.provider}|${b.baseUrl ?? ''}|${b.model}`;
+    return `${storedProviderName(b.provider)}|${b.baseUrl ?? ''}|${b.model}`;
   };
 
   const groups = new Map<string, { predictors: Set<string>; rows: Row[] }>();

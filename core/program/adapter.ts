@@ -1,11 +1,12 @@
-// An adapter turns (signature, demos, inputs) into chat messages and a completion back into
-// output fields. The same rendering produces fine-tuning rows, so a fine-tuned model sees
-// exactly the format it will be prompted with.
+// What a program needs from an adapter: (signature, demos, inputs) in, chat messages out, and a
+// completion back into output fields. The same rendering produces fine-tuning rows, so a
+// fine-tuned model sees exactly the format it will be prompted with. Adapters (core/adapter/)
+// implement it.
 
 import type { ChatMessage } from '../lm/language-model.ts';
-import type { Demo } from '../program/demo.ts';
-import type { FieldValue } from '../program/example.ts';
-import type { Signature } from '../program/signature.ts';
+import type { Demo } from './demo.ts';
+import type { FieldValue } from './example.ts';
+import type { Signature } from './signature.ts';
 
 export interface ParsedCompletion {
   fields: Record<string, string>;

@@ -1,9 +1,9 @@
 // The environment a program runs in: which LM each predictor binding resolves to, which adapter
 // renders prompts, sampling settings, cancellation, and where predictor calls are collected.
 
-import type { Adapter } from '../adapter/adapter.ts';
+import type { Adapter } from './adapter.ts';
 import type { LanguageModel, SamplingParams } from '../lm/language-model.ts';
-import type { LMBinding } from './lm-binding.ts';
+import type { LMBinding } from '../lm/lm-binding.ts';
 import type { PredictorCall } from './trace.ts';
 
 export interface ProgramEnv {

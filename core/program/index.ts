@@ -1,7 +1,6 @@
 export * from './signature.ts';
 export * from './example.ts';
 export * from './demo.ts';
-export * from './lm-binding.ts';
 export * from './trace.ts';
 export * from './context.ts';
 export * from './predict.ts';

@@ -1,14 +1,14 @@
 // Predict: one LM call per invocation. Renders the signature, demos and inputs through the
 // adapter, calls the bound LM, parses the completion and records a PredictorCall either way.
 
-import { ParseError } from '../adapter/adapter.ts';
+import { ParseError } from './adapter.ts';
 import { isLMError } from '../lm/errors.ts';
-import type { ChatMessage } from '../lm/language-model.ts';
+import type { CallInfo, ChatMessage } from '../lm/language-model.ts';
 import { withRequestSeed } from '../lm/request-seed.ts';
 import type { CallContext } from './context.ts';
 import type { Demo } from './demo.ts';
 import type { FieldValue, Prediction } from './example.ts';
-import type { LMBinding } from './lm-binding.ts';
+import type { LMBinding } from '../lm/lm-binding.ts';
 import type { Signature } from './signature.ts';
 import type { CallError, PredictorCall } from './trace.ts';
 
@@ -69,13 +69,16 @@ export class Predict {
       const request = withRequestSeed({ messages, ...ctx.sampling, ...(ctx.rolloutId !== undefined ? { rolloutId: ctx.rolloutId } : {}) }, ctx.seed);
       const { messages: _sent, ...asked } = request;
       call.request = { model: lm.model, ...asked };
-      const response = await lm.generate(request, ctx.signal ? { signal: ctx.signal } : {});
+      // The layers that serve the call (cache, retries, provider) say how they did through onCallInfo.
+      const onCallInfo = (info: CallInfo) => {
+        call.latencyMs = info.latencyMs;
+        call.cached = info.cached;
+        call.attempts = info.attempts;
+      };
+      const response = await lm.generate(request, ctx.signal ? { signal: ctx.signal, onCallInfo } : { onCallInfo });
       call.completion = response.text;
-      call.model = response.model || lm.model;
+      call.model = response.response.modelId || lm.model;
       call.usage = response.usage;
-      call.latencyMs = response.latencyMs;
-      call.cached = response.cached;
-      call.attempts = response.attempts;
       const parsed = ctx.adapter.parse(this.signature, response.text);
       call.outputs = parsed.fields;
       call.parseFallback = parsed.fallback;

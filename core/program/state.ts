@@ -1,18 +1,25 @@
 // Program state as versioned JSON: per predictor path, its signature (instructions and
 // fields), demos (with the `augmented` flag) and LM binding. Loading checks the paths match
-// the program so a state from another program is refused with a clear message.
+// the program so a state from another program is refused with a clear message. A binding's
+// provider is written in its stored spelling (contract/providers.ts) and read in either.
 
+import { providerFromStored, storedProviderName, type LMProvider } from '../contract/providers.ts';
+import type { LMBinding } from '../lm/lm-binding.ts';
 import type { Demo } from './demo.ts';
-import type { LMBinding } from './lm-binding.ts';
 import type { Module } from './module.ts';
 import { Signature, type SignatureSpec } from './signature.ts';
 
 export const PROGRAM_STATE_VERSION = 1;
 
+/** A binding as stored: the provider in its stored spelling (`openai-compatible` for `openai`). */
+export interface StoredBinding extends Omit<LMBinding, 'provider'> {
+  provider: string;
+}
+
 export interface PredictorState {
   signature: SignatureSpec;
   demos: Demo[];
-  lm: LMBinding | null;
+  lm: StoredBinding | null;
 }
 
 export interface ProgramState {
@@ -30,7 +37,7 @@ export function saveState(program: Module): ProgramState {
     predictors[path] = {
       signature: predictor.signature.toSpec(),
       demos: predictor.demos.map((d) => ({ ...d, fields: { ...d.fields } })),
-      lm: predictor.lm ? { ...predictor.lm } : null,
+      lm: predictor.lm ? { ...predictor.lm, provider: storedProviderName(predictor.lm.provider) } : null,
     };
   }
   return { version: PROGRAM_STATE_VERSION, predictors };
@@ -51,9 +58,15 @@ export function loadState<T extends Module>(program: T, state: unknown): T {
     const saved = checked.predictors[path]!;
     predictor.signature = new Signature(saved.signature);
     predictor.demos = saved.demos.map((d) => ({ ...d, fields: { ...d.fields } }));
-    predictor.lm = saved.lm ? { ...saved.lm } : null;
+    predictor.lm = saved.lm ? { ...saved.lm, provider: providerOf(saved.lm, path) } : null;
   }
   return program;
+}
+
+function providerOf(binding: StoredBinding, path: string): LMProvider {
+  const provider = providerFromStored(binding.provider);
+  if (provider === undefined) throw new ProgramStateError(`program state binds predictor "${path}" to unknown LM provider "${binding.provider}"`);
+  return provider;
 }
 
 function checkState(state: unknown): ProgramState {

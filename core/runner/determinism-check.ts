@@ -5,14 +5,13 @@
 
 import type { Finetuner } from '../finetune/finetuner.ts';
 import { Limiter } from '../lm/concurrency.ts';
-import type { ChatRequest } from '../lm/language-model.ts';
-import { OpenAICompatibleLM } from '../lm/openai-compatible.ts';
+import { createLanguageModel } from '../lm/create-language-model.ts';
+import type { ChatRequest, LanguageModel } from '../lm/language-model.ts';
 import type { ResolvedLMOptions } from '../lm/lm-config.ts';
-import type { LMBinding } from '../program/lm-binding.ts';
+import type { LMBinding } from '../lm/lm-binding.ts';
 import type { Store } from '../store/index.ts';
 import { parallelMap } from '../util/parallel-map.ts';
 import type { ExperimentSpec } from './experiment-spec.ts';
-import { OPENAI_COMPATIBLE } from './lm-environment.ts';
 
 export const DEFAULT_CHECKED_CALLS = 20;
 
@@ -71,14 +70,16 @@ export interface DeterminismCheckOptions {
 export async function checkDeterminism(runId: number, options: DeterminismCheckOptions): Promise<DeterminismReport> {
   const { store, runtime } = options;
   const sample = store.lmCalls.requestSample(runId, options.calls ?? DEFAULT_CHECKED_CALLS);
-  const base: LMBinding = { provider: OPENAI_COMPATIBLE, model: runtime.lm.model, baseUrl: runtime.lm.baseUrl };
+  const { provider, model: baseModel, baseUrl, ...transport } = runtime.lm;
+  const base: LMBinding = { provider, model: baseModel, baseUrl };
   if (runtime.finetuner && options.attachAdapters !== false) await attachTrainedAdapters(store, runId, runtime.finetuner, base);
   const concurrency = runtime.lm.maxConcurrency ?? 16;
   const limiter = new Limiter(concurrency);
-  const models = new Map<string, OpenAICompatibleLM>();
+  const models = new Map<string, LanguageModel>();
   const modelFor = (name: string) => {
     let lm = models.get(name);
-    if (!lm) models.set(name, (lm = new OpenAICompatibleLM({ ...runtime.lm, model: name, limiter })));
+    // Past the response cache: the point is to ask the server again.
+    if (!lm) models.set(name, (lm = createLanguageModel({ provider, model: name, baseUrl }, { ...transport, limiter })));
     return lm;
   };
   const report: DeterminismReport = { runId, checked: 0, differing: 0, failed: 0, examples: [] };

@@ -1,22 +1,24 @@
-// Builds the ProgramEnv a run uses: the default LM (an OpenAI-compatible server behind the SQLite
-// response cache), models for other bindings on the same server (e.g. fine-tuned adapters), and
-// counters of every LM call, cache hit, retry and failure.
+// Builds the ProgramEnv a run uses: the default LM and models for other bindings on the same
+// server (e.g. fine-tuned adapters), each made by createLanguageModel behind the run's response
+// cache and one shared concurrency limit, and counters of every LM call, cache hit, retry and
+// failure.
 
-import type { Adapter } from '../adapter/adapter.ts';
-import { CachedLM } from '../lm/cached-lm.ts';
+import type { LMProvider } from '../contract/providers.ts';
 import { Limiter } from '../lm/concurrency.ts';
+import { createLanguageModel } from '../lm/create-language-model.ts';
 import type { LanguageModel, SamplingParams } from '../lm/language-model.ts';
-import { OpenAICompatibleLM, type OpenAICompatibleOptions } from '../lm/openai-compatible.ts';
+import type { LMBinding } from '../lm/lm-binding.ts';
+import { DEFAULT_MAX_CONCURRENCY, type OpenAICompatibleOptions } from '../lm/openai-compatible.ts';
 import type { ResponseCache } from '../lm/response-cache.ts';
+import type { RetryInfo } from '../lm/retrying-lm.ts';
+import type { Adapter } from '../program/adapter.ts';
 import type { ProgramEnv } from '../program/context.ts';
-import type { LMBinding } from '../program/lm-binding.ts';
 import type { PredictorCall } from '../program/trace.ts';
 import type { LMCallCounters } from './events.ts';
 
-export const OPENAI_COMPATIBLE = 'openai-compatible';
-
 export interface LMEnvironmentOptions {
-  lm: OpenAICompatibleOptions;
+  /** The run's server and model (its provider: `openai` unless said). */
+  lm: OpenAICompatibleOptions & { provider?: LMProvider };
   cache: ResponseCache | null;
   adapter: Adapter;
   sampling: SamplingParams;
@@ -37,32 +39,31 @@ export function createLMEnvironment(options: LMEnvironmentOptions): LMEnvironmen
   const models = new Map<string, LanguageModel>();
   // One limiter for every model on the server, so a base model and its adapters together stay
   // within the configured concurrency.
-  const limiter = new Limiter(options.lm.maxConcurrency ?? 16);
-  const build = (model: string): LanguageModel => {
-    const base = new OpenAICompatibleLM({
-      ...options.lm,
-      model,
-      limiter,
-      onRetry: (info) => {
-        counters.retries++;
-        options.lm.onRetry?.(info);
-        report();
-      },
-    });
-    return options.cache ? new CachedLM(base, options.cache) : base;
+  const limiter = new Limiter(options.lm.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY);
+  const { provider = 'openai', model, baseUrl, ...transport } = options.lm;
+  const settings = {
+    ...transport,
+    baseUrl,
+    limiter,
+    cache: options.cache,
+    onRetry: (info: RetryInfo) => {
+      counters.retries++;
+      options.lm.onRetry?.(info);
+      report();
+    },
   };
-  const defaultBinding: LMBinding = { provider: OPENAI_COMPATIBLE, model: options.lm.model, baseUrl: options.lm.baseUrl };
+  const defaultBinding: LMBinding = { provider, model, baseUrl };
   const resolveLM = (binding: LMBinding | null): LanguageModel => {
     const wanted = binding ?? defaultBinding;
-    if (wanted.provider !== OPENAI_COMPATIBLE) {
+    if (wanted.provider !== provider) {
       throw new Error(`a predictor is bound to provider "${wanted.provider}", which this run does not have`);
     }
-    if (wanted.baseUrl && wanted.baseUrl !== options.lm.baseUrl) {
-      throw new Error(`a predictor is bound to ${wanted.baseUrl}, but this run talks to ${options.lm.baseUrl}`);
+    if (wanted.baseUrl && wanted.baseUrl !== baseUrl) {
+      throw new Error(`a predictor is bound to ${wanted.baseUrl}, but this run talks to ${baseUrl}`);
     }
     let lm = models.get(wanted.model);
     if (!lm) {
-      lm = build(wanted.model);
+      lm = createLanguageModel({ provider, model: wanted.model, baseUrl }, settings);
       models.set(wanted.model, lm);
     }
     return lm;

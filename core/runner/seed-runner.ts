@@ -10,7 +10,7 @@ import type { Finetuner, LoraHyperparams } from '../finetune/finetuner.ts';
 import type { OptimizerContext } from '../optimize/optimizer-context.ts';
 import type { RandomSearchOptions } from '../optimize/random-search.ts';
 import type { ProgramEnv } from '../program/context.ts';
-import type { LMBinding } from '../program/lm-binding.ts';
+import type { LMBinding } from '../lm/lm-binding.ts';
 import type { Module } from '../program/module.ts';
 import { loadState, saveState } from '../program/state.ts';
 import type { StageRecord, Store } from '../store/index.ts';

@@ -1,10 +1,11 @@
-// A deterministic language model for UNIT tests: replies come from a function or a list, every
-// request is recorded, and an optional latency makes concurrency observable. Integration tests
+// A deterministic language model for unit tests: replies come from a function or a list, every
+// request is recorded, and an optional latency makes concurrency observable. It reports each
+// call as one uncached attempt taking its scripted latency. Integration tests
 // use the stub HTTP server instead (tests/fixtures/stub-openai-server.ts).
 
-import { cancelledError, sleep } from './concurrency.ts';
-import { LMError } from './errors.ts';
-import type { ChatRequest, ChatResponse, GenerateOptions, LanguageModel } from './language-model.ts';
+import { cancelledError, sleep } from '../../core/lm/concurrency.ts';
+import { LMError } from '../../core/lm/errors.ts';
+import type { ChatRequest, ChatResponse, GenerateOptions, LanguageModel } from '../../core/lm/language-model.ts';
 
 /** Returns the completion text for a request; may throw (e.g. an LMError) to script a failure. */
 export type ScriptFn = (request: ChatRequest, index: number) => string | Promise<string>;
@@ -57,14 +58,12 @@ export class ScriptedLM implements LanguageModel {
       if (latencyMs > 0) await sleep(latencyMs, signal);
       const text = await this.script(request, index);
       const promptWords = request.messages.reduce((sum, m) => sum + words(m.content), 0);
+      options.onCallInfo?.({ cached: false, attempts: 1, latencyMs });
       return {
         text,
-        model: this.model,
         finishReason: 'stop',
         usage: { promptTokens: promptWords, completionTokens: words(text) },
-        latencyMs,
-        cached: false,
-        attempts: 1,
+        response: { modelId: this.model },
       };
     } finally {
       this.active--;

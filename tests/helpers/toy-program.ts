@@ -4,7 +4,7 @@
 import { ChatAdapter } from '../../core/adapter/chat-adapter.ts';
 import type { Metric } from '../../core/evaluate/metric.ts';
 import type { ChatRequest } from '../../core/lm/language-model.ts';
-import { ScriptedLM } from '../../core/lm/scripted-lm.ts';
+import { ScriptedLM } from './scripted-lm.ts';
 import type { CallContext, ProgramEnv } from '../../core/program/context.ts';
 import { example, type Example, type FieldValue, type Prediction } from '../../core/program/example.ts';
 import { Module } from '../../core/program/module.ts';

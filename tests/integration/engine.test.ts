@@ -59,7 +59,7 @@ describe('local engine', () => {
     const finetuner = new LocalEngineFinetuner({ baseModelDir: modelDir, engine });
     const result = await finetuner.finetune(
       {
-        base: { provider: 'openai-compatible', model: 'tiny', baseUrl },
+        base: { provider: 'openai', model: 'tiny', baseUrl },
         trainFile: data,
         validFile: null,
         outDir: path.join(dir, 'adapter'),

@@ -4,8 +4,10 @@ import net from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { LMError } from '../../core/lm/errors.ts';
 import type { ChatRequest } from '../../core/lm/language-model.ts';
-import { OpenAICompatibleLM, type OpenAICompatibleOptions, type RetryInfo } from '../../core/lm/openai-compatible.ts';
+import { OpenAICompatibleLM, type OpenAICompatibleOptions } from '../../core/lm/openai-compatible.ts';
+import type { RetryInfo } from '../../core/lm/retrying-lm.ts';
 import { startStubServer, type StubServerHandle } from '../fixtures/stub-server-process.ts';
+import { served } from '../helpers/served.ts';
 
 const SYSTEM = 'Inputs you receive:\n- `question`: a question\n\nOutputs you write:\n- `answer`: the answer\n';
 const ask = (question: string): ChatRequest => ({
@@ -55,9 +57,9 @@ async function failure(promise: Promise<unknown>): Promise<LMError> {
 describe('OpenAICompatibleLM against the stub server', () => {
   it('gets a completion with usage', async () => {
     const { lm } = makeLM();
-    const response = await lm.generate(ask('What is 2 + 40?'));
+    const response = await served(lm, ask('What is 2 + 40?'));
     expect(response.text).toBe('[[ ## answer ## ]]\n40\n\n[[ ## completed ## ]]');
-    expect(response).toMatchObject({ model: 'stub-model', finishReason: 'stop', attempts: 1, cached: false });
+    expect(response).toMatchObject({ response: { modelId: 'stub-model' }, finishReason: 'stop', attempts: 1, cached: false });
     expect(response.usage.promptTokens).toBeGreaterThan(0);
     expect(response.usage.completionTokens).toBe(11); // whitespace-separated words of the reply
     const stats = await stub.stats();
@@ -73,7 +75,7 @@ describe('OpenAICompatibleLM against the stub server', () => {
   it('retries 500s and then succeeds', async () => {
     await stub.control({ http500: { first: 2 } });
     const { lm, retries } = makeLM();
-    const response = await lm.generate(ask('What is 1 + 1?'));
+    const response = await served(lm, ask('What is 1 + 1?'));
     expect(response.attempts).toBe(3);
     expect(retries.map((r) => [r.reason, r.status])).toEqual([
       ['http', 500],
@@ -85,7 +87,7 @@ describe('OpenAICompatibleLM against the stub server', () => {
   it('waits for Retry-After on 429', async () => {
     await stub.control({ http429: { first: 1, retryAfter: 1 } });
     const { lm, retries } = makeLM();
-    const response = await lm.generate(ask('What is 3?'));
+    const response = await served(lm, ask('What is 3?'));
     expect(response.attempts).toBe(2);
     expect(retries).toHaveLength(1);
     expect(retries[0]).toMatchObject({ reason: 'rate-limit', status: 429 });
@@ -100,7 +102,7 @@ describe('OpenAICompatibleLM against the stub server', () => {
   it('retries timeouts and fails with timeout when the server never answers', async () => {
     await stub.control({ timeout: { rate: 1 } });
     const { lm, retries } = makeLM({ timeoutMs: 100, maxRetries: 2 });
-    const error = await failure(lm.generate(ask('Anyone there?')));
+    const error = await failure(served(lm, ask('Anyone there?')));
     expect(error.kind).toBe('timeout');
     expect(error.attempts).toBe(3);
     expect(retries.map((r) => r.reason)).toEqual(['timeout', 'timeout']);
@@ -110,32 +112,32 @@ describe('OpenAICompatibleLM against the stub server', () => {
   it('recovers from a timeout when the next attempt is answered', async () => {
     await stub.control({ timeout: { first: 1 } });
     const { lm } = makeLM({ timeoutMs: 1000 });
-    await expect(lm.generate(ask('Second time lucky?'))).resolves.toMatchObject({ attempts: 2 });
+    await expect(served(lm, ask('Second time lucky?'))).resolves.toMatchObject({ attempts: 2 });
   });
 
   it('retries malformed JSON and dropped connections', async () => {
     await stub.control({ malformedJson: { first: 1 } });
     const { lm, retries } = makeLM();
-    await expect(lm.generate(ask('What is 9?'))).resolves.toMatchObject({ attempts: 2 });
+    await expect(served(lm, ask('What is 9?'))).resolves.toMatchObject({ attempts: 2 });
     expect(retries[0]!.reason).toBe('bad-response');
 
     await stub.control({ drop: { first: 1 } });
     const dropped = makeLM();
-    await expect(dropped.lm.generate(ask('What is 10?'))).resolves.toMatchObject({ attempts: 2 });
+    await expect(served(dropped.lm, ask('What is 10?'))).resolves.toMatchObject({ attempts: 2 });
     expect(dropped.retries[0]!.reason).toBe('network');
   });
 
   it('fails with bad-response when every body is malformed', async () => {
     await stub.control({ malformedJson: { rate: 1 } });
     const { lm } = makeLM({ maxRetries: 1 });
-    const error = await failure(lm.generate(ask('What is 11?')));
+    const error = await failure(served(lm, ask('What is 11?')));
     expect(error).toMatchObject({ kind: 'bad-response', attempts: 2 });
   });
 
   it('passes an unparseable completion through as text (parsing is the adapter’s job)', async () => {
     await stub.control({ unparseable: { first: 1 } });
     const { lm } = makeLM();
-    const response = await lm.generate(ask('What is 12?'));
+    const response = await served(lm, ask('What is 12?'));
     expect(response.text).not.toContain('[[ ##');
     expect(response.attempts).toBe(1);
   });
@@ -143,7 +145,7 @@ describe('OpenAICompatibleLM against the stub server', () => {
   it('fails at once on 401 with the server message and how to set the key', async () => {
     await stub.control({ httpError: { rate: 1, status: 401, message: 'Invalid API key' } });
     const { lm, retries } = makeLM({ apiKey: 'sk-wrong' });
-    const error = await failure(lm.generate(ask('Who am I?')));
+    const error = await failure(served(lm, ask('Who am I?')));
     expect(error).toMatchObject({ kind: 'http', status: 401, attempts: 1 });
     expect(error.message).toContain('Invalid API key');
     expect(error.message).toContain('OPENAI_API_KEY');
@@ -155,7 +157,7 @@ describe('OpenAICompatibleLM against the stub server', () => {
     const port = await closedPort();
     const baseUrl = `http://127.0.0.1:${port}/v1`;
     const lm = new OpenAICompatibleLM({ baseUrl, model: 'm', maxRetries: 1, backoffBaseMs: 1, backoffMaxMs: 2 });
-    const error = await failure(lm.generate(ask('Hello?')));
+    const error = await failure(served(lm, ask('Hello?')));
     expect(error.kind).toBe('network');
     expect(error.attempts).toBe(2);
     expect(error.message).toContain(`${baseUrl}/chat/completions`);
@@ -166,7 +168,7 @@ describe('OpenAICompatibleLM against the stub server', () => {
     await stub.control({ timeout: { rate: 1 } });
     const { lm } = makeLM({ timeoutMs: 60_000 });
     const controller = new AbortController();
-    const pending = lm.generate(ask('Wait forever?'), { signal: controller.signal });
+    const pending = served(lm, ask('Wait forever?'), { signal: controller.signal });
     setTimeout(() => controller.abort(), 50);
     const error = await failure(pending);
     expect(error.kind).toBe('cancelled');
@@ -177,7 +179,7 @@ describe('OpenAICompatibleLM against the stub server', () => {
     await stub.control({ http500: { rate: 1 } });
     const controller = new AbortController();
     const { lm } = makeLM({ backoffBaseMs: 60_000, backoffMaxMs: 60_000, onRetry: () => controller.abort() });
-    const error = await failure(lm.generate(ask('Retry?'), { signal: controller.signal }));
+    const error = await failure(served(lm, ask('Retry?'), { signal: controller.signal }));
     expect(error.kind).toBe('cancelled');
     expect((await stub.stats()).requests).toBe(1);
   });
@@ -186,7 +188,7 @@ describe('OpenAICompatibleLM against the stub server', () => {
     const slow = await startStubServer({ latencyMs: 20 });
     try {
       const lm = new OpenAICompatibleLM({ baseUrl: slow.baseUrl, model: 'stub-model', maxConcurrency: 4 });
-      const responses = await Promise.all(Array.from({ length: 40 }, (_, i) => lm.generate(ask(`What is ${i}?`))));
+      const responses = await Promise.all(Array.from({ length: 40 }, (_, i) => served(lm, ask(`What is ${i}?`))));
       expect(responses.map((r) => r.text)).toEqual(Array.from({ length: 40 }, (_, i) => `[[ ## answer ## ]]\n${i}\n\n[[ ## completed ## ]]`));
       const stats = await slow.stats();
       expect(stats.requests).toBe(40);
@@ -201,7 +203,7 @@ describe('OpenAICompatibleLM against the stub server', () => {
   it('survives a mix of faults under concurrency', async () => {
     await stub.control({ http500: { rate: 0.1 }, http429: { rate: 0.05, retryAfter: 0 }, malformedJson: { rate: 0.05 }, drop: { rate: 0.05 } });
     const { lm, retries } = makeLM({ maxConcurrency: 8, maxRetries: 6 });
-    const responses = await Promise.all(Array.from({ length: 100 }, (_, i) => lm.generate(ask(`What is ${i}?`))));
+    const responses = await Promise.all(Array.from({ length: 100 }, (_, i) => served(lm, ask(`What is ${i}?`))));
     expect(responses.every((r, i) => r.text.includes(`\n${i}\n`))).toBe(true);
     const stats = await stub.stats();
     const faults = stats.faults.http500 + stats.faults.http429 + stats.faults.malformedJson + stats.faults.drop;

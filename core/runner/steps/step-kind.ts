@@ -8,7 +8,7 @@ import type { Finetuner, LoraHyperparams } from '../../finetune/finetuner.ts';
 import type { OptimizerContext } from '../../optimize/optimizer-context.ts';
 import type { RandomSearchOptions } from '../../optimize/random-search.ts';
 import type { Example } from '../../program/example.ts';
-import type { LMBinding } from '../../program/lm-binding.ts';
+import type { LMBinding } from '../../lm/lm-binding.ts';
 import type { Module } from '../../program/module.ts';
 import type { Store } from '../../store/index.ts';
 import type { Task } from '../../tasks/task.ts';

@@ -9,7 +9,7 @@ import { LogTail, logTailText } from '../../finetune/log-tail.ts';
 import { bootstrapFinetune, type BootstrapFinetuneOutcome } from '../../optimize/bootstrap-finetune.ts';
 import type { OptimizerContext } from '../../optimize/optimizer-context.ts';
 import type { Example } from '../../program/example.ts';
-import type { LMBinding } from '../../program/lm-binding.ts';
+import type { LMBinding } from '../../lm/lm-binding.ts';
 import type { Module } from '../../program/module.ts';
 import type { Store } from '../../store/index.ts';
 import type { StepKind } from './step-kind.ts';

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { ParseError } from '../../../core/adapter/adapter.ts';
+import { ParseError } from '../../../core/program/adapter.ts';
 import { ChatAdapter, splitSections } from '../../../core/adapter/chat-adapter.ts';
 import type { ChatMessage } from '../../../core/lm/language-model.ts';
 import { ChainOfThought } from '../../../core/program/chain-of-thought.ts';

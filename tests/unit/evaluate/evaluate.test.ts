@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { evaluate, TooManyErrorsError } from '../../../core/evaluate/evaluate.ts';
 import type { Metric } from '../../../core/evaluate/metric.ts';
-import { ScriptedLM } from '../../../core/lm/scripted-lm.ts';
+import { ScriptedLM } from '../../helpers/scripted-lm.ts';
 import { DoubleProgram, doublingLM, envFor, exactY, lastInput, numbers } from '../../helpers/toy-program.ts';
 
 describe('evaluate', () => {

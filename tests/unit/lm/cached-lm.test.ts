@@ -3,7 +3,8 @@ import { CachedLM } from '../../../core/lm/cached-lm.ts';
 import { LMError } from '../../../core/lm/errors.ts';
 import type { ChatRequest, LanguageModel } from '../../../core/lm/language-model.ts';
 import { MemoryResponseCache, cacheKey } from '../../../core/lm/response-cache.ts';
-import { ScriptedLM } from '../../../core/lm/scripted-lm.ts';
+import { ScriptedLM } from '../../helpers/scripted-lm.ts';
+import { served } from '../../helpers/served.ts';
 
 const ask = (content: string, extra: Partial<ChatRequest> = {}): ChatRequest => ({ messages: [{ role: 'user', content }], ...extra });
 const echo = (request: ChatRequest) => `echo ${request.messages.at(-1)!.content}`;
@@ -16,10 +17,10 @@ describe('CachedLM', () => {
     expect(lm.id).toBe(inner.id);
     expect(lm.model).toBe(inner.model);
 
-    const first = await lm.generate(ask('a'));
+    const first = await served(lm, ask('a'));
     expect(first).toMatchObject({ text: 'echo a', cached: false, attempts: 1 });
-    const second = await lm.generate(ask('a'));
-    expect(second).toMatchObject({ text: 'echo a', cached: true, latencyMs: 0, attempts: 0, usage: first.usage, model: first.model });
+    const second = await served(lm, ask('a'));
+    expect(second).toMatchObject({ text: 'echo a', cached: true, latencyMs: 0, attempts: 0, usage: first.usage, response: first.response });
     expect(inner.calls).toBe(1);
     expect(cache.get(cacheKey(inner.id, ask('a')))?.text).toBe('echo a');
     expect(lm.stats).toEqual({ hits: 1, misses: 1, shared: 0 });
@@ -28,10 +29,10 @@ describe('CachedLM', () => {
   it('keys on sampling parameters and rollout id', async () => {
     const inner = new ScriptedLM(echo);
     const lm = new CachedLM(inner, new MemoryResponseCache());
-    await lm.generate(ask('a'));
-    await lm.generate(ask('a', { temperature: 0.7 }));
-    await lm.generate(ask('a', { rolloutId: 1 }));
-    await lm.generate(ask('a', { rolloutId: 1 }));
+    await served(lm, ask('a'));
+    await served(lm, ask('a', { temperature: 0.7 }));
+    await served(lm, ask('a', { rolloutId: 1 }));
+    await served(lm, ask('a', { rolloutId: 1 }));
     expect(inner.calls).toBe(3);
   });
 
@@ -42,16 +43,16 @@ describe('CachedLM', () => {
       return 'fine';
     });
     const lm = new CachedLM(inner, new MemoryResponseCache());
-    await expect(lm.generate(ask('a'))).rejects.toMatchObject({ kind: 'http' });
+    await expect(served(lm, ask('a'))).rejects.toMatchObject({ kind: 'http' });
     fail = false;
-    await expect(lm.generate(ask('a'))).resolves.toMatchObject({ text: 'fine', cached: false });
+    await expect(served(lm, ask('a'))).resolves.toMatchObject({ text: 'fine', cached: false });
     expect(inner.calls).toBe(2);
   });
 
   it('shares one call among concurrent identical misses', async () => {
     const inner = new ScriptedLM(echo, { latencyMs: 20 });
     const lm = new CachedLM(inner, new MemoryResponseCache());
-    const responses = await Promise.all([lm.generate(ask('x')), lm.generate(ask('x')), lm.generate(ask('x')), lm.generate(ask('y'))]);
+    const responses = await Promise.all([served(lm, ask('x')), served(lm, ask('x')), served(lm, ask('x')), served(lm, ask('y'))]);
     expect(inner.calls).toBe(2);
     expect(responses.map((r) => r.text)).toEqual(['echo x', 'echo x', 'echo x', 'echo y']);
     expect(responses.map((r) => r.cached)).toEqual([false, true, true, false]);
@@ -69,17 +70,17 @@ describe('CachedLM', () => {
       { latencyMs: 10 },
     );
     const lm = new CachedLM(inner, new MemoryResponseCache());
-    const results = await Promise.allSettled([lm.generate(ask('x')), lm.generate(ask('x'))]);
+    const results = await Promise.allSettled([served(lm, ask('x')), served(lm, ask('x'))]);
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
-    await expect(lm.generate(ask('x'))).resolves.toMatchObject({ text: 'ok' });
+    await expect(served(lm, ask('x'))).resolves.toMatchObject({ text: 'ok' });
   });
 
   it('one waiter cancelling does not cancel the shared call for the others', async () => {
     const inner = new ScriptedLM(echo, { latencyMs: 30 });
     const lm = new CachedLM(inner, new MemoryResponseCache());
     const controller = new AbortController();
-    const leaving = lm.generate(ask('x'), { signal: controller.signal });
-    const staying = lm.generate(ask('x'));
+    const leaving = served(lm, ask('x'), { signal: controller.signal });
+    const staying = served(lm, ask('x'));
     setTimeout(() => controller.abort(), 5);
     await expect(leaving).rejects.toMatchObject({ kind: 'cancelled' });
     await expect(staying).resolves.toMatchObject({ text: 'echo x' });
@@ -100,14 +101,14 @@ describe('CachedLM', () => {
     const lm = new CachedLM(inner, new MemoryResponseCache());
     const a = new AbortController();
     const b = new AbortController();
-    const first = lm.generate(ask('x'), { signal: a.signal });
-    const second = lm.generate(ask('x'), { signal: b.signal });
+    const first = served(lm, ask('x'), { signal: a.signal });
+    const second = served(lm, ask('x'), { signal: b.signal });
     a.abort();
     expect(signals[0]!.aborted).toBe(false);
     b.abort();
     expect(signals[0]!.aborted).toBe(true);
     // A request arriving now does not join the aborted call; it starts its own.
-    const third = lm.generate(ask('x'));
+    const third = served(lm, ask('x'));
     expect(signals).toHaveLength(2);
     await expect(first).rejects.toMatchObject({ kind: 'cancelled' });
     await expect(second).rejects.toMatchObject({ kind: 'cancelled' });
@@ -117,7 +118,7 @@ describe('CachedLM', () => {
   it('rejects at once with an aborted signal', async () => {
     const inner = new ScriptedLM(echo);
     const lm = new CachedLM(inner, new MemoryResponseCache());
-    await expect(lm.generate(ask('x'), { signal: AbortSignal.abort() })).rejects.toMatchObject({ kind: 'cancelled' });
+    await expect(served(lm, ask('x'), { signal: AbortSignal.abort() })).rejects.toMatchObject({ kind: 'cancelled' });
     expect(inner.calls).toBe(0);
   });
 });

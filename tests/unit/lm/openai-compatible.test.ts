@@ -3,16 +3,10 @@ import { Limiter } from '../../../core/lm/concurrency.ts';
 import { LMError } from '../../../core/lm/errors.ts';
 import type { FetchLike } from '../../../core/lm/http-transport.ts';
 import type { ChatRequest } from '../../../core/lm/language-model.ts';
-import {
-  OpenAICompatibleLM,
-  backoffDelay,
-  errorMessageFromBody,
-  normalizeBaseUrl,
-  parseRetryAfter,
-  requestBody,
-  type OpenAICompatibleOptions,
-  type RetryInfo,
-} from '../../../core/lm/openai-compatible.ts';
+import { errorMessageFromBody, normalizeBaseUrl, parseRetryAfter, requestBody } from '../../../core/lm/openai-chat-model.ts';
+import { OpenAICompatibleLM, type OpenAICompatibleOptions } from '../../../core/lm/openai-compatible.ts';
+import { backoffDelay, type RetryInfo } from '../../../core/lm/retrying-lm.ts';
+import { served } from '../../helpers/served.ts';
 
 const BASE = 'http://llm.test:8000/v1';
 const REQUEST: ChatRequest = { messages: [{ role: 'user', content: 'hi' }] };
@@ -70,7 +64,7 @@ describe('OpenAICompatibleLM: requests and responses', () => {
   it('posts the chat completions body with unset parameters left out', async () => {
     const { fetch, calls } = scriptedFetch(() => completion('hello'));
     const { lm } = makeLM(fetch, { apiKey: 'sk-test', headers: { 'x-extra': '1' } });
-    await lm.generate({ ...REQUEST, temperature: 0.1, maxTokens: 64, stop: ['\n\n'], rolloutId: 3 });
+    await served(lm, { ...REQUEST, temperature: 0.1, maxTokens: 64, stop: ['\n\n'], rolloutId: 3 });
     expect(calls).toHaveLength(1);
     expect(calls[0]!.url).toBe(`${BASE}/chat/completions`);
     expect(calls[0]!.init.method).toBe('POST');
@@ -104,17 +98,17 @@ describe('OpenAICompatibleLM: requests and responses', () => {
   it('sends no authorization header without a key', async () => {
     const { fetch, calls } = scriptedFetch(() => completion('ok'));
     const { lm } = makeLM(fetch);
-    await lm.generate(REQUEST);
+    await served(lm, REQUEST);
     expect((calls[0]!.init.headers as Record<string, string>).authorization).toBeUndefined();
   });
 
   it('returns text, model, usage and attempt count', async () => {
     const { fetch } = scriptedFetch(() => completion('hello'));
     const { lm } = makeLM(fetch);
-    const response = await lm.generate(REQUEST);
+    const response = await served(lm, REQUEST);
     expect(response).toMatchObject({
       text: 'hello',
-      model: 'served-model',
+      response: { modelId: 'served-model' },
       finishReason: 'stop',
       usage: { promptTokens: 7, completionTokens: 3 },
       cached: false,
@@ -127,9 +121,9 @@ describe('OpenAICompatibleLM: requests and responses', () => {
   it('reports zero usage when the server sends none', async () => {
     const { fetch } = scriptedFetch(() => completion('x', { usage: undefined, model: undefined }));
     const { lm } = makeLM(fetch);
-    const response = await lm.generate(REQUEST);
+    const response = await served(lm, REQUEST);
     expect(response.usage).toEqual({ promptTokens: 0, completionTokens: 0 });
-    expect(response.model).toBe('test-model');
+    expect(response.response.modelId).toBe('test-model');
   });
 });
 
@@ -141,7 +135,7 @@ describe('OpenAICompatibleLM: retries', () => {
       () => completion('finally'),
     );
     const { lm, retries } = makeLM(fetch);
-    const response = await lm.generate(REQUEST);
+    const response = await served(lm, REQUEST);
     expect(response.text).toBe('finally');
     expect(response.attempts).toBe(3);
     expect(calls).toHaveLength(3);
@@ -154,7 +148,7 @@ describe('OpenAICompatibleLM: retries', () => {
   it('gives up after maxRetries with the last status', async () => {
     const { fetch, calls } = scriptedFetch(() => errorResponse(503, 'overloaded'));
     const { lm } = makeLM(fetch, { maxRetries: 2 });
-    const error = (await lm.generate(REQUEST).catch((e: unknown) => e)) as LMError;
+    const error = (await served(lm, REQUEST).catch((e: unknown) => e)) as LMError;
     expect(error).toBeInstanceOf(LMError);
     expect(error.kind).toBe('http');
     expect(error.status).toBe(503);
@@ -167,7 +161,7 @@ describe('OpenAICompatibleLM: retries', () => {
   it('reports rate-limit after retries on 429', async () => {
     const { fetch } = scriptedFetch(() => errorResponse(429, 'slow down'));
     const { lm } = makeLM(fetch, { maxRetries: 1 });
-    await expect(lm.generate(REQUEST)).rejects.toMatchObject({ kind: 'rate-limit', status: 429, attempts: 2 });
+    await expect(served(lm, REQUEST)).rejects.toMatchObject({ kind: 'rate-limit', status: 429, attempts: 2 });
   });
 
   it('waits for Retry-After seconds on 429', async () => {
@@ -177,7 +171,7 @@ describe('OpenAICompatibleLM: retries', () => {
       () => completion('ok'),
     );
     const { lm, retries } = makeLM(fetch);
-    const pending = lm.generate(REQUEST);
+    const pending = served(lm, REQUEST);
     await vi.advanceTimersByTimeAsync(1990);
     expect(calls).toHaveLength(1);
     expect(retries[0]).toMatchObject({ reason: 'rate-limit', status: 429, delayMs: 2000 });
@@ -190,14 +184,14 @@ describe('OpenAICompatibleLM: retries', () => {
     const far = new Date(Date.now() + 3_600_000).toUTCString();
     const { fetch } = scriptedFetch(() => errorResponse(503, 'busy', { 'retry-after': far }), () => completion('ok'));
     const { lm, retries } = makeLM(fetch, { retryAfterMaxMs: 30 });
-    await expect(lm.generate(REQUEST)).resolves.toMatchObject({ attempts: 2 });
+    await expect(served(lm, REQUEST)).resolves.toMatchObject({ attempts: 2 });
     expect(retries[0]!.delayMs).toBe(30);
   });
 
   it('fails at once on 400 with the server message', async () => {
     const { fetch, calls } = scriptedFetch(() => errorResponse(400, 'context length exceeded'));
     const { lm, retries } = makeLM(fetch);
-    const error = (await lm.generate(REQUEST).catch((e: unknown) => e)) as LMError;
+    const error = (await served(lm, REQUEST).catch((e: unknown) => e)) as LMError;
     expect(error).toMatchObject({ kind: 'http', status: 400, attempts: 1 });
     expect(error.message).toContain('HTTP 400');
     expect(error.message).toContain('context length exceeded');
@@ -208,7 +202,7 @@ describe('OpenAICompatibleLM: retries', () => {
   it('says the key was rejected on 401 and how to set it', async () => {
     const { fetch } = scriptedFetch(() => errorResponse(401, 'Incorrect API key provided'));
     const { lm } = makeLM(fetch, { apiKey: 'sk-bad', apiKeyHint: 'set the MY_KEY environment variable' });
-    const error = (await lm.generate(REQUEST).catch((e: unknown) => e)) as LMError;
+    const error = (await served(lm, REQUEST).catch((e: unknown) => e)) as LMError;
     expect(error).toMatchObject({ kind: 'http', status: 401, attempts: 1 });
     expect(error.message).toMatch(/rejected the API key/);
     expect(error.message).toContain('Incorrect API key provided');
@@ -218,13 +212,13 @@ describe('OpenAICompatibleLM: retries', () => {
   it('names the default key variable on 401 without a hint', async () => {
     const { fetch } = scriptedFetch(() => errorResponse(401, 'missing key'));
     const { lm } = makeLM(fetch);
-    await expect(lm.generate(REQUEST)).rejects.toThrow(/OPENAI_API_KEY.*--api-key-env/);
+    await expect(served(lm, REQUEST)).rejects.toThrow(/OPENAI_API_KEY.*--api-key-env/);
   });
 
   it('names the model on 404', async () => {
     const { fetch } = scriptedFetch(() => errorResponse(404, 'The model `test-model` does not exist'));
     const { lm } = makeLM(fetch);
-    await expect(lm.generate(REQUEST)).rejects.toThrow(/HTTP 404 .*"test-model".*does not exist/);
+    await expect(served(lm, REQUEST)).rejects.toThrow(/HTTP 404 .*"test-model".*does not exist/);
   });
 
   it('retries malformed JSON as bad-response', async () => {
@@ -233,14 +227,14 @@ describe('OpenAICompatibleLM: retries', () => {
       () => completion('ok'),
     );
     const { lm, retries } = makeLM(fetch);
-    await expect(lm.generate(REQUEST)).resolves.toMatchObject({ text: 'ok', attempts: 2 });
+    await expect(served(lm, REQUEST)).resolves.toMatchObject({ text: 'ok', attempts: 2 });
     expect(retries[0]).toMatchObject({ reason: 'bad-response' });
   });
 
   it('fails with bad-response when the body is never a completion', async () => {
     const { fetch, calls } = scriptedFetch(() => Response.json({ object: 'list', data: [] }));
     const { lm } = makeLM(fetch, { maxRetries: 2 });
-    const error = (await lm.generate(REQUEST).catch((e: unknown) => e)) as LMError;
+    const error = (await served(lm, REQUEST).catch((e: unknown) => e)) as LMError;
     expect(error).toMatchObject({ kind: 'bad-response', attempts: 3 });
     expect(error.message).toContain('choices[0].message.content');
     expect(calls).toHaveLength(3);
@@ -250,7 +244,7 @@ describe('OpenAICompatibleLM: retries', () => {
     const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' });
     const { fetch } = scriptedFetch(() => Promise.reject(new TypeError('fetch failed', { cause: refused })));
     const { lm, retries } = makeLM(fetch, { maxRetries: 1 });
-    const error = (await lm.generate(REQUEST).catch((e: unknown) => e)) as LMError;
+    const error = (await served(lm, REQUEST).catch((e: unknown) => e)) as LMError;
     expect(error.kind).toBe('network');
     expect(error.message).toContain(`${BASE}/chat/completions`);
     expect(error.message).toContain('ECONNREFUSED');
@@ -260,7 +254,7 @@ describe('OpenAICompatibleLM: retries', () => {
   it('times out each attempt and fails with timeout after the retries', async () => {
     const { fetch, calls } = scriptedFetch(hang);
     const { lm, retries } = makeLM(fetch, { timeoutMs: 10, maxRetries: 2 });
-    const error = (await lm.generate(REQUEST).catch((e: unknown) => e)) as LMError;
+    const error = (await served(lm, REQUEST).catch((e: unknown) => e)) as LMError;
     expect(error).toMatchObject({ kind: 'timeout', attempts: 3 });
     expect(error.message).toContain('10 ms');
     expect(calls).toHaveLength(3);
@@ -270,7 +264,7 @@ describe('OpenAICompatibleLM: retries', () => {
   it('with maxRetries 0 makes exactly one attempt', async () => {
     const { fetch, calls } = scriptedFetch(() => errorResponse(500, 'x'));
     const { lm } = makeLM(fetch, { maxRetries: 0 });
-    await expect(lm.generate(REQUEST)).rejects.toMatchObject({ kind: 'http', attempts: 1 });
+    await expect(served(lm, REQUEST)).rejects.toMatchObject({ kind: 'http', attempts: 1 });
     expect(calls).toHaveLength(1);
   });
 });
@@ -280,7 +274,7 @@ describe('OpenAICompatibleLM: cancellation and concurrency', () => {
     const { fetch } = scriptedFetch(hang);
     const { lm } = makeLM(fetch);
     const controller = new AbortController();
-    const pending = lm.generate(REQUEST, { signal: controller.signal });
+    const pending = served(lm, REQUEST, { signal: controller.signal });
     setTimeout(() => controller.abort(), 5);
     await expect(pending).rejects.toMatchObject({ kind: 'cancelled' });
   });
@@ -293,7 +287,7 @@ describe('OpenAICompatibleLM: cancellation and concurrency', () => {
       backoffMaxMs: 60_000,
       onRetry: () => setTimeout(() => controller.abort(), 1),
     });
-    await expect(lm.generate(REQUEST, { signal: controller.signal })).rejects.toMatchObject({ kind: 'cancelled', attempts: 1 });
+    await expect(served(lm, REQUEST, { signal: controller.signal })).rejects.toMatchObject({ kind: 'cancelled', attempts: 1 });
     expect(calls).toHaveLength(1);
   });
 
@@ -301,9 +295,9 @@ describe('OpenAICompatibleLM: cancellation and concurrency', () => {
     const { fetch, calls } = scriptedFetch(hang);
     const { lm } = makeLM(fetch, { maxConcurrency: 1, timeoutMs: 60_000 });
     const holder = new AbortController();
-    const first = lm.generate(REQUEST, { signal: holder.signal }).catch((e: unknown) => e);
+    const first = served(lm, REQUEST, { signal: holder.signal }).catch((e: unknown) => e);
     const controller = new AbortController();
-    const second = lm.generate(REQUEST, { signal: controller.signal });
+    const second = served(lm, REQUEST, { signal: controller.signal });
     controller.abort();
     await expect(second).rejects.toMatchObject({ kind: 'cancelled' });
     holder.abort();
@@ -322,7 +316,7 @@ describe('OpenAICompatibleLM: cancellation and concurrency', () => {
       return completion('ok');
     };
     const { lm } = makeLM(fetch, { maxConcurrency: 3 });
-    await Promise.all(Array.from({ length: 12 }, () => lm.generate(REQUEST)));
+    await Promise.all(Array.from({ length: 12 }, () => served(lm, REQUEST)));
     expect(peak).toBe(3);
   });
 });
@@ -356,7 +350,7 @@ describe('retry helpers', () => {
     const delays = async (seed: number) => {
       const { fetch } = scriptedFetch(() => errorResponse(500, 'x'));
       const { lm, retries } = makeLM(fetch, { jitterSeed: seed, backoffBaseMs: 4, backoffMaxMs: 16, maxRetries: 3 });
-      await lm.generate(REQUEST).catch(() => undefined);
+      await served(lm, REQUEST).catch(() => undefined);
       return retries.map((r) => r.delayMs);
     };
     expect(await delays(1)).toEqual(await delays(1));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ChatRequest } from '../../../core/lm/language-model.ts';
 import { requestSeed, withRequestSeed } from '../../../core/lm/request-seed.ts';
-import { ScriptedLM } from '../../../core/lm/scripted-lm.ts';
+import { ScriptedLM } from '../../helpers/scripted-lm.ts';
 import { ChatAdapter } from '../../../core/adapter/chat-adapter.ts';
 import { Predict } from '../../../core/program/predict.ts';
 import { Signature } from '../../../core/program/signature.ts';

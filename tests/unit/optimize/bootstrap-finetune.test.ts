@@ -27,7 +27,7 @@ let dir: string;
 beforeEach(() => (dir = mkdtempSync(path.join(os.tmpdir(), 'tandem-bft-'))));
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-const base = { provider: 'openai-compatible', model: 'base-model', baseUrl: 'http://127.0.0.1:1/v1' };
+const base = { provider: 'openai' as const, model: 'base-model', baseUrl: 'http://127.0.0.1:1/v1' };
 
 function options(finetuner: Finetuner) {
   return { finetuner, hyperparams: PAPER_HYPERPARAMS, workDir: dir, adapterPrefix: 'run1-w1', defaultBinding: base, seed: 3 };

@@ -7,7 +7,7 @@ import { Predict } from '../../../core/program/predict.ts';
 import { runProgram } from '../../../core/program/run-program.ts';
 import { Signature, SignatureError, signature } from '../../../core/program/signature.ts';
 import { loadState, ProgramStateError, saveState } from '../../../core/program/state.ts';
-import { ScriptedLM } from '../../../core/lm/scripted-lm.ts';
+import { ScriptedLM } from '../../helpers/scripted-lm.ts';
 import { LMError } from '../../../core/lm/errors.ts';
 import { envFor } from '../../helpers/toy-program.ts';
 
@@ -57,7 +57,7 @@ describe('Module', () => {
     const a = new MultiHop();
     const b = a.clone();
     b.generate_answer.demos.push({ fields: { answer: 'x' }, augmented: false, exampleId: null });
-    b.generate_query[0]!.lm = { provider: 'openai-compatible', model: 'ft-1' };
+    b.generate_query[0]!.lm = { provider: 'openai', model: 'ft-1' };
     expect(a.generate_answer.demos).toEqual([]);
     expect(a.generate_query[0]!.lm).toBeNull();
     expect(b).toBeInstanceOf(MultiHop);
@@ -69,12 +69,28 @@ describe('program state', () => {
     const a = new MultiHop();
     a.generate_answer.demos = [{ fields: { question: 'q', answer: 'a' }, augmented: true, exampleId: 'e1', sourceTraceId: 4 }];
     a.generate_answer.signature = a.generate_answer.signature.withInstructions('Be brief.');
-    a.generate_query[1]!.lm = { provider: 'openai-compatible', model: 'adapter-1', baseModel: 'base' };
+    a.generate_query[1]!.lm = { provider: 'openai', model: 'adapter-1', baseModel: 'base' };
     const json = JSON.parse(JSON.stringify(saveState(a)));
     expect(json.version).toBe(1);
     const b = loadState(new MultiHop(), json);
     expect(saveState(b)).toEqual(saveState(a));
     expect(b.generate_answer.signature.instructions).toBe('Be brief.');
+  });
+
+  it('stores the openai provider in its stored spelling and reads either spelling back', () => {
+    const a = new MultiHop();
+    a.generate_query[0]!.lm = { provider: 'openai', model: 'adapter-1', baseUrl: 'http://h/v1' };
+    a.generate_query[1]!.lm = { provider: 'local', model: 'tandem-demo' };
+    const stored = saveState(a);
+    expect(JSON.stringify(stored.predictors['generate_query[0]']!.lm)).toBe('{"provider":"openai-compatible","model":"adapter-1","baseUrl":"http://h/v1"}');
+    expect(stored.predictors['generate_query[1]']!.lm!.provider).toBe('local');
+    const b = loadState(new MultiHop(), stored);
+    expect(b.generate_query[0]!.lm).toEqual({ provider: 'openai', model: 'adapter-1', baseUrl: 'http://h/v1' });
+    const plain = saveState(a);
+    plain.predictors['generate_query[0]']!.lm!.provider = 'openai';
+    expect(loadState(new MultiHop(), plain).generate_query[0]!.lm!.provider).toBe('openai');
+    plain.predictors['generate_query[0]']!.lm!.provider = 'anthropic';
+    expect(() => loadState(new MultiHop(), plain)).toThrow(/unknown LM provider "anthropic"/);
   });
 
   it('refuses a state that belongs to another program or version', () => {

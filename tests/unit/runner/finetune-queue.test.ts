@@ -3,7 +3,7 @@ import { FinetuneError, PAPER_HYPERPARAMS, type FinetuneEvent, type FinetuneJob,
 import { sleep } from '../../../core/lm/concurrency.ts';
 import { oneFinetuneAtATime } from '../../../core/runner/finetune-queue.ts';
 
-const base = { provider: 'openai-compatible', model: 'm' };
+const base = { provider: 'openai' as const, model: 'm' };
 const job = (name: string): FinetuneJob => ({ base, trainFile: 't.jsonl', validFile: null, outDir: `/tmp/${name}`, adapterName: name, hyperparams: PAPER_HYPERPARAMS });
 
 function slowFinetuner(log: string[]): Finetuner {

@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { ChatAdapter } from '../../../core/adapter/chat-adapter.ts';
-import { ScriptedLM } from '../../../core/lm/scripted-lm.ts';
+import { ScriptedLM } from '../../helpers/scripted-lm.ts';
 import type { ProgramEnv } from '../../../core/program/context.ts';
 import { runProgram } from '../../../core/program/run-program.ts';
 import { gsm8kTask } from '../../../core/tasks/gsm8k.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { requestBody, requestBodyJson } from '../../../core/lm/openai-compatible.ts';
+import { requestBody, requestBodyJson } from '../../../core/lm/openai-chat-model.ts';
 import type { ChatMessage, ChatRequest } from '../../../core/lm/language-model.ts';
 import { chatMessagesJson, plainChatMessagesJson, recurringStringJson } from '../../../core/util/json-text.ts';
 
