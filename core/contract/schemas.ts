@@ -26,6 +26,9 @@ export const MAX_PAGE_SIZE = 500;
 
 export const RUN_STATUSES = ['pending', 'running', 'finished', 'failed', 'cancelled'] as const;
 
+/** The longest search text a page of example results or LM calls accepts. */
+export const SEARCH_MAX_LENGTH = 500;
+
 /** The formats a run's report can be exported in. */
 export const REPORT_FORMATS = ['markdown', 'csv', 'latex', 'html', 'json'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -128,7 +131,7 @@ export const ExampleResultsPageInput = z
      * (`ÉCOLE` finds `école`), shorter ones (a scan of the evaluation's rows the other words left)
      * fold ASCII letters only. Accents are never removed.
      */
-    search: text(500).optional(),
+    search: text(SEARCH_MAX_LENGTH).optional(),
     sort: z.enum(EXAMPLE_RESULT_SORTS).default('index'),
     limit,
     cursor,
@@ -181,7 +184,7 @@ export const LMCallsPageInput = z
     errorKind: z.string().min(1).max(100).optional(),
     cached: z.boolean().optional(),
     /** Words in the prompt or completion: `"a phrase"`, `prefix*`; terms are ANDed. */
-    search: text(500).optional(),
+    search: text(SEARCH_MAX_LENGTH).optional(),
     sort: z.enum(['newest', 'oldest', 'latency', 'tokens']).default('newest'),
     limit,
     cursor,

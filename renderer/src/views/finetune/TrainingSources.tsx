@@ -3,6 +3,7 @@
 // stage's LM calls on models other than its own new adapters are the source traces. Shown while a
 // stage trains; once its job is recorded, TrainingRows lists the exact rows instead.
 import { useState } from 'react';
+import { MAX_PAGE_SIZE } from '../../../../core/contract/schemas.ts';
 import { getClient } from '../../api/client.ts';
 import type { LMCallPage } from '../../api/types.ts';
 import { hrefFor } from '../../app/router.ts';
@@ -11,7 +12,7 @@ import { EmptyState, ErrorState, Loading } from '../../components/states.tsx';
 
 type Summary = LMCallPage['rows'][number];
 
-const PAGE = 500;
+const PAGE = MAX_PAGE_SIZE;
 const SHOW = 100;
 
 export function TrainingSources({ runId, stageId, adapterNames }: { runId: number; stageId: number; adapterNames: string[] }) {

@@ -1,17 +1,19 @@
 // Export the run's report (paper table with CIs, per-seed scores, step means, costs) as a file.
 import { useState } from 'react';
+import { REPORT_FORMATS, type ReportFormat } from '../../../../core/contract/schemas.ts';
 import { getClient } from '../../api/client.ts';
 import { downloadText } from '../../components/download.ts';
 
-const FORMATS = [
-  ['markdown', 'Markdown'],
-  ['csv', 'CSV'],
-  ['latex', 'LaTeX table'],
-  ['html', 'HTML page'],
-  ['json', 'JSON'],
-] as const;
+const LABELS: Record<ReportFormat, string> = {
+  markdown: 'Markdown',
+  csv: 'CSV',
+  latex: 'LaTeX table',
+  html: 'HTML page',
+  json: 'JSON',
+};
+const FORMATS = REPORT_FORMATS.map((format) => [format, LABELS[format]] as const);
 
-type Format = (typeof FORMATS)[number][0];
+type Format = ReportFormat;
 
 export function ExportReport({ runId }: { runId: number }) {
   const [format, setFormat] = useState<Format>('markdown');

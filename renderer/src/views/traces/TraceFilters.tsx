@@ -1,6 +1,7 @@
 // The filter bar of the Traces view: stage, split, outcome, predictor, sort and a debounced
 // full-text search; every change goes to the URL query (and ?stage= from a link selects the stage).
 import { memo, useEffect, useRef, useState } from 'react';
+import { SEARCH_MAX_LENGTH } from '../../../../core/contract/schemas.ts';
 import type { StageSummary } from '../../api/types.ts';
 import { replaceParams } from '../../app/router.ts';
 import type { TraceParams } from './trace-params.ts';
@@ -12,8 +13,8 @@ export function stageLabel(s: StageSummary): string {
 /** Filters only change the URL; the view derives its query from it. */
 const set = (params: Record<string, string | number | null>) => replaceParams(params);
 
-/** The API's limit on `search` (core/contract/schemas.ts): a longer paste is cut here, not refused there. */
-export const SEARCH_MAX = 500;
+/** The API's limit on `search`: a longer paste is cut here, not refused there. */
+export const SEARCH_MAX = SEARCH_MAX_LENGTH;
 /** Typing settles this long before the list is asked again. */
 const SEARCH_DEBOUNCE_MS = 60;
 
