@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { resourcesDir } from '../tasks/resources-path.ts';
+import { resourcesDir } from '../util/resources-path.ts';
 
 /** The folder holding the Python package `tandem_engine` (goes on PYTHONPATH). */
 export function engineDir(): string {

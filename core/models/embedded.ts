@@ -2,7 +2,7 @@
 
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { DEMO_MODEL_NAME } from '../finetune/presets.ts';
+import { DEMO_MODEL_NAME } from '../contract/defaults.ts';
 import { embeddedModelsDir } from './model-library.ts';
 
 /** The demo model's folder, or null when it has not been trained into this checkout yet. */

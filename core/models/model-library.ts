@@ -8,7 +8,7 @@
 
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { resourcesDir } from '../tasks/resources-path.ts';
+import { resourcesDir } from '../util/resources-path.ts';
 import { inspectCheckpoint, type CheckpointInfo } from './checkpoint.ts';
 import { checkpointFilesToCopy, copyFilesWithProgress, type TransferProgress } from './copy-files.ts';
 import { ModelLibraryError } from './errors.ts';

@@ -2,7 +2,7 @@
 // model is local) and the fine-tuning backend. `close()` stops what was started.
 
 import type { EngineEvent } from '../engine/engine-process.ts';
-import { startLocalModel, type LocalModelSession } from '../engine/local-model.ts';
+import { startLocalModel, type LocalModelSession } from '../models/local-model.ts';
 import { CommandFinetuner } from '../finetune/command-finetuner.ts';
 import type { Finetuner } from '../finetune/finetuner.ts';
 import { resolveLMOptions, type ResolvedLMOptions } from '../lm/lm-config.ts';

@@ -16,7 +16,7 @@ import { example, type Example, type FieldValue, type Prediction } from '../prog
 import { Module } from '../program/module.ts';
 import { signature, type Signature } from '../program/signature.ts';
 import { deriveSeed, Rng } from '../util/random.ts';
-import { bundledDatasetPath } from './resources-path.ts';
+import { bundledDatasetPath } from '../util/resources-path.ts';
 import type { Task, TaskLoadOptions, TaskSplits } from './task.ts';
 
 export type Gsm8kPart = 'train' | 'test';

@@ -5,4 +5,3 @@ export * from './gsm8k.ts';
 export * from './gsm8k-sample.ts';
 export * from './split.ts';
 export * from './protocol.ts';
-export * from './resources-path.ts';

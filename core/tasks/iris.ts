@@ -9,7 +9,7 @@ import { example, type Example, type FieldValue, type Prediction } from '../prog
 import { Module } from '../program/module.ts';
 import { signature, type Signature } from '../program/signature.ts';
 import { deriveSeed, Rng } from '../util/random.ts';
-import { bundledDatasetPath } from './resources-path.ts';
+import { bundledDatasetPath } from '../util/resources-path.ts';
 import { stratifiedSplit, thirds } from './split.ts';
 import type { Task, TaskLoadOptions, TaskSplits } from './task.ts';
 

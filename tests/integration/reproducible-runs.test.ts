@@ -12,7 +12,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChatAdapter } from '../../core/adapter/chat-adapter.ts';
-import { startLocalModel } from '../../core/engine/local-model.ts';
+import { startLocalModel } from '../../core/models/local-model.ts';
 import { evaluate } from '../../core/evaluate/evaluate.ts';
 import { embeddedDemoModel } from '../../core/models/embedded.ts';
 import { createLMEnvironment } from '../../core/runner/lm-environment.ts';

@@ -2,7 +2,7 @@
 // OpenAI client (or `tandem run --lm openai:<model> --base-url <url>`) can use it.
 
 import type { Command } from 'commander';
-import { startLocalModel } from '../../engine/local-model.ts';
+import { startLocalModel } from '../../models/local-model.ts';
 import { integer } from '../options.ts';
 import { resolveModelLibraryDir } from './models.ts';
 

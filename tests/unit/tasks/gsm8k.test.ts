@@ -15,7 +15,7 @@ import {
   parseGsm8kAnswer,
 } from '../../../core/tasks/gsm8k.ts';
 import { clampProtocol } from '../../../core/tasks/protocol.ts';
-import { bundledDatasetPath } from '../../../core/tasks/resources-path.ts';
+import { bundledDatasetPath } from '../../../core/util/resources-path.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const officialDir = path.resolve(repoRoot, '../shared/data/gsm8k');

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { DatasetError } from '../../../core/datasets/index.ts';
 import { ChainOfThought } from '../../../core/program/chain-of-thought.ts';
 import type { Example } from '../../../core/program/example.ts';
-import { bundledDatasetPath } from '../../../core/tasks/resources-path.ts';
+import { bundledDatasetPath } from '../../../core/util/resources-path.ts';
 import { IrisProgram, irisTask, loadIrisExamples } from '../../../core/tasks/iris.ts';
 import type { TaskSplits } from '../../../core/tasks/task.ts';
 

@@ -1,5 +1,5 @@
 // Where the bundled resources live. In a checkout (run through tsx) this module sits in
-// core/tasks/, so walking up from it finds the repository's resources/ folder. A host that lays
+// core/util/, so walking up from it finds the repository's resources/ folder. A host that lays
 // files out differently (a packaged app) calls `setResourcesDir` once at startup.
 
 import { existsSync } from 'node:fs';

@@ -3,9 +3,9 @@
 // adapters the engine serves without a restart.
 
 import path from 'node:path';
+import { EngineProcess, type EngineEvent, type EngineOptions } from '../engine/engine-process.ts';
 import { LocalEngineFinetuner } from '../finetune/local-engine-finetuner.ts';
-import { ModelLibrary } from '../models/model-library.ts';
-import { EngineProcess, type EngineEvent, type EngineOptions } from './engine-process.ts';
+import { ModelLibrary } from './model-library.ts';
 
 export interface LocalModelSession {
   engine: EngineProcess;
