@@ -1,10 +1,12 @@
 """Trains the demo model from scratch: full-parameter training of a small Llama on the synthetic corpus.
 
-Episodes (chat rows from generate-corpus.ts) are rendered with the tokenizer's chat template,
-tokenized with the engine's tokenizer, packed into sequences of --seq-len tokens with a
-block-diagonal causal mask (episodes never see each other) and per-episode positions, and trained
-with the loss on every token (as the issue recommends). A curriculum sets the task mixture: copy,
-key-value lookup and number comparison first, then classification, arithmetic and QA are mixed in.
+The network is the engine's own Llama (network.py builds it from tandem_engine.arch.llama), so
+the exported checkpoint is served by the code that trained it. Episodes (chat rows from
+generate-corpus.ts) are rendered with the tokenizer's chat template, tokenized with the engine's
+tokenizer and batched one episode per row, rows bucketed by length (--batching pack instead packs
+--seq-len rows with a block-diagonal causal mask and per-episode positions), and trained with the
+loss on every token. A curriculum sets the task mixture: copying tasks first, then classification,
+arithmetic and QA are mixed in.
 
 Seeded and resumable: the batch of step s depends only on (seed, s), and a checkpoint
 (<out>/ckpt.pt: weights, optimizer, step) is written every --ckpt-minutes; rerunning the same
@@ -30,11 +32,12 @@ import sys
 import time
 
 import torch
-import torch.nn as nn
 import torch.nn.functional as F
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "resources", "engine"))
+sys.path.insert(0, HERE)
+import network  # noqa: E402  (the engine's Llama, as the recipe trains it)
 from tandem_engine import safetensors_io  # noqa: E402
 from tandem_engine.chat_template import ChatTemplate  # noqa: E402
 from tandem_engine.tokenizer import Tokenizer  # noqa: E402
@@ -65,122 +68,6 @@ def mixture(progress: float, curriculum=None) -> dict:
             t = 0.0 if p1 == p0 else (progress - p0) / (p1 - p0)
             return {k: (1 - t) * w0[k] + t * w1[k] for k in TASKS}
     return dict(curriculum[-1][1])
-
-
-# ---------------------------------------------------------------- model (HF Llama names)
-
-class RMSNorm(nn.Module):
-    def __init__(self, dim, eps=1e-5):
-        super().__init__()
-        self.weight = nn.Parameter(torch.ones(dim))
-        self.eps = eps
-
-    def forward(self, x):
-        return self.weight * (x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + self.eps))
-
-
-def rotate_half(x):
-    a, b = x.chunk(2, dim=-1)
-    return torch.cat([-b, a], dim=-1)
-
-
-# Debian's torch (1.13, the CPU run) predates scaled_dot_product_attention.
-_SDPA = getattr(F, "scaled_dot_product_attention", None)
-
-
-class Attn(nn.Module):
-    def __init__(self, h, heads):
-        super().__init__()
-        self.heads, self.hd = heads, h // heads
-        self.q_proj = nn.Linear(h, h, bias=False)
-        self.k_proj = nn.Linear(h, h, bias=False)
-        self.v_proj = nn.Linear(h, h, bias=False)
-        self.o_proj = nn.Linear(h, h, bias=False)
-
-    def forward(self, x, cos, sin, mask):
-        B, T, H = x.shape
-        q = self.q_proj(x).view(B, T, self.heads, self.hd).transpose(1, 2)
-        k = self.k_proj(x).view(B, T, self.heads, self.hd).transpose(1, 2)
-        v = self.v_proj(x).view(B, T, self.heads, self.hd).transpose(1, 2)
-        q = q * cos + rotate_half(q) * sin
-        k = k * cos + rotate_half(k) * sin
-        if _SDPA is not None:  # fused kernels (torch >= 2.0; the GPU run)
-            out = _SDPA(q, k, v, is_causal=True) if mask is None else _SDPA(q, k, v, attn_mask=~mask)
-        else:
-            T = x.shape[1]
-            if mask is None:
-                mask = torch.ones(T, T, dtype=torch.bool, device=x.device).triu(1)
-            s = torch.matmul(q, k.transpose(-1, -2)) * (1.0 / math.sqrt(self.hd))
-            out = torch.matmul(s.masked_fill(mask, float("-inf")).softmax(-1), v)
-        return self.o_proj(out.transpose(1, 2).reshape(B, T, H))
-
-
-class MLP(nn.Module):
-    def __init__(self, h, inter):
-        super().__init__()
-        self.gate_proj = nn.Linear(h, inter, bias=False)
-        self.up_proj = nn.Linear(h, inter, bias=False)
-        self.down_proj = nn.Linear(inter, h, bias=False)
-
-    def forward(self, x):
-        return self.down_proj(F.silu(self.gate_proj(x)) * self.up_proj(x))
-
-
-class Layer(nn.Module):
-    def __init__(self, h, heads, inter):
-        super().__init__()
-        self.self_attn = Attn(h, heads)
-        self.mlp = MLP(h, inter)
-        self.input_layernorm = RMSNorm(h)
-        self.post_attention_layernorm = RMSNorm(h)
-
-    def forward(self, x, cos, sin, mask):
-        x = x + self.self_attn(self.input_layernorm(x), cos, sin, mask)
-        return x + self.mlp(self.post_attention_layernorm(x))
-
-
-class Body(nn.Module):
-    def __init__(self, vocab, h, layers, heads, inter):
-        super().__init__()
-        self.embed_tokens = nn.Embedding(vocab, h)
-        self.layers = nn.ModuleList(Layer(h, heads, inter) for _ in range(layers))
-        self.norm = RMSNorm(h)
-
-
-class Llama(nn.Module):
-    """Tied embeddings; parameter names are exactly the Hugging Face Llama names."""
-
-    def __init__(self, vocab, h, layers, heads, inter, theta=10000.0):
-        super().__init__()
-        self.model = Body(vocab, h, layers, heads, inter)
-        hd = h // heads
-        self.register_buffer("inv_freq", 1.0 / (theta ** (torch.arange(0, hd, 2, dtype=torch.float64) / hd)).float(),
-                             persistent=False)
-        n_layers = layers
-        for name, p in self.named_parameters():
-            if name.endswith("norm.weight"):
-                continue
-            if "embed_tokens" in name:
-                nn.init.normal_(p, std=0.02)
-            else:
-                std = 0.02 / math.sqrt(2 * n_layers) if name.endswith(("o_proj.weight", "down_proj.weight")) else 0.02
-                nn.init.normal_(p, std=std)
-
-    def forward(self, ids, pos, doc):
-        x = self.model.embed_tokens(ids)
-        freqs = pos.float().unsqueeze(-1) * self.inv_freq  # [B,T,hd/2]
-        emb = torch.cat([freqs, freqs], -1).unsqueeze(1)  # [B,1,T,hd]
-        cos, sin = emb.cos(), emb.sin()
-        T = ids.shape[1]
-        if doc is None:  # one episode per row, padding at the end: causal is enough
-            mask = None
-        else:
-            causal = torch.ones(T, T, dtype=torch.bool, device=ids.device).triu(1)
-            mask = causal.unsqueeze(0) | (doc.unsqueeze(2) != doc.unsqueeze(1))  # [B,T,T] True = hidden
-            mask = mask.unsqueeze(1)
-        for layer in self.model.layers:
-            x = layer(x, cos, sin, mask)
-        return F.linear(self.model.norm(x), self.model.embed_tokens.weight)
 
 
 # ---------------------------------------------------------------- data
@@ -327,7 +214,7 @@ def copy_gap(model, probes, device="cpu"):
     with torch.no_grad():
         for ids, a, b, n in probes:
             x = torch.tensor([ids], device=device)
-            lp = torch.log_softmax(model(x, torch.arange(len(ids), device=device).unsqueeze(0), None)[0].float(), -1)
+            lp = torch.log_softmax(network.logits(model, x, torch.arange(len(ids), device=device).unsqueeze(0))[0], -1)
             nll = [-lp[i - 1, ids[i]].item() for i in range(1, len(ids))]
             first += sum(nll[a - 1:a - 1 + n]) / n
             copied += sum(nll[b - 1:b - 1 + n]) / n
@@ -392,7 +279,7 @@ def induction_warmup(model, opt, data, args, vocab, log):
         for g in opt.param_groups:
             g["lr"] = args.lr * min(1.0, (i + 1) / args.warmup)
         with autocast(args.device):
-            logits = model(ids, pos, None)
+            logits = network.logits(model, ids, pos)
         loss = F.cross_entropy(logits.float().reshape(-1, vocab), tgt.reshape(-1), ignore_index=-100)
         with torch.no_grad():
             repeat = F.cross_entropy(logits[second].float(), tgt[second]).item()
@@ -443,7 +330,7 @@ class WeightEMA:
 def export_hf(model, args, vocab_size, tok_dir, out_dir, extra=None):
     os.makedirs(out_dir, exist_ok=True)
     tensors = {k: v.detach().to(torch.bfloat16 if args.export_dtype == "bf16" else torch.float32).contiguous()
-               for k, v in model.state_dict().items() if k != "inv_freq"}
+               for k, v in model.state_dict().items()}
     tmp = os.path.join(out_dir, "model.safetensors.tmp")
     safetensors_io.save_file(tensors, tmp, {"format": "pt"})
     os.replace(tmp, os.path.join(out_dir, "model.safetensors"))
@@ -452,12 +339,8 @@ def export_hf(model, args, vocab_size, tok_dir, out_dir, extra=None):
     ids = {t["content"]: t["id"] for t in tok["added_tokens"]}
     eos = ids[tok_cfg["eos_token"]]
     cfg = {
-        "architectures": ["LlamaForCausalLM"], "model_type": "llama", "hidden_size": args.hidden,
-        "intermediate_size": args.intermediate, "num_hidden_layers": args.layers,
-        "num_attention_heads": args.heads, "num_key_value_heads": args.heads, "vocab_size": vocab_size,
-        "max_position_embeddings": args.max_positions, "rms_norm_eps": 1e-5, "rope_theta": 10000.0,
-        "hidden_act": "silu", "tie_word_embeddings": True, "bos_token_id": None, "eos_token_id": eos,
-        "pad_token_id": ids.get("<|pad|>"),
+        **network.architecture(vocab_size, args.hidden, args.layers, args.heads, args.intermediate, args.max_positions),
+        "bos_token_id": None, "eos_token_id": eos, "pad_token_id": ids.get("<|pad|>"),
         "torch_dtype": "bfloat16" if args.export_dtype == "bf16" else "float32", "_name_or_path": "tandem-demo",
     }
     if extra:
@@ -539,7 +422,8 @@ def main():
     if args.encode_workers > 0:
         data.preencode(args.encode_workers, log)
     vocab = max(t["id"] for t in json.load(open(os.path.join(args.tokenizer, "tokenizer.json")))["added_tokens"]) + 1
-    model = Llama(vocab, args.hidden, args.layers, args.heads, args.intermediate).to(args.device)
+    model = network.build(vocab, args.hidden, args.layers, args.heads, args.intermediate,
+                          args.max_positions).to(args.device)
     dev = args.device
     n_params = sum(p.numel() for p in model.parameters())
     decay = [p for n, p in model.named_parameters() if p.dim() >= 2]
@@ -665,7 +549,7 @@ def main():
         loss_sum = torch.zeros((), device=dev)
         for ids, pos, doc, tgt in micro:
             with autocast(dev):
-                logits = model(ids, pos, doc)
+                logits = network.logits(model, ids, pos, doc)
             part = F.cross_entropy(logits.float().reshape(-1, vocab), tgt.reshape(-1), ignore_index=-100, reduction="sum")
             (part / n_tok).backward()
             loss_sum += part.detach()

@@ -4,6 +4,8 @@ RMSNorm, rotary position embeddings (plain, linear or llama3 scaling), grouped-q
 and a SwiGLU MLP. Module names match Hugging Face weight names so checkpoints load directly.
 One forward serves three modes: "full" (causal, no cache: training), "prefill" (causal, writes
 the cache rows of new sequences) and "decode" (one token per running sequence, reads the cache).
+The demo model's trainer (scripts/demo-model) trains this same module in "full" mode, with a
+`visible` mask when it packs several episodes into one row.
 """
 
 import math
@@ -30,6 +32,7 @@ class AttentionBatch:
     positions: torch.Tensor | None = None       # decode: position of each row's new token [B]
     kv_len: int = 0                             # decode: keys to read (max position + 1, padded to KEY_BLOCK)
     key_mask: torch.Tensor | None = None        # decode: [B, 1, 1, kv_len] True where visible
+    visible: torch.Tensor | None = None         # full: [B, 1, T, T] True where a query sees a key; None: causal
 
 
 class RMSNorm(nn.Module):
@@ -93,17 +96,19 @@ def _rotate_half(x):
     return torch.cat([-b, a], dim=-1)
 
 
-def _causal_attention(q, k, v, rep: int):
-    """q [B,H,T,D], k/v [B,KV,T,D] -> [B,H,T,D], causal."""
+def _causal_attention(q, k, v, rep: int, visible: torch.Tensor | None = None):
+    """q [B,H,T,D], k/v [B,KV,T,D] -> [B,H,T,D]; causal, or as `visible` ([B,1,T,T], True = attended) says."""
     if rep > 1:
         k = k.repeat_interleave(rep, dim=1)
         v = v.repeat_interleave(rep, dim=1)
     if _HAS_SDPA:
-        return F.scaled_dot_product_attention(q, k, v, is_causal=True)
+        if visible is None:
+            return F.scaled_dot_product_attention(q, k, v, is_causal=True)
+        return F.scaled_dot_product_attention(q, k, v, attn_mask=visible)
     T = q.shape[2]
     scores = torch.matmul(q, k.transpose(-1, -2)) * (1.0 / math.sqrt(q.shape[-1]))
-    mask = torch.ones(T, T, dtype=torch.bool, device=q.device).triu(1)
-    scores = scores.float().masked_fill(mask, float("-inf"))
+    hidden = torch.ones(T, T, dtype=torch.bool, device=q.device).triu(1) if visible is None else ~visible
+    scores = scores.float().masked_fill(hidden, float("-inf"))
     return torch.matmul(scores.softmax(-1).to(v.dtype), v)
 
 
@@ -136,7 +141,7 @@ class Attention(nn.Module):
             if batch.mode == "prefill":
                 batch.cache.k[self.layer][batch.rows, :, :T] = k
                 batch.cache.v[self.layer][batch.rows, :, :T] = v
-            out = _causal_attention(q, k, v, self.heads // self.kv_heads)
+            out = _causal_attention(q, k, v, self.heads // self.kv_heads, batch.visible)
         return self.o_proj(out.transpose(1, 2).reshape(B, T, self.heads * self.head_dim))
 
 
