@@ -118,7 +118,7 @@ export function specFromFlags(task: string, flags: RunFlags): ExperimentSpec {
 }
 
 /** The experiment input the flags describe; what no flag sets is left to the input's defaults. */
-export function inputFromFlags(task: string, flags: RunFlags): CreateExperimentInput {
+function inputFromFlags(task: string, flags: RunFlags): CreateExperimentInput {
   const named = flags.lm !== undefined ? parseLMSpec(flags.lm) : flags.model ? { provider: 'openai' as const, model: flags.model } : null;
   const lm = {
     ...(named ? { provider: named.provider, model: named.model } : {}),
