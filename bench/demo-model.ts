@@ -1,6 +1,6 @@
 // The embedded demo model on Iris through the real `tandem run` path (paper's split and
 // protocol, local engine, offline): zero-shot, Π (`p`) and Θ (`w`) test accuracy over 3 seeds,
-// mean and spread, with wall time. Goals from the demo-model issue: zero-shot <= 60%, Θ at least
+// mean and spread, with wall time. The demo model's goals: zero-shot <= 60%, Θ at least
 // 10 points above zero-shot (required), Π at least 10 points above (target). The README's and the
 // model card's numbers come from here.
 

@@ -1,5 +1,6 @@
 // `npm run build`: bundles the CLI into dist/tandem.mjs (one file, native modules external) so it
-// runs without tsx. The renderer and Electron bundles join here with the workbench issue.
+// runs without tsx. The Electron and renderer bundles are built by scripts/build-electron.mjs and Vite
+// (`npm run build` runs all three).
 import { build } from 'esbuild';
 
 await build({

@@ -1,7 +1,7 @@
 """Lists a tokenizer's word pieces that a corpus rarely or never emits, as a tokenizer.json-shaped
 file (`{"model": {"vocab": {...}}}`) that `generate-corpus.ts --pieces-from` reads. A byte-level
 BPE keeps intermediate merges its own corpus never produces (`ers`), so a model never sees those
-tokens; words built from them put them in copy positions (the fifth session's s7 stage).
+tokens; words built from them put them in copy positions (the second stage's corpus: s7 in README.md).
 
 Usage: /usr/bin/python3 scripts/demo-model/rare_pieces.py --corpus DIR --tokenizer DIR --out FILE
        [--per-task 1000] [--max-count 20]

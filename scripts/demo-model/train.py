@@ -376,7 +376,7 @@ def main():
     ap.add_argument("--warmup", type=int, default=100)
     ap.add_argument("--weight-decay", type=float, default=0.05)
     ap.add_argument("--steps", type=int, default=0, help="total steps (0: derive from --minutes and measured speed)")
-    ap.add_argument("--minutes", type=float, default=110.0, help="wall-clock budget for this run (all sessions)")
+    ap.add_argument("--minutes", type=float, default=110.0, help="wall-clock budget for this run (all resumed calls together)")
     ap.add_argument("--ckpt-minutes", type=float, default=5.0)
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--seed", type=int, default=0)
@@ -444,7 +444,7 @@ def main():
         ck_gate = ck.get("gate_step")
         ck_ema = ck.get("ema")
         if args.steps and args.steps != total_steps:
-            # A new length for a resumed run (e.g. to fit a session): the schedule stretches or
+            # A new length for a resumed run (e.g. to fit a time budget): the schedule stretches or
             # shrinks from here; the curriculum and learning rate follow the new total.
             log({"event": "reschedule", "step": step, "from_total": total_steps, "to_total": args.steps})
             total_steps = max(step + 1, args.steps)

@@ -358,8 +358,8 @@ describe('pullModel', () => {
 });
 
 // ---------------------------------------------------------------------------------------------
-// The CLI. `tandem models` is wired into core/cli/main.ts by the lead; until then the end-to-end
-// tests below are skipped and the in-process ones exercise the same command definitions.
+// The CLI: the in-process tests run the command definitions, the end-to-end ones the real CLI
+// (skipped if core/cli/main.ts does not register the command).
 
 function captureIO(env: Record<string, string | undefined> = {}): ModelsCommandIO & { out: string; err: string } {
   const io = {

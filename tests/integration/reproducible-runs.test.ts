@@ -28,7 +28,7 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const env = () => ({ OPENBLAS_NUM_THREADS: '1', TANDEM_MODELS: path.join(dir, 'models') });
-// The issue's command, evaluated on dev only to halve the time; the random search is the paper's.
+// The README's BetterTogether command (`p -> w -> p`), evaluated on dev only to halve the time; the random search is the paper's.
 const runArgs = (db: string) => ['run', 'iris', '--strategies', 'p -> w -> p', '--seeds', '1', '--no-test', '--lm', 'local:tandem-demo', '--db', db, '--json'];
 
 interface Summary {

@@ -1,6 +1,6 @@
 // Output field names must be copied from the prompt, not recalled: if a few names covered the
 // corpus, the model would learn to write them from memory and fail on a task's own fields (Iris's
-// `species`), which is what the second session's run did.
+// `species`), as a model trained on such a corpus does (scripts/demo-model/README.md).
 import { describe, expect, it } from 'vitest';
 import { generateEpisode, TASKS } from '../../../scripts/demo-model/corpus.ts';
 
