@@ -3,7 +3,7 @@
 #   1. the engine's on-device tests (tests/python/test_on_device.py: load, generate, LoRA-train and
 #      serve on cuda, in fp32 and bf16, compared with the CPU);
 #   2. the engine's speed there (scripts/engine_speed.py, fp32 and bf16).
-# The GPU machines this project borrows have Python, torch and pytest but no Node. Where the
+# It needs Python, torch and pytest, not Node (a GPU machine may have no Node). Where the
 # interpreter lacks pytest, PYTEST_PATH names a folder holding it and its dependencies to put on
 # PYTHONPATH (only then: an old pytest beside newer installed plugins fails to start).
 # PYTHON picks the interpreter (default python3).
