@@ -1,5 +1,6 @@
 // Orchestration overhead: LM calls per second through the whole core path — Predict renders the
-// prompt with the chat adapter, the OpenAI-compatible provider sends it over real HTTP to a
+// prompt with the chat adapter, the model createLanguageModel makes for an `openai` binding (the
+// OpenAI-compatible provider inside its retry and concurrency wrappers) sends it over real HTTP to a
 // zero-latency stub in another process, the completion is parsed, scored, and every trace is
 // saved to SQLite — next to the same stub hit by bare HTTP requests with a pre-built body.
 // Goals: >= 2,000 calls/s, and >= 0.5 of the bare rate (the stub's own cost bounds both).
@@ -10,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ChatAdapter } from '../core/adapter/chat-adapter.ts';
 import { evaluate } from '../core/evaluate/evaluate.ts';
-import { OpenAICompatibleLM } from '../core/lm/openai-compatible.ts';
+import { createLanguageModel } from '../core/lm/create-language-model.ts';
 import type { ProgramEnv } from '../core/program/context.ts';
 import { example, type Example } from '../core/program/example.ts';
 import { openStore } from '../core/store/index.ts';
@@ -27,7 +28,7 @@ export async function run(): Promise<BenchResult> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'tandem-bench-orch-'));
   try {
     const store = openStore(path.join(dir, 'bench.db'));
-    const lm = new OpenAICompatibleLM({ baseUrl: stub.baseUrl, model: 'stub-model', maxConcurrency: CONCURRENCY, maxRetries: 0 });
+    const lm = createLanguageModel({ provider: 'openai', model: 'stub-model' }, { baseUrl: stub.baseUrl, maxConcurrency: CONCURRENCY, maxRetries: 0 });
     const env: ProgramEnv = { resolveLM: () => lm, adapter: new ChatAdapter(), sampling: { temperature: 0 } };
     const program = irisTask.createProgram();
     const runId = store.runs.create({ experimentId: store.experiments.create({ name: 'bench', task: 'iris', config: {} }), strategy: 'p', seed: 0, lm: {}, config: {} });
