@@ -1,6 +1,8 @@
 // Examples are records of field values with a declared split between inputs and labels.
 
-export type FieldValue = string | number | boolean | null | readonly string[];
+import type { FieldValue } from '../contract/views/program.ts';
+
+export type { FieldValue, Prediction } from '../contract/views/program.ts';
 
 export interface Example {
   /** Stable id within its dataset (e.g. `iris-017`), used to link results across runs. */
@@ -17,6 +19,3 @@ export function example(id: string, inputs: Record<string, FieldValue>, labels: 
 export function exampleFields(ex: Example): Record<string, FieldValue> {
   return { ...ex.inputs, ...ex.labels };
 }
-
-/** Predictions are the parsed output fields of a program run. */
-export type Prediction = Readonly<Record<string, string>>;

@@ -126,7 +126,7 @@ export class EvaluationRepository {
 
   /** The example results of an evaluation, by example index. */
   results(evaluationId: number): ExampleResultRecord[] {
-    return this.resultsStmt.all(evaluationId).map(toResultRecord);
+    return this.resultsStmt.all(evaluationId).map((row) => toResultRecord(row));
   }
 
   /** Writes the evaluation without a transaction of its own; callers provide one. */
@@ -177,7 +177,10 @@ function toRecord(row: EvaluationRow): EvaluationRecord {
   };
 }
 
-function toResultRecord(row: ExampleResultColumns): ExampleResultRecord {
+/** How a JSON column is read: strictly (fromJsonOrNull), or for display (fromJsonForDisplay). */
+type ReadJson = <T>(text: string | null, what: string) => T | null;
+
+export function toResultRecord(row: ExampleResultColumns, read: ReadJson = fromJsonOrNull): ExampleResultRecord {
   const where = `example result ${row.id}`;
   return {
     id: row.id,
@@ -186,8 +189,8 @@ function toResultRecord(row: ExampleResultColumns): ExampleResultRecord {
     exampleId: row.example_id,
     score: row.score,
     passed: row.passed === 1,
-    prediction: fromJsonOrNull<Prediction>(row.prediction, `prediction of ${where}`),
+    prediction: read<Prediction>(row.prediction, `prediction of ${where}`),
     traceId: row.trace_id,
-    error: fromJsonOrNull<CallError>(row.error, `error of ${where}`),
+    error: read<CallError>(row.error, `error of ${where}`),
   };
 }

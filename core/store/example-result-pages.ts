@@ -3,13 +3,13 @@
 // in the example id, inputs or prediction) and sorted (by position or score), with keyset
 // cursors so a page costs the same wherever it is (or an offset, for a list that jumps far).
 
-import type Database from 'better-sqlite3';
-import type { CallError, ExampleResultRow, ExampleResultSort, FieldValue, Prediction } from '../contract/views/index.ts';
+import type { ExampleResultRow, ExampleResultSort, FieldValue } from '../contract/views/index.ts';
 import type { Db } from './database.ts';
 import { StoreError } from './errors.ts';
-import type { ExampleResultColumns } from './evaluations.ts';
+import { toResultRecord, type ExampleResultColumns } from './evaluations.ts';
 import { likeAnywhere, searchTerms } from './example-result-search.ts';
 import { fromJsonForDisplay } from './json.ts';
+import { StatementCache, type SqlValue } from './statement-cache.ts';
 
 export interface ExampleResultPageQuery {
   sort: ExampleResultSort;
@@ -34,8 +34,6 @@ export interface ExampleResultRows {
   /** Rows matching the filters and search, over all pages. */
   total: number;
 }
-
-type SqlValue = string | number | null;
 
 interface Row extends ExampleResultColumns {
   inputs: string | null;
@@ -90,9 +88,11 @@ const FTS_SPAN = `f.example_results_fts MATCH ? AND f.rowid BETWEEN ${INT} AND $
 const COLUMNS = 'er.id, er.evaluation_id, er.example_index, er.example_id, er.score, er.passed, er.prediction, er.trace_id, er.error, er.labels, t.inputs';
 
 export class ExampleResultPageRepository {
-  private readonly statements = new Map<string, Database.Statement<SqlValue[], unknown>>();
+  private readonly statements;
 
-  constructor(private readonly db: Db) {}
+  constructor(db: Db) {
+    this.statements = new StatementCache(db);
+  }
 
   /**
    * Searches keep the meaning of substrings: every word (or "quoted phrase") must occur in the
@@ -190,22 +190,12 @@ export class ExampleResultPageRepository {
     return row && row.lo !== null && row.hi !== null ? [row.lo, row.hi] : null;
   }
 
-  /** A cached prepared statement: the page's SQL varies with its filters, sort and search. */
-  private statement(sql: string): Database.Statement<SqlValue[], unknown> {
-    let stmt = this.statements.get(sql);
-    if (!stmt) {
-      stmt = this.db.prepare<SqlValue[], unknown>(sql);
-      this.statements.set(sql, stmt);
-    }
-    return stmt;
-  }
-
   private all<T>(sql: string, ...params: SqlValue[]): T[] {
-    return this.statement(sql).all(...params) as T[];
+    return this.statements.get(sql).all(...params) as T[];
   }
 
   private get<T>(sql: string, ...params: SqlValue[]): T | undefined {
-    return this.statement(sql).get(...params) as T | undefined;
+    return this.statements.get(sql).get(...params) as T | undefined;
   }
 }
 
@@ -232,17 +222,7 @@ function decodeCursor(text: string, evaluationId: number, sort: ExampleResultSor
 
 /** A page row for display: JSON a hand-edited database garbled reads as null. */
 function toRow(row: Row): ExampleResultRow {
-  return {
-    id: row.id,
-    evaluationId: row.evaluation_id,
-    exampleIndex: row.example_index,
-    exampleId: row.example_id,
-    inputs: fromJsonForDisplay<Record<string, FieldValue>>(row.inputs),
-    labels: fromJsonForDisplay<Record<string, FieldValue>>(row.labels),
-    score: row.score,
-    passed: row.passed === 1,
-    prediction: fromJsonForDisplay<Prediction>(row.prediction),
-    traceId: row.trace_id,
-    error: fromJsonForDisplay<CallError>(row.error),
-  };
+  const { id, evaluationId, exampleIndex, exampleId, ...rest } = toResultRecord(row, fromJsonForDisplay);
+  const fields = (text: string | null) => fromJsonForDisplay<Record<string, FieldValue>>(text);
+  return { id, evaluationId, exampleIndex, exampleId, inputs: fields(row.inputs), labels: fields(row.labels), ...rest };
 }

@@ -7,32 +7,13 @@ import type { FinetuneJobRecord } from '../contract/views/index.ts';
 import type { Db } from './database.ts';
 import { fromJsonOrNull, toJson } from './json.ts';
 
-export interface NewFinetuneJob {
-  runId: number;
-  stageId: number;
-  finetuner: string;
-  groupKey: string;
-  predictors: string[];
-  baseModel: string;
-  adapterName: string;
-  adapterDir: string | null;
-  trainFile: string;
-  validFile: string | null;
-  rows: number;
-  hyperparams: object;
-  status: 'finished' | 'failed';
-  error?: string | null;
-  trainRows?: number | null;
-  skipped?: Record<string, number> | null;
-  losses?: Array<{ step: number; loss: number }> | null;
-  seconds?: number | null;
-  /** Size on disk of the adapter folder when the job ended. */
-  adapterBytes?: number | null;
-  /** The end of the trainer's stdout + stderr ('' when it printed nothing; null: not captured). */
-  logTail?: string | null;
-  /** JSONL mapping each row of trainFile / validFile to its source trace, example and predictor. */
-  provenanceFile?: string | null;
-}
+/** Details a new job may leave out; they are stored as null. */
+type JobDetail = 'error' | 'trainRows' | 'skipped' | 'losses' | 'seconds' | 'adapterBytes' | 'logTail' | 'provenanceFile';
+
+export type NewFinetuneJob = Omit<FinetuneJobRecord, 'id' | 'createdAt' | 'hyperparams' | JobDetail> &
+  Partial<Pick<FinetuneJobRecord, JobDetail>> & {
+    hyperparams: object;
+  };
 
 export type { FinetuneJobRecord };
 

@@ -6,9 +6,10 @@ import type { LMCallPage, LMCallRecord, LMCallStats, LMCallSummary } from '../co
 import type { CallError, PredictorCall } from '../program/trace.ts';
 import type { Db } from './database.ts';
 import { fromJson, fromJsonOrNull } from './json.ts';
-import { encodeCursor, filterSql, sortSql, type CursorRow, type LMCallFilter, type LMCallSort, type SqlParam } from './lm-call-query.ts';
+import { encodeCursor, filterSql, sortSql, type CursorRow, type LMCallFilter, type LMCallSort } from './lm-call-query.ts';
 import { toFtsQuery } from './fts-query.ts';
 import type Database from 'better-sqlite3';
+import { StatementCache, type SqlValue } from './statement-cache.ts';
 
 export type { LMCallFilter, LMCallSort } from './lm-call-query.ts';
 
@@ -79,11 +80,12 @@ export class LMCallRepository {
   private readonly forTraceStmt;
   private readonly statsStmts;
   private readonly rangeStmts;
-  private readonly statements = new Map<string, Database.Statement<SqlParam[], unknown>>();
+  private readonly statements;
 
   private byStageStmt: Database.Statement<[number], StageCallStats> | undefined;
 
   constructor(private readonly db: Db) {
+    this.statements = new StatementCache(db);
     const full = `SELECT ${META}, c.request, b.inputs, b.messages, b.completion, b.outputs FROM lm_calls c JOIN lm_call_bodies b ON b.call_id = c.id`;
     this.getStmt = db.prepare<[number], FullRow>(`${full} WHERE c.id = ?`);
     this.forTraceStmt = db.prepare<[number], FullRow>(`${full} WHERE c.trace_id = ? ORDER BY c.call_index`);
@@ -215,13 +217,8 @@ export class LMCallRepository {
     return range;
   }
 
-  private statement(sql: string): Database.Statement<SqlParam[], unknown> {
-    let stmt = this.statements.get(sql);
-    if (!stmt) {
-      stmt = this.db.prepare<SqlParam[], unknown>(sql);
-      this.statements.set(sql, stmt);
-    }
-    return stmt;
+  private statement(sql: string): Database.Statement<SqlValue[], unknown> {
+    return this.statements.get(sql);
   }
 }
 

@@ -92,9 +92,9 @@ export interface Demo {
   sourceTraceId?: number | null;
 }
 
-/** Which language model a predictor calls. */
-export interface LMBinding {
-  /** Provider id. */
+/** Which language model a predictor calls, as saved in a program state: the provider in its stored spelling (`openai-compatible` for `openai`). */
+export interface StoredBinding {
+  /** Provider name as stored. */
   provider: string;
   /** Model name sent to the server (a base model or a LoRA adapter name). */
   model: string;
@@ -106,7 +106,7 @@ export interface LMBinding {
 export interface PredictorState {
   signature: SignatureSpec;
   demos: Demo[];
-  lm: LMBinding | null;
+  lm: StoredBinding | null;
 }
 
 /** A program's saved state, per predictor path. */

@@ -31,7 +31,11 @@ export interface LoraHyperparams {
   gradientAccumulation: number;
   maxSeqLen: number;
   seed: number;
-  /** CPU threads of the local trainer; absent in specs saved before it was fixed per spec. */
+  /**
+   * CPU threads of the local trainer. The thread count can change a CPU run's rounding, so it is
+   * fixed when the spec is made (presets.ts) and a repeated or resumed run trains with the same.
+   * Absent in specs saved before: the trainer takes torch's default.
+   */
   threads?: number;
 }
 
@@ -51,15 +55,23 @@ export interface ExperimentSpec {
   /** Strategies as written, e.g. ['p', 'p -> w']. The zero-shot baseline always runs. */
   strategies: string[];
   seeds: number[];
-  /** Seeds whose strategy trees run at once; absent: all of them. */
+  /**
+   * Seeds whose strategy trees run at once; absent: all of them. 1 runs them one after another.
+   * Their LM calls share `lm.maxConcurrency` (one limit for the whole run, not per seed), so a
+   * local engine gets fuller batches; fine-tunes still train one at a time (finetune-queue.ts).
+   */
   seedConcurrency?: number;
   lm: LMSpecRecord;
   finetune: FinetuneSpec;
-  /** Program runs each stage fans out (evaluation, bootstrapping). */
+  /** Program runs each stage fans out (evaluation, bootstrapping); every seed's queue on the run's one LM limit. */
   concurrency: number;
   maxErrors: number | null;
   sampling: SamplingParams;
-  /** Every LM request carries a seed derived from the run's seed; absent in specs saved before requests were seeded. */
+  /**
+   * Every LM request carries a seed derived from the run's seed (`seeds[0]`) and the request itself
+   * (lm/request-seed.ts), so a rerun or a resumed run samples exactly as before. Absent in specs
+   * saved before requests were seeded: those runs resume unseeded, as they began.
+   */
   seededRequests?: boolean;
   randomSearch: RandomSearchSettings;
   hyperparams: LoraHyperparams;

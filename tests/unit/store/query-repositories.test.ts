@@ -3,7 +3,7 @@
 // a trace, and deleting an experiment with everything under it.
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openStore, StoreError } from '../../../core/store/index.ts';
+import { openStore, StoreError, type Store } from '../../../core/store/index.ts';
 import { makeCall, makeTrace, seedRun, tempStore, type TempStore } from './helpers.ts';
 
 let t: TempStore;
@@ -20,15 +20,15 @@ const result = (i: number, exampleId: string | null, passed: boolean, answer = '
   trace: makeTrace([makeCall({ inputs: { question: `q${i}` }, outputs: { answer } })], { exampleId, inputs: { question: `q${i}` } }),
 });
 
+/** Saves one evaluation of the results on a fresh run's stage. */
+function evaluate(store: Store, results: Array<ReturnType<typeof result>>) {
+  const { runId, stageId } = seedRun(store);
+  return { runId, stageId, ...store.evaluations.save({ runId, stageId, split: 'dev', results }) };
+}
+
 describe('example result pages', () => {
   it('pages by cursor with the total, searches, and refuses a cursor of another query', () => {
-    const { runId, stageId } = seedRun(t.store);
-    const { evaluationId } = t.store.evaluations.save({
-      runId,
-      stageId,
-      split: 'dev',
-      results: [result(0, 'ex-0', true), result(1, 'ex-1', false, 'no'), result(2, 'ex-2', true)],
-    });
+    const { evaluationId } = evaluate(t.store, [result(0, 'ex-0', true), result(1, 'ex-1', false, 'no'), result(2, 'ex-2', true)]);
     const first = t.store.exampleResultPages.page(evaluationId, { sort: 'index', limit: 2 });
     expect(first.total).toBe(3);
     expect(first.rows.map((r) => r.exampleId)).toEqual(['ex-0', 'ex-1']);
@@ -49,8 +49,7 @@ describe('example result pages', () => {
   it('works on an in-memory store too', () => {
     const store = openStore(':memory:');
     try {
-      const { runId, stageId } = seedRun(store);
-      const { evaluationId } = store.evaluations.save({ runId, stageId, split: 'dev', results: [result(0, 'ex-0', true)] });
+      const { evaluationId } = evaluate(store, [result(0, 'ex-0', true)]);
       expect(store.exampleResultPages.page(evaluationId, { sort: 'index', limit: 5, search: 'ex-0' }).total).toBe(1);
     } finally {
       store.close();
@@ -85,8 +84,7 @@ describe('flip matrices', () => {
 
 describe('trace lookups', () => {
   it("gives an evaluation trace's example result with its labels, and null for other traces", () => {
-    const { runId, stageId } = seedRun(t.store);
-    const { evaluationId } = t.store.evaluations.save({ runId, stageId, split: 'dev', results: [result(0, 'ex-0', true)] });
+    const { runId, stageId, evaluationId } = evaluate(t.store, [result(0, 'ex-0', true)]);
     const [stored] = t.store.evaluations.results(evaluationId);
     expect(t.store.traces.exampleResult(stored!.traceId!)).toEqual({
       evaluationId,
