@@ -4,18 +4,9 @@ import { createReadStream, createWriteStream, mkdirSync, readdirSync, statSync }
 import path from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import type { TransferProgress } from '../contract/models.ts';
 
-export interface TransferProgress {
-  /** The file being transferred, relative to the model folder. */
-  file: string;
-  bytesDone: number;
-  /** Null when the size is not known yet. */
-  bytesTotal: number | null;
-  overallDone: number;
-  overallTotal: number;
-  /** Recent transfer rate in bytes per second (0 before there is a measurement). */
-  speed: number;
-}
+export type { TransferProgress };
 
 /** Weight formats Tandem does not read: left behind by a copy so it does not double the disk use. */
 const FOREIGN_WEIGHTS = /\.(bin|pt|pth|gguf|ggml|onnx|h5|msgpack|ckpt|safetensors)$/;

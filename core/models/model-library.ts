@@ -8,38 +8,14 @@
 
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
+import type { ModelEntry, ModelSource } from '../contract/models.ts';
 import { resourcesDir } from '../util/resources-path.ts';
 import { inspectCheckpoint, type CheckpointInfo } from './checkpoint.ts';
 import { checkpointFilesToCopy, copyFilesWithProgress, type TransferProgress } from './copy-files.ts';
 import { ModelLibraryError } from './errors.ts';
 import { readManifest, writeManifest, type ModelManifest } from './manifest.ts';
 
-export type ModelSource = 'embedded' | 'local' | 'pulled';
-
-export interface ModelEntry {
-  /** The name to pass to resolveModel / `--model`. */
-  name: string;
-  /** The checkpoint folder (for a linked model, the folder it points at). */
-  path: string;
-  source: ModelSource;
-  /** config.json `architectures[0]`. */
-  architecture: string | null;
-  /** Estimated from config.json (see estimateParameters). */
-  parameters: number | null;
-  /** Sum of the weight files' sizes. */
-  sizeBytes: number;
-  /** config.json `torch_dtype`. */
-  dtype: string | null;
-  hasChatTemplate: boolean;
-  /** True for a local model registered as a pointer to a folder outside the library. */
-  linked: boolean;
-  /** Pulled models: hub repo id, requested revision and resolved commit. */
-  repo?: string;
-  revision?: string;
-  sha?: string;
-  /** Set when the entry cannot be used as it is (its folder vanished, files are missing, …). */
-  problem?: string;
-}
+export type { ModelEntry, ModelSource };
 
 export interface ModelLibraryOptions {
   /** The library folder (created on the first add or pull). */
