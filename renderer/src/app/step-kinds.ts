@@ -12,7 +12,7 @@ function loadStepKinds(): Promise<StepInfo[]> {
   loading ??= getClient()
     .listStepKinds()
     .then(
-      (kinds) => (loaded = kinds),
+      (kinds) => (loaded = Array.isArray(kinds) ? kinds : []),
       (error: unknown) => {
         loading = null; // asked again by the next view that needs it
         throw error;
