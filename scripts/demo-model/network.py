@@ -1,7 +1,8 @@
 """The network the recipe trains: the engine's own Llama (tandem_engine.arch.llama).
 
 The trainer builds the module that serves the exported checkpoint, so the two cannot drift:
-same parameters and names, same attention, norms, rotary embeddings and tied output layer.
+same parameters and names, same attention, norms, rotary code and tied output layer; only the
+rotary frequencies are the recipe's own, a last-bit difference (`recipe_inv_freq`).
 What the recipe adds is training-side only:
 - `architecture`: the config.json fields that define the network; the export writes exactly these.
 - `build`: the module in fp32, trainable, initialised as the recipe does (`initialise`) and with
