@@ -13,6 +13,8 @@ interface InFlight {
   controller: AbortController;
   /** Callers still waiting; when every one of them has cancelled, the shared call is aborted. */
   waiting: number;
+  /** How the inner model served the call, for the caller that started it (if it is still waiting). */
+  info: CallInfo | undefined;
 }
 
 export interface CacheStats {
@@ -59,15 +61,18 @@ export class CachedLM implements LanguageModel {
       return response;
     }
     this.counters.misses++;
-    const entry = this.start(key, request, onCallInfo);
-    return this.wait(entry, signal);
+    const entry = this.start(key, request);
+    const response = await this.wait(entry, signal);
+    if (entry.info) onCallInfo?.(entry.info);
+    return response;
   }
 
-  private start(key: string, request: ChatRequest, onCallInfo: ((info: CallInfo) => void) | undefined): InFlight {
+  private start(key: string, request: ChatRequest): InFlight {
     const controller = new AbortController();
-    const innerOptions: GenerateOptions = onCallInfo ? { signal: controller.signal, onCallInfo } : { signal: controller.signal };
-    const promise = this.inner.generate(request, innerOptions).then(
+    let info: CallInfo | undefined;
+    const promise = this.inner.generate(request, { signal: controller.signal, onCallInfo: (reported) => (info = reported) }).then(
       (response) => {
+        entry.info = info;
         this.cache.set(key, {
           text: response.text,
           model: response.response.modelId,
@@ -77,7 +82,7 @@ export class CachedLM implements LanguageModel {
         return response;
       },
     );
-    const entry: InFlight = { promise, controller, waiting: 0 };
+    const entry: InFlight = { promise, controller, waiting: 0, info: undefined };
     this.inFlight.set(key, entry);
     const forget = () => {
       if (this.inFlight.get(key) === entry) this.inFlight.delete(key);

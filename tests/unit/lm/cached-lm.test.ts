@@ -79,12 +79,15 @@ describe('CachedLM', () => {
     const inner = new ScriptedLM(echo, { latencyMs: 30 });
     const lm = new CachedLM(inner, new MemoryResponseCache());
     const controller = new AbortController();
-    const leaving = served(lm, ask('x'), { signal: controller.signal });
-    const staying = served(lm, ask('x'));
+    const told: string[] = [];
+    const leaving = served(lm, ask('x'), { signal: controller.signal, onCallInfo: () => told.push('leaving') });
+    const staying = served(lm, ask('x'), { onCallInfo: (info) => told.push(`staying cached=${info.cached}`) });
     setTimeout(() => controller.abort(), 5);
     await expect(leaving).rejects.toMatchObject({ kind: 'cancelled' });
     await expect(staying).resolves.toMatchObject({ text: 'echo x' });
     expect(inner.calls).toBe(1);
+    // The caller that started the call left before it ended: it is told nothing afterwards.
+    expect(told).toEqual(['staying cached=true']);
   });
 
   it('aborts the inner call when every waiter has cancelled', async () => {
