@@ -2,6 +2,7 @@
 // for browsing (filters, full-text search, sorts, keyset cursors). Page rows carry short
 // previews instead of the messages; get(id) returns everything.
 
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../contract/schemas.ts';
 import type { LMCallPage, LMCallRecord, LMCallStats, LMCallSummary } from '../contract/views/index.ts';
 import type { CallError, PredictorCall } from '../program/trace.ts';
 import type { Db } from './database.ts';
@@ -38,8 +39,7 @@ export interface StageCallStats {
   totalLatencyMs: number;
 }
 
-export const DEFAULT_PAGE_SIZE = 50;
-export const MAX_PAGE_SIZE = 500;
+export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE };
 const PREVIEW_CHARS = 200;
 
 const META = `c.id, c.trace_id, c.run_id, c.stage_id, c.call_index, c.predictor, c.model, c.parse_fallback, c.prompt_tokens,

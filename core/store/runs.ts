@@ -7,7 +7,7 @@ import { fromJson, fromJsonOrNull, toJson, type JsonObject } from './json.ts';
 
 export type { RunStatus };
 
-export const RUN_STATUSES: readonly RunStatus[] = ['pending', 'running', 'finished', 'failed', 'cancelled'];
+export { RUN_STATUSES } from '../contract/schemas.ts';
 
 /** Statuses after which a run or stage does not change any more (unless resumed). */
 export function isTerminal(status: RunStatus): boolean {
