@@ -14,8 +14,3 @@ export interface LMBinding {
   /** For fine-tuned adapters: the model they were trained from. */
   baseModel?: string;
 }
-
-export function sameBinding(a: LMBinding | null, b: LMBinding | null): boolean {
-  if (a === null || b === null) return a === b;
-  return a.provider === b.provider && a.model === b.model && (a.baseUrl ?? '') === (b.baseUrl ?? '');
-}
