@@ -2,27 +2,10 @@
 // Providers: the local engine's trainer, and any external trainer command (TRL + accelerate,
 // MLX-LM, …) for models that outgrow the local engine.
 
+import type { LoraHyperparams } from '../contract/views/spec.ts';
 import type { LMBinding } from '../lm/lm-binding.ts';
 
-export interface LoraHyperparams {
-  rank: number;
-  alpha: number;
-  dropout: number;
-  /** Linear layers to adapt; null = the engine's default (all attention and MLP projections). */
-  targetModules: string[] | null;
-  learningRate: number;
-  epochs: number;
-  batchSize: number;
-  gradientAccumulation: number;
-  maxSeqLen: number;
-  seed: number;
-  /**
-   * CPU threads of the local trainer. The thread count can change a CPU run's rounding, so it is
-   * fixed when the spec is made (presets.ts) and a repeated or resumed run trains with the same.
-   * Absent in specs saved before: the trainer takes torch's default.
-   */
-  threads?: number;
-}
+export type { LoraHyperparams } from '../contract/views/spec.ts';
 
 /** The paper's settings: rank 32, alpha 64, dropout 0, lr 1e-5, 5 epochs, effective batch 8. */
 export const PAPER_HYPERPARAMS: LoraHyperparams = {

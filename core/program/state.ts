@@ -4,28 +4,14 @@
 // provider is written in its stored spelling (contract/providers.ts) and read in either.
 
 import { providerFromStored, storedProviderName, type LMProvider } from '../contract/providers.ts';
-import type { LMBinding } from '../lm/lm-binding.ts';
-import type { Demo } from './demo.ts';
+import type { PredictorState, ProgramState, StoredBinding } from '../contract/views/program.ts';
 import type { Module } from './module.ts';
-import { Signature, type SignatureSpec } from './signature.ts';
+import { Signature } from './signature.ts';
 
 export const PROGRAM_STATE_VERSION = 1;
 
-/** A binding as stored: the provider in its stored spelling (`openai-compatible` for `openai`). */
-export interface StoredBinding extends Omit<LMBinding, 'provider'> {
-  provider: string;
-}
-
-export interface PredictorState {
-  signature: SignatureSpec;
-  demos: Demo[];
-  lm: StoredBinding | null;
-}
-
-export interface ProgramState {
-  version: number;
-  predictors: Record<string, PredictorState>;
-}
+// Saved states are stored with stages and candidates and shown by front ends, so their shapes are the contract's.
+export type { PredictorState, ProgramState, StoredBinding } from '../contract/views/program.ts';
 
 export class ProgramStateError extends Error {
   override name = 'ProgramStateError';
