@@ -1,6 +1,7 @@
 import js from '@eslint/js';
 import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
+import { layerRules } from './eslint.layers.js';
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', 'out/', 'bench/results/', 'renderer/dist/', '.tandem/'] },
@@ -21,6 +22,8 @@ export default tseslint.config(
     plugins: { 'react-hooks': reactHooks },
     rules: { 'react-hooks/rules-of-hooks': 'error', 'react-hooks/exhaustive-deps': 'warn' },
   },
+  // The layer graph (eslint.layers.js): lower layers never import upper ones.
+  ...layerRules(),
   {
     files: ['core/cli/**', 'bench/**', 'scripts/**', 'tests/**', 'bin/**', 'electron/**'],
     rules: { 'no-console': 'off' },
