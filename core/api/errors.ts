@@ -9,6 +9,7 @@ import { LMError } from '../lm/errors.ts';
 import { ModelLibraryError } from '../models/errors.ts';
 import { StrategyError } from '../contract/strategy.ts';
 import { ResumeError } from '../runner/run-experiment.ts';
+import { StepKindError } from '../runner/steps/registry.ts';
 import { StoreError } from '../store/errors.ts';
 import { UnknownTaskError } from '../tasks/registry.ts';
 
@@ -85,6 +86,8 @@ export function toApiError(error: unknown): ApiError {
   }
   if (error instanceof StrategyError || error instanceof UnknownTaskError) return new ApiError('invalid-input', error.message, cause);
   if (error instanceof ResumeError) return new ApiError('conflict', error.message, cause);
+  // A saved run names a step kind this build does not register: its spec is fine, this build is not.
+  if (error instanceof StepKindError) return new ApiError('config', error.message, cause);
   if (error instanceof LMError) return new ApiError(error.kind === 'config' ? 'config' : error.kind === 'cancelled' ? 'cancelled' : 'internal', error.message, cause);
   if (error instanceof Error) return new ApiError(error.name === 'AbortError' ? 'cancelled' : 'internal', error.message, cause);
   return new ApiError('internal', String(error), cause);

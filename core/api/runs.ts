@@ -72,9 +72,12 @@ export class Runs {
     const stages = this.ctx.store.stages.listForRun(run.id);
     const results = this.results(run, spec, stages);
     const validation: ValidationPoint[] = [];
+    // Every stage whose step searched over candidates (Π's random search, or any step kind that
+    // records candidates) has a validation curve.
     for (const stage of stages) {
-      if (stage.kind !== 'p') continue;
-      const candidates = this.ctx.store.candidates.listForStage(stage.id).map((c) => ({
+      const recorded = this.ctx.store.candidates.listForStage(stage.id);
+      if (recorded.length === 0) continue;
+      const candidates = recorded.map((c) => ({
         idx: c.idx,
         kind: c.kind,
         numDemos: c.numDemos,

@@ -5,9 +5,7 @@
 
 import type { ExperimentInput } from '../contract/experiment-input.ts';
 import type { ExperimentSpec } from '../runner/experiment-spec.ts';
-import { SPEC_VERSION } from '../runner/run-experiment.ts';
 import { buildExperimentSpec, ExperimentInputError, type SpecContext } from '../runner/spec-builder.ts';
-import type { JsonObject } from '../store/index.ts';
 import { ApiError } from './errors.ts';
 
 export type { SpecContext };
@@ -22,15 +20,4 @@ export function buildSpec(input: ExperimentInput, context: SpecContext): Experim
   }
 }
 
-/** The config an experiment or run is saved with. */
-export function specConfig(spec: ExperimentSpec): JsonObject {
-  return { specVersion: SPEC_VERSION, ...spec };
-}
-
-/** The spec in a saved config, or null when this version of the runner did not write it. */
-export function specFromConfig(config: JsonObject): ExperimentSpec | null {
-  const c = config as Partial<ExperimentSpec> & { specVersion?: unknown };
-  if (c.specVersion !== SPEC_VERSION || typeof c.task !== 'string' || !Array.isArray(c.strategies) || !Array.isArray(c.seeds) || !c.lm) return null;
-  const { specVersion: _version, ...spec } = c;
-  return spec as ExperimentSpec;
-}
+export { specConfig, specFromConfig } from '../runner/experiment-spec.ts';

@@ -15,6 +15,7 @@ import { CreateExperimentInput, EvalSplit, httpUrl } from './experiment-input.ts
 import { parseStrategyOrBaseline, StrategyError } from './strategy.ts';
 import type { ApiMethodName } from './methods.ts';
 import type { ExampleResultSort } from './views/example-results.ts';
+import { RUN_STATUSES } from './views/runs.ts';
 
 export * from './experiment-input.ts';
 
@@ -24,7 +25,7 @@ export type Parsed<S extends z.ZodType> = z.output<S>;
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 500;
 
-export const RUN_STATUSES = ['pending', 'running', 'finished', 'failed', 'cancelled'] as const;
+export { RUN_STATUSES } from './views/runs.ts';
 
 /** The longest search text a page of example results or LM calls accepts. */
 export const SEARCH_MAX_LENGTH = 500;

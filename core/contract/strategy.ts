@@ -29,7 +29,7 @@ export interface Strategy {
 export interface StepInfo {
   /** The letter (or word) used in strategies, e.g. `p`. */
   token: string;
-  /** A short human name, e.g. "prompt optimization (bootstrap few-shot random search)". */
+  /** A short human name, e.g. "prompt optimization (Π)". */
   name: string;
   /** Whether the step trains weights, so a run needs a fine-tuning backend to use it. */
   needsFinetuner: boolean;

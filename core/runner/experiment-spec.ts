@@ -8,6 +8,22 @@ import type { ExperimentSpec } from '../contract/views/spec.ts';
 // The spec is what front ends read back with an experiment or run, so its shape is the contract's.
 export type { ExperimentSpec, FinetuneSpec, LMSpecRecord } from '../contract/views/spec.ts';
 
+/** The version of the saved spec's shape; a config without it was not written by this runner. */
+export const SPEC_VERSION = 1;
+
+/** The config an experiment or run is saved with: the spec and its version. */
+export function specConfig(spec: ExperimentSpec): { specVersion: number } & ExperimentSpec {
+  return { specVersion: SPEC_VERSION, ...spec };
+}
+
+/** The spec in a saved config, or null when this version of the runner did not write it. */
+export function specFromConfig(config: object): ExperimentSpec | null {
+  const c = config as Partial<ExperimentSpec> & { specVersion?: unknown };
+  if (c.specVersion !== SPEC_VERSION || typeof c.task !== 'string' || !Array.isArray(c.strategies) || !Array.isArray(c.seeds) || !c.lm) return null;
+  const { specVersion: _version, ...spec } = c;
+  return spec as ExperimentSpec;
+}
+
 export function seedsFrom(base: number, count: number): number[] {
   if (!Number.isInteger(count) || count <= 0) throw new Error(`the number of seeds must be a positive integer, got ${count}`);
   return Array.from({ length: count }, (_, i) => base + i);

@@ -14,7 +14,7 @@ import type { Store } from '../store/index.ts';
 import { getTask } from '../tasks/registry.ts';
 import type { Task, TaskSplits } from '../tasks/task.ts';
 import type { LMCallCounters, RunEvent } from './events.ts';
-import { seedLanes, type ExperimentSpec } from './experiment-spec.ts';
+import { seedLanes, specConfig, specFromConfig, type ExperimentSpec } from './experiment-spec.ts';
 import { oneFinetuneAtATime } from './finetune-queue.ts';
 import { attachTrainedAdapters } from './determinism-check.ts';
 import { createLMEnvironment } from './lm-environment.ts';
@@ -25,7 +25,6 @@ import { finetunerIssue } from './spec-builder.ts';
 import { knownStepTokens } from './steps/registry.ts';
 import { planStrategyTree, treeCost } from './strategy-tree.ts';
 
-export const SPEC_VERSION = 1;
 
 export class ResumeError extends Error {
   override name = 'ResumeError';
@@ -96,13 +95,13 @@ export async function startRun(specInput: ExperimentSpec, options: RunOptions): 
   const { spec, task } = prepared;
   const { store } = options;
   const name = `${task.name}: ${spec.strategies.join(', ')}`;
-  const experimentId = store.experiments.create({ name, task: task.name, config: { specVersion: SPEC_VERSION, ...spec } });
+  const experimentId = store.experiments.create({ name, task: task.name, config: specConfig(spec) });
   const runId = store.runs.create({
     experimentId,
     strategy: spec.strategies.join(', '),
     seed: spec.seeds[0]!,
     lm: { provider: spec.lm.provider, model: spec.lm.model, baseUrl: spec.lm.baseUrl },
-    config: { specVersion: SPEC_VERSION, ...spec },
+    config: specConfig(spec),
   });
   return execute(runId, experimentId, prepared, options, false);
 }
@@ -132,12 +131,9 @@ export function resumableSpec(store: Store, runId: number): ExperimentSpec {
 export function savedSpec(store: Store, runId: number): ExperimentSpec {
   const run = store.runs.get(runId);
   if (!run) throw new ResumeError(`there is no run ${runId} in ${store.file}; \`tandem runs\` lists the runs`);
-  const config = run.config as Partial<ExperimentSpec> & { specVersion?: number };
-  if (config.specVersion !== SPEC_VERSION || !Array.isArray(config.strategies) || !Array.isArray(config.seeds) || !config.lm) {
-    throw new ResumeError(`run ${runId} in ${store.file} was not recorded by this version of Tandem's runner, so it cannot be resumed or rerun`);
-  }
-  const { specVersion: _version, ...spec } = config;
-  return spec as ExperimentSpec;
+  const spec = specFromConfig(run.config);
+  if (!spec) throw new ResumeError(`run ${runId} in ${store.file} was not recorded by this version of Tandem's runner, so it cannot be resumed or rerun`);
+  return spec;
 }
 
 async function execute(

@@ -8,7 +8,8 @@ import type { ProgramState } from './program.ts';
 import type { CurvePoint, ResultRow, RunResults } from './results.ts';
 import type { ExperimentSpec } from './spec.ts';
 
-export type RunStatus = 'pending' | 'running' | 'finished' | 'failed' | 'cancelled';
+export const RUN_STATUSES = ['pending', 'running', 'finished', 'failed', 'cancelled'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
 
 export type StageStatus = RunStatus;
 

@@ -9,8 +9,8 @@ const unchanged: StepKind['run'] = async (input) => ({ program: input.program })
 describe('the step registry', () => {
   it('has p and w as its first registrations, w needing a fine-tuner', () => {
     expect(stepKinds().slice(0, 2)).toEqual([
-      { token: 'p', name: 'prompt optimization (bootstrap few-shot random search)', needsFinetuner: false },
-      { token: 'w', name: 'weight optimization (bootstrap fine-tuning)', needsFinetuner: true },
+      { token: 'p', name: 'prompt optimization (Π)', needsFinetuner: false },
+      { token: 'w', name: 'weight fine-tuning (Θ)', needsFinetuner: true },
     ]);
     expect(knownStepTokens().slice(0, 2)).toEqual(['p', 'w']);
     expect(stepKind('w').info.needsFinetuner).toBe(true);
@@ -24,7 +24,7 @@ describe('the step registry', () => {
 
   it('hands out copies of what it knows', () => {
     stepKinds()[0]!.name = 'changed';
-    expect(stepKind('p').info.name).toBe('prompt optimization (bootstrap few-shot random search)');
+    expect(stepKind('p').info.name).toBe('prompt optimization (Π)');
   });
 
   it('makes a run with a step that needs a fine-tuner require a fine-tuning backend, whatever its token', async () => {
