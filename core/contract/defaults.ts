@@ -56,3 +56,10 @@ export const NEW_EXPERIMENT_FORM_DEFAULTS = {
   /** A prompt step, and a fine-tune after it: the paper's headline comparison. */
   strategies: 'p, p -> w',
 } as const;
+
+/** The workbench's demo card: short enough for a first launch on the embedded model. */
+export const WORKBENCH_DEMO_DEFAULTS = {
+  task: 'iris',
+  strategies: 'p, w, p -> w',
+  seeds: 1,
+} as const;

@@ -1,6 +1,7 @@
 // Experiments: the list (live: refreshed on experiment and run status events), the New
 // experiment form (n, or ?new=1) and, on first launch, the one-click demo.
 import { useCallback, useMemo, useState } from 'react';
+import { WORKBENCH_DEMO_DEFAULTS } from '../../../../core/contract/defaults.ts';
 import { getClient } from '../../api/client.ts';
 import type { ApiEvent } from '../../api/types.ts';
 import { useCommands, type Command } from '../../app/commands.ts';
@@ -11,7 +12,6 @@ import { DemoCard } from './DemoCard.tsx';
 import { DEMO_MODEL, demoModelState } from './demo-model.ts';
 import { ExperimentTable } from './ExperimentTable.tsx';
 import { NewExperimentForm } from './NewExperimentForm.tsx';
-import { DEMO_STRATEGIES } from './strategies.ts';
 
 export function ExperimentsView() {
   const navigate = useRouter((s) => s.navigate);
@@ -36,7 +36,7 @@ export function ExperimentsView() {
     setDemoBusy(true);
     setActionError(null);
     try {
-      const x = await getClient().createExperiment({ name: 'Demo: iris on the embedded model', task: 'iris', strategies: DEMO_STRATEGIES, seeds: 1, lm: { provider: 'local', model: DEMO_MODEL } });
+      const x = await getClient().createExperiment({ name: 'Demo: iris on the embedded model', task: WORKBENCH_DEMO_DEFAULTS.task, strategies: WORKBENCH_DEMO_DEFAULTS.strategies, seeds: WORKBENCH_DEMO_DEFAULTS.seeds, lm: { provider: 'local', model: DEMO_MODEL } });
       const { runId } = await getClient().startRun({ experimentId: x.id });
       navigate(hrefFor('run', { runId }));
     } catch (error) {

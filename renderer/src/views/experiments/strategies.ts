@@ -3,12 +3,13 @@
 // grammar and the paper's list are the contract's; which steps need a trainer is the backend's
 // step registry's (`listStepKinds`).
 import { PAPER_STRATEGIES, formatStrategy, stepsOf } from '../../../../core/contract/strategy.ts';
+import { WORKBENCH_DEMO_DEFAULTS } from '../../../../core/contract/defaults.ts';
 import type { StepInfo } from '../../api/types.ts';
 
 export { PAPER_STRATEGIES };
 
-/** The demo: short enough for a first launch on the embedded model. */
-export const DEMO_STRATEGIES = 'p, w, p -> w';
+/** The demo card's strategies (the contract's workbench demo). */
+export const DEMO_STRATEGIES = WORKBENCH_DEMO_DEFAULTS.strategies;
 
 /**
  * Normalizes a strategy the way the server does for comparison (`p->w` → `p -> w`). Forgiving
