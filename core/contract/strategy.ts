@@ -16,6 +16,9 @@ export const STEP_SEPARATOR = ' -> ';
 /** Words that name the zero-shot baseline (the empty strategy) where a strategy is asked for. */
 export const BASELINE_ALIASES = ['zero-shot', 'baseline', 'vanilla'] as const;
 
+/** How tables and the workbench name the baseline (the empty strategy). */
+export const BASELINE_LABEL = 'vanilla zero-shot';
+
 /** The paper's Table 1 rows besides vanilla zero-shot (which always runs as the tree's root). */
 export const PAPER_STRATEGIES = ['p', 'w', 'p -> p', 'w -> w', 'p -> w', 'w -> p', 'p -> w -> p'] as const;
 
