@@ -3,6 +3,8 @@
 // The zero-shot program is the strategy '' — written `zero-shot` in the URL, because an empty
 // parameter is dropped by replaceParams.
 
+import { BASELINE_LABEL } from '../../../../core/contract/strategy.ts';
+
 export type FlipSort = 'regressions' | 'improvements' | 'index' | 'strategy';
 export const FLIP_SORTS: readonly FlipSort[] = ['regressions', 'improvements', 'index', 'strategy'];
 export type FlipKindFilter = 'all' | 'regressions' | 'improvements';
@@ -44,7 +46,7 @@ export function normalizeStrategy(s: string): string {
 }
 
 export function strategyLabel(strategy: string): string {
-  return strategy === ZERO_SHOT ? 'vanilla zero-shot' : strategy;
+  return strategy === ZERO_SHOT ? BASELINE_LABEL : strategy;
 }
 
 export function parseCompareParams(params: URLSearchParams): CompareParams {
