@@ -41,26 +41,41 @@ export function allowedFor(folder) {
 const alternatives = (names) => names.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
 
 /** Node built-ins and native or UI packages the contract must not depend on. */
-const PLATFORM = `^(node:|(${alternatives(builtinModules)})(/|$)|better-sqlite3$|react(-dom)?(/|$)|electron(/|$))`;
+const PLATFORM = `^(node:|(${alternatives(builtinModules)})(/|$)|better-sqlite3(/|$)|react(-dom)?(/|$)|electron(/|$))`;
 
-/** ESLint flat-config entries that enforce the graph with no-restricted-imports. */
+/**
+ * A restriction as both rules: `no-restricted-imports` for import and export declarations, and
+ * `no-restricted-syntax` for what that rule does not see (`import()` and `typeof import()`).
+ */
+function restrict(files, restrictions) {
+  const slashed = (regex) => regex.replace(/\//g, '\\/');
+  const syntax = restrictions.flatMap(({ regex, message }) => [
+    { selector: `ImportExpression[source.value=/${slashed(regex)}/]`, message },
+    { selector: `TSImportType[argument.literal.value=/${slashed(regex)}/]`, message },
+  ]);
+  return { files, rules: { 'no-restricted-imports': ['error', { patterns: restrictions }], 'no-restricted-syntax': ['error', ...syntax] } };
+}
+
+const NOT_IN_CORE = { regex: '(^|/)(electron|renderer|tests|bench|scripts)(/|$)', message: 'nothing in core imports electron, renderer/, tests/, bench/ or scripts/ (eslint.layers.js)' };
+
+/** ESLint flat-config entries that enforce the graph. */
 export function layerRules() {
   const entries = [];
   for (const folder of CORE_FOLDERS) {
     const allowed = new Set([folder, ...allowedFor(folder)]);
     const forbidden = CORE_FOLDERS.filter((f) => !allowed.has(f));
-    const patterns = [
+    const restrictions = [
       { regex: `(^|/)(${alternatives(forbidden)})/`, message: `core/${folder} may import only ${[...allowed].filter((f) => f !== folder).map((f) => `core/${f}`).join(', ') || 'nothing else in core'} (eslint.layers.js)` },
-      { regex: '(^|/)(electron|renderer)/', message: 'nothing in core imports electron/ or renderer/ (eslint.layers.js)' },
+      NOT_IN_CORE,
     ];
-    if (folder === 'contract') patterns.push({ regex: PLATFORM, message: 'core/contract is shared by every front end: no Node, SQLite, React or Electron (eslint.layers.js)' });
-    entries.push({ files: [`core/${folder}/**/*.{ts,tsx}`], rules: { 'no-restricted-imports': ['error', { patterns }] } });
+    if (folder === 'contract') restrictions.push({ regex: PLATFORM, message: 'core/contract is shared by every front end: no Node, SQLite, React or Electron (eslint.layers.js)' });
+    entries.push(restrict([`core/${folder}/**/*.{ts,tsx}`], restrictions));
   }
   for (const [front, allowed] of Object.entries(FRONT_ENDS)) {
     const forbidden = CORE_FOLDERS.filter((f) => !allowed.includes(f));
-    const patterns = [{ regex: `(^|/)core/(${alternatives(forbidden)})/`, message: `${front}/ may import only ${allowed.map((f) => `core/${f}`).join(', ')} from core (eslint.layers.js)` }];
-    if (front === 'renderer/src') patterns.push({ regex: '(^|/)electron/', message: 'renderer/ reaches the backend through core/contract and its transport, never electron/ (eslint.layers.js)' });
-    entries.push({ files: [`${front}/**/*.{ts,tsx}`], rules: { 'no-restricted-imports': ['error', { patterns }] } });
+    const restrictions = [{ regex: `(^|/)core/(${alternatives(forbidden)})/`, message: `${front}/ may import only ${allowed.map((f) => `core/${f}`).join(', ')} from core (eslint.layers.js)` }];
+    if (front === 'renderer/src') restrictions.push({ regex: '(^|/)electron(/|$)', message: 'renderer/ reaches the backend through core/contract and its transport, never electron (eslint.layers.js)' });
+    entries.push(restrict([`${front}/**/*.{ts,tsx}`], restrictions));
   }
   return entries;
 }
