@@ -23,7 +23,8 @@ import { runSeedPool } from './seed-pool.ts';
 import { runSeedTree, SeedFailedError } from './seed-runner.ts';
 import { finetunerIssue } from './spec-builder.ts';
 import { knownStepTokens } from './steps/registry.ts';
-import { planStrategyTree, treeCost } from './strategy-tree.ts';
+import { planStrategyTree } from '../contract/strategy-tree.ts';
+import { treeCost } from './strategy-tree.ts';
 
 
 export class ResumeError extends Error {

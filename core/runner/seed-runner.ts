@@ -18,7 +18,7 @@ import type { Task, TaskSplits } from '../tasks/task.ts';
 import { deriveSeed } from '../util/random.ts';
 import type { RunEvent, Split } from './events.ts';
 import { evaluationRecord } from './records.ts';
-import type { StrategyTree, TreeNode } from './strategy-tree.ts';
+import type { StrategyTree, TreeNode } from '../contract/strategy-tree.ts';
 import { stepKind, type StepResult } from './steps/registry.ts';
 
 /** The reason the run's signal is aborted with when one seed fails: the others stop too. */

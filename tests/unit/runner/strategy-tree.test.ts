@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatStrategy, PAPER_STRATEGIES, parseStrategy, parseStrategyList, StrategyError, strategyOf } from '../../../core/contract/strategy.ts';
-import { planStrategyTree, treeCost } from '../../../core/runner/strategy-tree.ts';
+import { planStrategyTree } from '../../../core/contract/strategy-tree.ts';
+import { treeCost } from '../../../core/runner/strategy-tree.ts';
 
 const KNOWN = ['p', 'w'];
 
