@@ -2,6 +2,7 @@
 // SGLang, Ollama, llama.cpp's server and hosted APIs. One call is one HTTP attempt; a fault worth
 // repeating is thrown as RetryableLMError for a RetryingLM around it (see OpenAICompatibleLM).
 
+import { EXPERIMENT_DEFAULTS } from '../contract/defaults.ts';
 import { chatMessagesJson } from '../util/json-text.ts';
 import { cancelledError } from './concurrency.ts';
 import { LMError, RetryableLMError } from './errors.ts';
@@ -15,14 +16,14 @@ export interface OpenAIChatModelOptions {
   apiKey?: string;
   /** Named in the 401 message: how the user sets the key (default: the OPENAI_API_KEY variable). */
   apiKeyHint?: string;
-  /** Per-attempt timeout, including reading the body (default 120000). */
+  /** Per-attempt timeout, including reading the body (default: the experiment's default timeout). */
   timeoutMs?: number;
   headers?: Record<string, string>;
   /** Sends requests through this fetch instead of the built-in node:http keep-alive transport. */
   fetch?: FetchLike;
 }
 
-export const DEFAULT_TIMEOUT_MS = 120_000;
+export const DEFAULT_TIMEOUT_MS = EXPERIMENT_DEFAULTS.timeoutSeconds * 1000;
 
 export class OpenAIChatModel implements LanguageModel {
   readonly id: string;

@@ -3,6 +3,7 @@
 // attempts run out or the caller cancels. Reports how the call was served (attempts, wall time)
 // to the caller's observer. It never prints; callers observe faults through `onRetry`.
 
+import { EXPERIMENT_DEFAULTS } from '../contract/defaults.ts';
 import { Rng } from '../util/random.ts';
 import { cancelledError, sleep } from './concurrency.ts';
 import { LMError, RetryableLMError, type LMErrorKind } from './errors.ts';
@@ -22,7 +23,7 @@ export interface RetryInfo {
 }
 
 export interface RetryOptions {
-  /** Retries after the first attempt (default 4). */
+  /** Retries after the first attempt (default: the experiment's default retries). */
   maxRetries?: number;
   /** First backoff delay (default 500); doubles each retry. */
   backoffBaseMs?: number;
@@ -35,7 +36,7 @@ export interface RetryOptions {
   onRetry?: (info: RetryInfo) => void;
 }
 
-const DEFAULTS = { maxRetries: 4, backoffBaseMs: 500, backoffMaxMs: 20_000, retryAfterMaxMs: 60_000 } as const;
+const DEFAULTS = { maxRetries: EXPERIMENT_DEFAULTS.retries, backoffBaseMs: 500, backoffMaxMs: 20_000, retryAfterMaxMs: 60_000 } as const;
 
 /** Passed to the inner model when the caller gave no signal: no allocation per attempt. */
 const NO_OPTIONS: GenerateOptions = {};

@@ -9,6 +9,7 @@ import { createLanguageModel } from '../lm/create-language-model.ts';
 import type { ChatRequest, LanguageModel } from '../lm/language-model.ts';
 import type { ResolvedLMOptions } from '../lm/lm-config.ts';
 import type { LMBinding } from '../lm/lm-binding.ts';
+import { DEFAULT_MAX_CONCURRENCY } from '../lm/openai-compatible.ts';
 import type { Store } from '../store/index.ts';
 import { parallelMap } from '../util/parallel-map.ts';
 import type { ExperimentSpec } from './experiment-spec.ts';
@@ -73,7 +74,7 @@ export async function checkDeterminism(runId: number, options: DeterminismCheckO
   const { provider, model: baseModel, baseUrl, ...transport } = runtime.lm;
   const base: LMBinding = { provider, model: baseModel, baseUrl };
   if (runtime.finetuner && options.attachAdapters !== false) await attachTrainedAdapters(store, runId, runtime.finetuner, base);
-  const concurrency = runtime.lm.maxConcurrency ?? 16;
+  const concurrency = runtime.lm.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY;
   const limiter = new Limiter(concurrency);
   const models = new Map<string, LanguageModel>();
   const modelFor = (name: string) => {
