@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import { EXPERIMENT_DEFAULTS } from './defaults.ts';
 import { LM_PROVIDERS } from './providers.ts';
-import { PAPER_STRATEGIES, strategyListIssues } from './strategy.ts';
+import { strategyListIssues } from './strategy.ts';
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -41,11 +41,9 @@ export const Strategies = z
   .union([z.string().max(2000), z.array(z.string().max(200)).min(1).max(64)])
   .default(EXPERIMENT_DEFAULTS.strategies)
   .transform((value, ctx) => {
-    const fromText = typeof value === 'string';
-    const parts = fromText ? (value.trim().toLowerCase() === 'all' ? [...PAPER_STRATEGIES] : value.split(',')) : value;
-    const { strategies, issues } = strategyListIssues(parts.map((part) => part.trim()));
+    const { strategies, issues } = strategyListIssues(value);
     for (const issue of issues) {
-      ctx.issues.push({ code: 'custom', message: issue.message, input: issue.input, ...(fromText || issue.index === undefined ? {} : { path: [issue.index] }) });
+      ctx.issues.push({ code: 'custom', message: issue.message, input: issue.input, ...(issue.index === undefined ? {} : { path: [issue.index] }) });
     }
     return issues.length > 0 ? z.NEVER : strategies.map((s) => s.key);
   });

@@ -88,11 +88,6 @@ export function formatStrategy(steps: readonly string[]): string {
   return steps.join(STEP_SEPARATOR);
 }
 
-/** The step a strategy ends with; null for the baseline. */
-export function lastStep(strategy: Strategy): string | null {
-  return strategy.steps.length === 0 ? null : strategy.steps[strategy.steps.length - 1]!;
-}
-
 /** The strategy without its last step (the baseline's parent is itself). */
 export function parentOf(strategy: Strategy): Strategy {
   return strategyOf(strategy.steps.slice(0, -1));
@@ -117,6 +112,7 @@ export function parseStrategyList(value: string | readonly string[], options: Pa
 export interface StrategyListIssue {
   /** Index in the array (absent when the list was one text). */
   index?: number;
+  /** The entry, trimmed; messages quote it so. */
   input: string;
   message: string;
 }
@@ -126,7 +122,8 @@ export function strategyListIssues(value: string | readonly string[], options: P
   const parts: readonly string[] = fromText ? (value.trim().toLowerCase() === 'all' ? PAPER_STRATEGIES : value.split(',')) : value;
   const strategies: Strategy[] = [];
   const issues: StrategyListIssue[] = [];
-  parts.forEach((part, i) => {
+  parts.forEach((entry, i) => {
+    const part = entry.trim();
     try {
       const strategy = parseStrategy(part, options);
       if (!strategies.some((s) => s.key === strategy.key)) strategies.push(strategy);
