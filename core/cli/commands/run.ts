@@ -114,7 +114,9 @@ export function specFromFlags(task: string, flags: RunFlags): ExperimentSpec {
   const given = [flags.strategy, flags.strategies, flags.all ? 'all' : undefined].filter((x) => x !== undefined);
   if (given.length > 1) throw new UsageError('give one of --strategy, --strategies or --all');
   const strategiesFlag = flags.all ? '--all' : flags.strategy !== undefined ? '--strategy' : '--strategies';
-  return specFromInput(inputFromFlags(task, flags), { strategies: strategiesFlag });
+  // The model comes from --lm, or from --model when --lm is absent: name the one the user typed.
+  const lmFlag = flags.lm === undefined && flags.model ? '--model' : '--lm';
+  return specFromInput(inputFromFlags(task, flags), { strategies: strategiesFlag, lm: lmFlag });
 }
 
 /** The experiment input the flags describe; what no flag sets is left to the input's defaults. */

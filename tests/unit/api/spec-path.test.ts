@@ -125,6 +125,10 @@ describe('one spec path', () => {
     expect(flagOf('strategies[1]', { strategies: '--strategy' })).toBe('--strategy');
   });
 
+  it('names the flag that gave the model: --model when --lm is absent', () => {
+    expect(cliMessage({ lm: undefined, model: ' ' })).toBe('--model: must not be empty');
+  });
+
   it('picks the default model, or says there is none', () => {
     const input = CreateExperimentInput.parse({ task: 'iris', lm: { baseUrl: 'http://127.0.0.1:9/v1' } });
     expect(buildExperimentSpec(input, { env: { TANDEM_MODEL: 'env-model' }, hasDemoModel: () => true }).lm).toMatchObject({ provider: 'openai', model: 'env-model', baseUrl: 'http://127.0.0.1:9/v1' });
