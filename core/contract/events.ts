@@ -103,7 +103,12 @@ export type ApiEvent =
 
 export type ApiEventType = ApiEvent['type'];
 
-/** Every event type, e.g. for an EventSource that listens by type. */
-export const API_EVENT_TYPES = ['run-event', 'run-status', 'experiment-created', 'experiment-deleted', 'model-progress', 'model-pull-event', 'model-pull-end'] as const satisfies readonly ApiEventType[];
+/** The list as given, if it names every member of T; otherwise a compile error names the missing ones. */
+function listingEvery<T extends string>() {
+  return <const L extends readonly T[]>(list: L & ([Exclude<T, L[number]>] extends [never] ? unknown : { missing: Exclude<T, L[number]> })): L => list;
+}
+
+/** Every event type, e.g. for an EventSource that listens by type (checked exhaustive when compiled). */
+export const API_EVENT_TYPES = listingEvery<ApiEventType>()(['run-event', 'run-status', 'experiment-created', 'experiment-deleted', 'model-progress', 'model-pull-event', 'model-pull-end']);
 
 export type ApiEventListener = (event: ApiEvent) => void;

@@ -13,7 +13,8 @@ export type RunStatus = (typeof RUN_STATUSES)[number];
 
 export type StageStatus = RunStatus;
 
-export type StageKind = 'baseline' | 'p' | 'w' | (string & {});
+/** 'baseline' for a tree's root; otherwise the token of the step kind that made the stage. */
+export type StageKind = string;
 
 /** Score per split, e.g. `{ val: 0.62, test: 0.58 }`. */
 export type StageScores = Record<string, number>;

@@ -2,13 +2,14 @@
 // task, strategies and seeds, how to reach the LM (never the API key itself), the fine-tuning
 // backend and every optimizer setting.
 
+import type { LMProvider } from '../providers.ts';
 import type { SamplingParams } from './program.ts';
 
 export type Split = 'train' | 'dev' | 'test';
 
 export interface LMSpecRecord {
   /** `openai`: any OpenAI-compatible server; `local`: a library model on the local engine. */
-  provider: 'openai' | 'local';
+  provider: LMProvider;
   model: string;
   baseUrl: string | null;
   apiKeyEnv: string | null;
