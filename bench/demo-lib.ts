@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { embeddedDemoModel } from '../core/models/embedded.ts';
-import type { ResultRow } from '../core/report/results.ts';
+import type { ResultRow } from '../core/contract/views/results.ts';
 import { runCli } from '../tests/helpers/cli.ts';
 
 export interface CliRunSummary {

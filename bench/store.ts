@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { ChatMessage } from '../core/lm/language-model.ts';
+import type { ChatMessage } from '../core/contract/views/program.ts';
 import type { PredictorCall, ProgramTrace } from '../core/program/trace.ts';
 import { latestVersion, openStore, type LMCallPageQuery, type Store } from '../core/store/index.ts';
 import { encodeCursor } from '../core/store/lm-call-query.ts';

@@ -4,7 +4,7 @@
 // (camera, notifications, …) is granted.
 
 import type { Session, WebContents } from 'electron';
-import { CONTENT_SECURITY_POLICY } from './window-options.ts';
+import { CONTENT_SECURITY_POLICY } from '../core/contract/content-security-policy.ts';
 
 /** http and https only: what may be handed to the system browser. */
 export function isExternalLink(url: string): boolean {

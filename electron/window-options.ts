@@ -1,11 +1,9 @@
 // The main window's options. The renderer is untrusted web content: isolated from the preload's
 // world, sandboxed, without Node, with web security on; the only way out is the preload's
-// `window.tandem`. The CSP is web mode's (one policy for both front ends).
+// `window.tandem`. The CSP (the contract's, one policy for both front ends) is set on responses
+// by electron/security.ts.
 
 import type { BrowserWindowConstructorOptions, WebPreferences } from 'electron';
-import { CONTENT_SECURITY_POLICY } from '../core/contract/content-security-policy.ts';
-
-export { CONTENT_SECURITY_POLICY };
 
 export function webPreferences(preload: string): WebPreferences {
   return {

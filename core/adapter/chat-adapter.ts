@@ -2,7 +2,7 @@
 // fields under `[[ ## name ## ]]` headers; demos are earlier user/assistant turns; the model is
 // asked for the output fields in order and to close with `[[ ## completed ## ]]`.
 
-import type { ChatMessage } from '../lm/language-model.ts';
+import type { ChatMessage } from '../contract/views/program.ts';
 import { ParseError, type Adapter, type FinetuneRow, type ParsedCompletion } from '../program/adapter.ts';
 import type { Demo } from '../program/demo.ts';
 import type { FieldValue } from '../program/example.ts';

@@ -2,13 +2,11 @@
 // winner, and per predictor its instructions and demos — each bootstrapped demo with the trace it
 // was taken from (`sourceTraceId`, open it with getTrace).
 
+import type { Parsed, StageIdInput } from '../contract/schemas.ts';
 import type { CandidateView, PredictorView, ProgramState, StageCandidates } from '../contract/views/index.ts';
 import type { ApiContext } from './context.ts';
 import { notFound } from './errors.ts';
-import type { Parsed, StageIdInput } from './schemas.ts';
 import { stageSummary } from './views.ts';
-
-export type { CandidateView, DemoView, PredictorView, StageCandidates } from '../contract/views/index.ts';
 
 export function predictorsOf(state: ProgramState | null): PredictorView[] {
   if (!state) return [];

@@ -3,18 +3,17 @@
 // strategy got wrong (regressions), and the other way round — from the example results of each
 // stage's final evaluation, per seed (store/flips.ts compares two evaluations).
 
-import { prefixesOf, stepsOf, strategyOf } from '../contract/strategy.ts';
+import type { ComparisonInput, Parsed } from '../contract/schemas.ts';
+import { BASELINE_LABEL, stepsOf, strategyOf } from '../contract/strategy.ts';
 import type { Comparison, FlipCounts, ResultRow, SeedFlips, StrategyFlips } from '../contract/views/index.ts';
+import { indexStages } from '../report/stage-index.ts';
+import { specFromConfig } from '../runner/experiment-spec.ts';
 import type { StageRecord } from '../store/index.ts';
 import type { ApiContext } from './context.ts';
 import { invalidInput } from './errors.ts';
 import type { Runs } from './runs.ts';
-import type { ComparisonInput, Parsed } from './schemas.ts';
-import { specFromConfig } from './spec.ts';
 
-export type { Comparison, FlipCounts, FlipExample, SeedFlips, StrategyFlips } from '../contract/views/index.ts';
-
-const label = (strategy: string) => (strategy === '' ? 'vanilla zero-shot' : strategy);
+const label = (strategy: string) => (strategy === '' ? BASELINE_LABEL : strategy);
 
 export function getComparison(ctx: ApiContext, runs: Runs, input: Parsed<typeof ComparisonInput>): Comparison {
   const run = runs.require(input.runId);
@@ -31,20 +30,17 @@ export function getComparison(ctx: ApiContext, runs: Runs, input: Parsed<typeof 
   const strategies = [...new Set(wanted)].filter((s) => s !== input.baseline);
   if (!results.splits.includes(input.split)) throw invalidInput('split', `run ${run.id} was not evaluated on "${input.split}" (it has ${results.splits.join(', ')})`);
 
-  const byKey = new Map<string, StageRecord>();
-  for (const s of stages) byKey.set(`${s.seed}|${s.prefix}`, s);
+  const index = indexStages(stages);
   const finalEvaluation = (stage: StageRecord | undefined) =>
     stage ? ctx.store.evaluations.listForStage(stage.id).filter((e) => e.candidateId === null && e.split === input.split).at(-1) : undefined;
-  const chainHasDash = (strategy: string, seed: number) =>
-    prefixesOf(strategyOf(stepsOf(strategy))).some((prefix) => byKey.get(`${seed}|${prefix.key}`)?.outcome === 'no-passing-traces');
 
   const flips = strategies.map((strategy): StrategyFlips => {
     const counts: FlipCounts = { n: 0, bothRight: 0, bothWrong: 0, rightToWrong: 0, wrongToRight: 0 };
     const seeds: SeedFlips[] = [];
     const missingSeeds: number[] = [];
     for (const seed of results.seeds) {
-      const baseStage = byKey.get(`${seed}|${input.baseline}`);
-      const stage = byKey.get(`${seed}|${strategy}`);
+      const baseStage = index.get(seed, input.baseline);
+      const stage = index.get(seed, strategy);
       const baseEval = finalEvaluation(baseStage);
       const evaluation = finalEvaluation(stage);
       if (!baseStage || !stage || !baseEval || !evaluation) {
@@ -57,7 +53,7 @@ export function getComparison(ctx: ApiContext, runs: Runs, input: Parsed<typeof 
         stageId: stage.id,
         baselineEvaluationId: baseEval.id,
         evaluationId: evaluation.id,
-        noPassingTraces: chainHasDash(strategy, seed),
+        noPassingTraces: index.chainHasNoPassingTraces(strategyOf(stepsOf(strategy)), seed),
         ...ctx.store.flips.between(baseEval.id, evaluation.id),
       };
       for (const k of ['n', 'bothRight', 'bothWrong', 'rightToWrong', 'wrongToRight'] as const) counts[k] += entry[k];

@@ -2,13 +2,11 @@
 // by id or as a stage's final evaluation on a split. The query itself is the store's
 // (store/example-result-pages.ts).
 
+import type { ExampleResultsPageInput, Parsed } from '../contract/schemas.ts';
 import type { ExampleResultPage } from '../contract/views/index.ts';
 import { StoreError, type EvaluationRecord } from '../store/index.ts';
 import type { ApiContext } from './context.ts';
 import { invalidInput, notFound } from './errors.ts';
-import type { ExampleResultsPageInput, Parsed } from './schemas.ts';
-
-export type { ExampleResultPage, ExampleResultRow } from '../contract/views/index.ts';
 
 export function pageExampleResults(ctx: ApiContext, input: Parsed<typeof ExampleResultsPageInput>): ExampleResultPage {
   const evaluation = resolveEvaluation(ctx, input);

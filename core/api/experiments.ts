@@ -2,17 +2,16 @@
 // run), create (validate and save the spec; nothing runs), delete (with all its runs, refused
 // while one of them is active).
 
+import type { CreateExperimentInput, ExperimentIdInput, ListExperimentsInput, Parsed } from '../contract/schemas.ts';
 import type { BestScore, DeletedExperiment, ExperimentDetail, ExperimentSummary, ResultRow, TaskInfo } from '../contract/views/index.ts';
+import { specConfig, specFromConfig } from '../runner/experiment-spec.ts';
 import type { ExperimentRecord, RunRecord } from '../store/index.ts';
 import { listTasks as registeredTasks } from '../tasks/registry.ts';
 import type { ApiContext } from './context.ts';
 import { conflict, notFound } from './errors.ts';
 import type { RunManager } from './run-manager.ts';
-import type { CreateExperimentInput, ExperimentIdInput, ListExperimentsInput, Parsed } from './schemas.ts';
-import { buildSpec, specConfig, specFromConfig } from './spec.ts';
+import { buildSpec } from './spec.ts';
 import { runSummary } from './views.ts';
-
-export type { BestScore, ExperimentDetail, ExperimentSummary, TaskInfo } from '../contract/views/index.ts';
 
 export function listTasks(): TaskInfo[] {
   return registeredTasks().map((t) => ({ name: t.name, description: t.description, protocol: { ...t.protocol } }));

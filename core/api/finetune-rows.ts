@@ -5,12 +5,10 @@
 
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import type { FinetuneRowsInput, Parsed } from '../contract/schemas.ts';
 import type { ChatMessage, FinetuneJobRecord, FinetuneRow, FinetuneRowPage } from '../contract/views/index.ts';
 import type { ApiContext } from './context.ts';
 import { ApiError, notFound } from './errors.ts';
-import type { FinetuneRowsInput, Parsed } from './schemas.ts';
-
-export type { FinetuneRow, FinetuneRowPage } from '../contract/views/index.ts';
 
 interface ProvenanceLine {
   file?: unknown;

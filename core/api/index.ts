@@ -9,4 +9,4 @@ export type { OpenRuntime, RunRuntime } from './context.ts';
 export type { ApiResults, CancelledRun, ReportFile, RunHandle } from '../contract/api.ts';
 export type { ModelList, ModelOperation } from '../contract/models.ts';
 export type * from '../contract/views/index.ts';
-export * from './schemas.ts';
+export * from '../contract/schemas.ts';

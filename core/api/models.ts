@@ -5,13 +5,11 @@
 
 import { setMaxListeners } from 'node:events';
 import type { ModelList, ModelOperation } from '../contract/models.ts';
-import { ModelLibrary, checkModelName, modelNameFrom, type ModelEntry } from '../models/model-library.ts';
+import type { AddModelInput, ModelOperationInput, Parsed, PullModelInput } from '../contract/schemas.ts';
 import { pullModel as hubPull } from '../models/hub-pull.ts';
+import { ModelLibrary, checkModelName, modelNameFrom, type ModelEntry } from '../models/model-library.ts';
 import type { ApiContext } from './context.ts';
 import { conflict, notFound, toApiError } from './errors.ts';
-import type { AddModelInput, ModelOperationInput, Parsed, PullModelInput } from './schemas.ts';
-
-export type { ModelList, ModelOperation };
 
 interface ActivePull extends ModelOperation {
   controller: AbortController;

@@ -2,7 +2,7 @@
 // workbench's Export button and `tandem report` both come here.
 
 import { renderReport, type ReportFile, type ReportInput } from '../report/export.ts';
-import type { RunDetail } from './runs.ts';
+import type { RunDetail } from '../contract/views/runs.ts';
 
 export function reportInput(detail: RunDetail): ReportInput {
   const { run, spec, results, lm } = detail;

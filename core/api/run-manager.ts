@@ -13,13 +13,12 @@ import { resolveLMOptions } from '../lm/lm-config.ts';
 import { ModelLibrary } from '../models/model-library.ts';
 import { checkFinishedRun, defaultCheckCalls, describeDeterminism } from '../runner/determinism-check.ts';
 import { resumableSpec, runRecordedRun } from '../runner/run-experiment.ts';
-import type { ExperimentSpec } from '../runner/experiment-spec.ts';
+import { specConfig, specFromConfig, type ExperimentSpec } from '../runner/experiment-spec.ts';
 import type { RunEvent } from '../runner/events.ts';
 import { isTerminal } from '../store/index.ts';
 import type { ApiContext, RunRuntime } from './context.ts';
 import { toRunProgress } from './event-translation.ts';
 import { ApiError, conflict, messageOf, notFound } from './errors.ts';
-import { specConfig, specFromConfig } from './spec.ts';
 
 interface ActiveRun {
   runId: number;
@@ -27,8 +26,6 @@ interface ActiveRun {
   controller: AbortController;
   done: Promise<void>;
 }
-
-export type { RunHandle };
 
 export class RunManager {
   private readonly active = new Map<number, ActiveRun>();

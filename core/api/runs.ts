@@ -3,20 +3,17 @@
 // the fine-tune jobs. Results are computed from the store on every call, so they are current
 // while a run is going (unfinished cells are null).
 
-import { reproducibility, type DeterminismReport } from '../runner/determinism-check.ts';
-import type { ExperimentSpec } from '../runner/experiment-spec.ts';
+import type { ListRunsInput, ListStagesInput, Parsed, RunIdInput, StageIdInput } from '../contract/schemas.ts';
 import { stepsOf } from '../contract/strategy.ts';
 import type { FinetuneJobRecord, RunCurves, RunDetail, RunResults, RunSummary, StageDetail, StageSummary, ValidationPoint } from '../contract/views/index.ts';
 import { runResults } from '../report/results.ts';
+import { reproducibility, type DeterminismReport } from '../runner/determinism-check.ts';
+import { specFromConfig, type ExperimentSpec } from '../runner/experiment-spec.ts';
 import type { RunRecord, StageRecord } from '../store/index.ts';
 import type { ApiContext } from './context.ts';
 import { notFound } from './errors.ts';
 import type { RunManager } from './run-manager.ts';
-import type { ListRunsInput, ListStagesInput, Parsed, RunIdInput, StageIdInput } from './schemas.ts';
-import { specFromConfig } from './spec.ts';
 import { runSummary, stageSummary } from './views.ts';
-
-export type { RunCurves, RunDetail, StageDetail, ValidationPoint } from '../contract/views/index.ts';
 
 export class Runs {
   constructor(

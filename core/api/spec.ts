@@ -8,7 +8,6 @@ import type { ExperimentSpec } from '../runner/experiment-spec.ts';
 import { buildExperimentSpec, ExperimentInputError, type SpecContext } from '../runner/spec-builder.ts';
 import { ApiError } from './errors.ts';
 
-export type { SpecContext };
 export type Env = SpecContext['env'];
 
 export function buildSpec(input: ExperimentInput, context: SpecContext): ExperimentSpec {
@@ -19,5 +18,3 @@ export function buildSpec(input: ExperimentInput, context: SpecContext): Experim
     throw error;
   }
 }
-
-export { specConfig, specFromConfig } from '../runner/experiment-spec.ts';

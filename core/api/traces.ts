@@ -3,13 +3,11 @@
 // labels), if any; pages of LM calls with the store's filters, full-text search and cursors;
 // one call; totals.
 
+import type { LMCallIdInput, LMCallsPageInput, LMCallStatsInput, Parsed, TraceIdInput } from '../contract/schemas.ts';
 import type { LMCallPage, LMCallRecord, LMCallStats, TraceDetail } from '../contract/views/index.ts';
 import { StoreError } from '../store/index.ts';
 import type { ApiContext } from './context.ts';
 import { invalidInput, notFound } from './errors.ts';
-import type { LMCallIdInput, LMCallsPageInput, LMCallStatsInput, Parsed, TraceIdInput } from './schemas.ts';
-
-export type { TraceDetail, TraceResult } from '../contract/views/index.ts';
 
 export function getTrace(ctx: ApiContext, input: Parsed<typeof TraceIdInput>): TraceDetail {
   const trace = ctx.store.traces.get(input.traceId);

@@ -4,8 +4,6 @@
 import type { ResultRow, RunSummary, StageSummary } from '../contract/views/index.ts';
 import type { RunRecord, StageRecord } from '../store/index.ts';
 
-export type { RunSummary, StageSummary } from '../contract/views/index.ts';
-
 export function runSummary(run: RunRecord, active: boolean): RunSummary {
   const table = run.summary && Array.isArray(run.summary.table) ? (run.summary.table as ResultRow[]) : null;
   return {

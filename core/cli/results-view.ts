@@ -4,7 +4,7 @@
 import { reproducibility, type DeterminismReport } from '../runner/determinism-check.ts';
 import type { RunOutcome } from '../runner/run-experiment.ts';
 import type { Store } from '../store/index.ts';
-import type { ResultCell } from '../report/results.ts';
+import type { ResultCell } from '../contract/views/results.ts';
 import { duration, table } from './format.ts';
 
 export function formatCell(cell: ResultCell | undefined): string {

@@ -5,8 +5,6 @@ import { availableParallelism } from 'node:os';
 import { DEMO_MODEL_NAME } from '../contract/defaults.ts';
 import { PAPER_HYPERPARAMS, type LoraHyperparams } from './finetuner.ts';
 
-export { DEMO_MODEL_NAME };
-
 export const DEMO_HYPERPARAMS: LoraHyperparams = {
   ...PAPER_HYPERPARAMS,
   rank: 16,

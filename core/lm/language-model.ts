@@ -6,9 +6,6 @@
 
 import type { ChatMessage, SamplingParams, TokenUsage } from '../contract/views/program.ts';
 
-// Messages, sampling settings and usage are stored with every call, so their shapes are the contract's.
-export type { ChatMessage, ChatRole, SamplingParams, TokenUsage } from '../contract/views/program.ts';
-
 export interface ChatRequest extends SamplingParams {
   messages: ChatMessage[];
   /**

@@ -6,7 +6,8 @@
 import { evaluate, type EvaluationResult } from '../evaluate/evaluate.ts';
 import type { Example } from '../program/example.ts';
 import type { Module } from '../program/module.ts';
-import { loadState, saveState, type ProgramState } from '../program/state.ts';
+import type { ProgramState } from '../contract/views/program.ts';
+import { loadState, saveState } from '../program/state.ts';
 import { deriveSeed, Rng } from '../util/random.ts';
 import { bootstrapFewShot } from './bootstrap-few-shot.ts';
 import type { CandidateKind } from './events.ts';

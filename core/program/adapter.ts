@@ -3,7 +3,7 @@
 // fine-tuned model sees exactly the format it will be prompted with. Adapters (core/adapter/)
 // implement it.
 
-import type { ChatMessage } from '../lm/language-model.ts';
+import type { ChatMessage } from '../contract/views/program.ts';
 import type { Demo } from './demo.ts';
 import type { FieldValue } from './example.ts';
 import type { Signature } from './signature.ts';

@@ -2,7 +2,8 @@
 // renders prompts, sampling settings, cancellation, and where predictor calls are collected.
 
 import type { Adapter } from './adapter.ts';
-import type { LanguageModel, SamplingParams } from '../lm/language-model.ts';
+import type { SamplingParams } from '../contract/views/program.ts';
+import type { LanguageModel } from '../lm/language-model.ts';
 import type { LMBinding } from '../lm/lm-binding.ts';
 import type { PredictorCall } from './trace.ts';
 

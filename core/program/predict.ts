@@ -3,7 +3,8 @@
 
 import { ParseError } from './adapter.ts';
 import { isLMError } from '../lm/errors.ts';
-import type { CallInfo, ChatMessage } from '../lm/language-model.ts';
+import type { ChatMessage } from '../contract/views/program.ts';
+import type { CallInfo } from '../lm/language-model.ts';
 import { withRequestSeed } from '../lm/request-seed.ts';
 import type { CallContext } from './context.ts';
 import type { Demo } from './demo.ts';

@@ -10,9 +10,6 @@ import { Signature } from './signature.ts';
 
 export const PROGRAM_STATE_VERSION = 1;
 
-// Saved states are stored with stages and candidates and shown by front ends, so their shapes are the contract's.
-export type { PredictorState, ProgramState, StoredBinding } from '../contract/views/program.ts';
-
 export class ProgramStateError extends Error {
   override name = 'ProgramStateError';
 }

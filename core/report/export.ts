@@ -5,7 +5,7 @@
 
 import type { ReportFile } from '../contract/api.ts';
 import { REPORT_FORMATS, type ReportFormat } from '../contract/schemas.ts';
-import type { ResultCell, RunResults } from './results.ts';
+import type { ResultCell, RunResults } from '../contract/views/results.ts';
 
 export { REPORT_FORMATS, type ReportFile, type ReportFormat };
 

@@ -2,24 +2,22 @@
 // mean and 95% CI over seeds, "—" where a weight step had no passing traces), per-stage curve
 // data (the score after each step, per split and seed) and per-stage cost.
 
-import { BASELINE, prefixesOf, stepsOf, strategyOf, type Strategy } from '../contract/strategy.ts';
+import { BASELINE, BASELINE_LABEL, prefixesOf, stepsOf, strategyOf, type Strategy } from '../contract/strategy.ts';
 import type { CurvePoint, ResultCell, ResultRow, RunResults, StageCost } from '../contract/views/index.ts';
-import type { StageRecord, Store } from '../store/index.ts';
+import type { Store } from '../store/index.ts';
+import { indexStages } from './stage-index.ts';
 import { meanCI } from './statistics.ts';
-
-export type { CurvePoint, ResultCell, ResultRow, RunResults, StageCost };
 
 export function runResults(store: Store, runId: number, strategies: readonly string[], seeds: readonly number[], splits: readonly string[]): RunResults {
   const stages = store.stages.listForRun(runId);
-  const byKey = new Map<string, StageRecord>();
-  for (const s of stages) byKey.set(`${s.seed}|${s.prefix}`, s);
+  const index = indexStages(stages);
   // Strategies come in canonical text (`p -> w`) from the run's spec; the baseline row comes first.
   const unique = [...new Set(['', ...strategies])].map((key) => strategyOf(stepsOf(key)));
 
   // A strategy's score for a seed, following its chain to see whether any step had nothing to train on.
   const lookup = (strategy: Strategy, seed: number, split: string): { value: number | null; dash: boolean } => {
-    const dash = prefixesOf(strategy).some((prefix) => byKey.get(`${seed}|${prefix.key}`)?.outcome === 'no-passing-traces');
-    const stage = byKey.get(`${seed}|${strategy.key}`);
+    const dash = index.chainHasNoPassingTraces(strategy, seed);
+    const stage = index.get(seed, strategy.key);
     const value = stage?.status === 'finished' ? (stage.scores?.[split] ?? null) : null;
     return { value: dash ? null : value, dash };
   };
@@ -33,7 +31,7 @@ export function runResults(store: Store, runId: number, strategies: readonly str
       const stats = meanCI(values.filter((v): v is number => v !== null));
       cells[split] = { mean: stats?.mean ?? null, ci95: stats?.ci95 ?? null, values, noPassingTraces: found.some((f) => f.dash) };
     }
-    return { strategy: key, label: key === '' ? 'vanilla zero-shot' : key, cells };
+    return { strategy: key, label: key === '' ? BASELINE_LABEL : key, cells };
   });
 
   const curves: CurvePoint[] = [];
@@ -43,7 +41,7 @@ export function runResults(store: Store, runId: number, strategies: readonly str
     for (const seed of seeds) {
       for (const split of splits) {
         for (const [step, { key: prefix }] of chain.entries()) {
-          const stage = byKey.get(`${seed}|${prefix}`);
+          const stage = index.get(seed, prefix);
           curves.push({ strategy: strategy.key, seed, split, step, prefix, score: stage?.status === 'finished' ? (stage.scores?.[split] ?? null) : null });
         }
       }

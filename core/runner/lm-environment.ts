@@ -6,7 +6,8 @@
 import type { LMProvider } from '../contract/providers.ts';
 import { Limiter } from '../lm/concurrency.ts';
 import { createLanguageModel } from '../lm/create-language-model.ts';
-import type { LanguageModel, SamplingParams } from '../lm/language-model.ts';
+import type { SamplingParams } from '../contract/views/program.ts';
+import type { LanguageModel } from '../lm/language-model.ts';
 import type { LMBinding } from '../lm/lm-binding.ts';
 import { DEFAULT_MAX_CONCURRENCY, type OpenAICompatibleOptions } from '../lm/openai-compatible.ts';
 import type { ResponseCache } from '../lm/response-cache.ts';

@@ -9,7 +9,8 @@ import path from 'node:path';
 import { ChatAdapter } from '../adapter/chat-adapter.ts';
 import { probeServer } from '../lm/probe.ts';
 import { parseStrategyList, StrategyError, type Strategy } from '../contract/strategy.ts';
-import { runResults, type RunResults } from '../report/results.ts';
+import type { RunResults } from '../contract/views/results.ts';
+import { runResults } from '../report/results.ts';
 import type { Store } from '../store/index.ts';
 import { getTask } from '../tasks/registry.ts';
 import type { Task, TaskSplits } from '../tasks/task.ts';
@@ -82,13 +83,11 @@ async function prepare(spec: ExperimentSpec, options: RunOptions): Promise<Prepa
 }
 
 /**
- * A spec's strategies parsed against the registered step kinds. An entry may hold several
- * strategies separated by commas, as typed; no strategy at all reads as one empty strategy, so
- * it gets the grammar's "strategy is empty" message.
+ * A spec's strategies (canonical keys, one per entry) parsed against the registered step kinds;
+ * no strategy at all reads as one empty strategy, so it gets the grammar's "strategy is empty" message.
  */
 export function parseSpecStrategies(texts: readonly string[]): Strategy[] {
-  const parts = texts.length === 0 ? [''] : texts.flatMap((t) => t.split(','));
-  return parseStrategyList(parts, { known: knownStepTokens() });
+  return parseStrategyList(texts.length === 0 ? [''] : texts, { known: knownStepTokens() });
 }
 
 export async function startRun(specInput: ExperimentSpec, options: RunOptions): Promise<RunOutcome> {

@@ -19,7 +19,8 @@ import { deriveSeed } from '../util/random.ts';
 import type { RunEvent, Split } from './events.ts';
 import { evaluationRecord } from './records.ts';
 import type { StrategyTree, TreeNode } from '../contract/strategy-tree.ts';
-import { stepKind, type StepResult } from './steps/registry.ts';
+import { stepKind } from './steps/registry.ts';
+import type { StepResult } from './steps/step-kind.ts';
 
 /** The reason the run's signal is aborted with when one seed fails: the others stop too. */
 export class SeedFailedError extends Error {

@@ -3,7 +3,7 @@
 // transaction; marking the best one is another.
 
 import type { CandidateKind } from '../contract/views/index.ts';
-import type { ProgramState } from '../program/state.ts';
+import type { ProgramState } from '../contract/views/program.ts';
 import type { Db } from './database.ts';
 import { StoreError } from './errors.ts';
 import type { EvaluationRepository, EvaluationSummary, EvaluationInput } from './evaluations.ts';

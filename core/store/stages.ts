@@ -3,7 +3,7 @@
 // it runs on and its scores per split.
 
 import type { StageKind, StageRecord, StageScores, StageStatus } from '../contract/views/index.ts';
-import type { ProgramState } from '../program/state.ts';
+import type { ProgramState } from '../contract/views/program.ts';
 import type { Db } from './database.ts';
 import { StoreError, expectChanged } from './errors.ts';
 import { finite, fromJsonOrNull, toJson } from './json.ts';

@@ -14,7 +14,7 @@
 // Every episode is seeded: episode i of task t under seed s is always the same.
 
 import { ChatAdapter } from '../../core/adapter/chat-adapter.ts';
-import type { ChatMessage } from '../../core/lm/language-model.ts';
+import type { ChatMessage } from '../../core/contract/views/program.ts';
 import { REASONING_FIELD } from '../../core/program/chain-of-thought.ts';
 import type { Demo } from '../../core/program/demo.ts';
 import type { FieldValue } from '../../core/program/example.ts';

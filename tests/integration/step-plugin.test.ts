@@ -10,11 +10,12 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../core/cli/main.ts';
 import { labeledFewShot } from '../../core/optimize/labeled-few-shot.ts';
-import type { ProgramState } from '../../core/program/state.ts';
+import type { ProgramState } from '../../core/contract/views/program.ts';
 import type { RunEvent } from '../../core/runner/events.ts';
 import { savedSpec, startRun } from '../../core/runner/run-experiment.ts';
 import { openRuntime } from '../../core/runner/runtime.ts';
-import { knownStepTokens, registerStepKind, stepKinds, type StepKind } from '../../core/runner/steps/registry.ts';
+import { knownStepTokens, registerStepKind, stepKinds } from '../../core/runner/steps/registry.ts';
+import type { StepKind } from '../../core/runner/steps/step-kind.ts';
 import { openStore } from '../../core/store/index.ts';
 import { startStubServer, type StubServerHandle } from '../fixtures/stub-server-process.ts';
 

@@ -7,8 +7,6 @@ import type { StepInfo } from '../../contract/strategy.ts';
 import { BUILTIN_STEP_KINDS } from './builtin.ts';
 import type { StepKind } from './step-kind.ts';
 
-export type { StepInput, StepKind, StepResult, StepSettings } from './step-kind.ts';
-
 export class StepKindError extends Error {
   override name = 'StepKindError';
 }

@@ -14,8 +14,6 @@ import type { Store } from '../../store/index.ts';
 import type { Task } from '../../tasks/task.ts';
 import type { RunEvent } from '../events.ts';
 
-export type { StepInfo };
-
 /** The run's settings that optimizer steps draw on (from the experiment spec). */
 export interface StepSettings {
   randomSearch: Omit<RandomSearchOptions, 'seed' | 'teacher'>;

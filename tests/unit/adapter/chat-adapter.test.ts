@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ParseError } from '../../../core/program/adapter.ts';
 import { ChatAdapter, splitSections } from '../../../core/adapter/chat-adapter.ts';
-import type { ChatMessage } from '../../../core/lm/language-model.ts';
+import type { ChatMessage } from '../../../core/contract/views/program.ts';
 import { ChainOfThought } from '../../../core/program/chain-of-thought.ts';
 import type { Demo } from '../../../core/program/demo.ts';
 import { Signature, signature } from '../../../core/program/signature.ts';

@@ -5,7 +5,7 @@ import { EventEmitter } from 'node:events';
 import type { Session, WebContents } from 'electron';
 import { describe, expect, it } from 'vitest';
 import { installContentsGuards, installSessionGuards, isAppUrl, isExternalLink } from '../../../electron/security.ts';
-import { CONTENT_SECURITY_POLICY } from '../../../electron/window-options.ts';
+import { CONTENT_SECURITY_POLICY } from '../../../core/contract/content-security-policy.ts';
 
 const APP_URL = 'file:///opt/tandem/renderer/dist/index.html';
 

@@ -1,7 +1,8 @@
 // The main window's security settings and the CSP every response gets.
 
 import { describe, expect, it } from 'vitest';
-import { CONTENT_SECURITY_POLICY, mainWindowOptions, webPreferences } from '../../../electron/window-options.ts';
+import { CONTENT_SECURITY_POLICY } from '../../../core/contract/content-security-policy.ts';
+import { mainWindowOptions, webPreferences } from '../../../electron/window-options.ts';
 
 describe('window options', () => {
   it('isolate and sandbox the renderer, without Node, with web security on', () => {

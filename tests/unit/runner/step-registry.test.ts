@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ExperimentSpec } from '../../../core/runner/experiment-spec.ts';
 import { startRun } from '../../../core/runner/run-experiment.ts';
-import { knownStepTokens, registerStepKind, stepKind, stepKinds, StepKindError, type StepKind } from '../../../core/runner/steps/registry.ts';
+import { knownStepTokens, registerStepKind, stepKind, stepKinds, StepKindError } from '../../../core/runner/steps/registry.ts';
+import type { StepKind } from '../../../core/runner/steps/step-kind.ts';
 import { openStore } from '../../../core/store/index.ts';
 
 const unchanged: StepKind['run'] = async (input) => ({ program: input.program });

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { PredictorCall, ProgramTrace } from '../../../core/program/trace.ts';
-import type { ProgramState } from '../../../core/program/state.ts';
+import type { ProgramState } from '../../../core/contract/views/program.ts';
 import { openStore, type Store } from '../../../core/store/index.ts';
 
 export interface TempStore {

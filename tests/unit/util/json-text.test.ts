@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { requestBody, requestBodyJson } from '../../../core/lm/openai-chat-model.ts';
-import type { ChatMessage, ChatRequest } from '../../../core/lm/language-model.ts';
+import type { ChatMessage } from '../../../core/contract/views/program.ts';
+import type { ChatRequest } from '../../../core/lm/language-model.ts';
 import { chatMessagesJson, plainChatMessagesJson, recurringStringJson } from '../../../core/util/json-text.ts';
 
 const LONG = `${'A system message with "quotes", \\backslashes\\, tabs\t and\nnewlines, é ü 漢字 🙂 '.repeat(8)}\u2028\u2029 \ud800 lone`;
