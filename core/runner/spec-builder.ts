@@ -14,13 +14,14 @@ import type { ApiIssue } from '../contract/errors.ts';
 import type { ExperimentInput } from '../contract/experiment-input.ts';
 import { describeIssues } from '../contract/input-issues.ts';
 import type { LMProvider } from '../contract/providers.ts';
-import { findStrategyWithStep, parseStrategy, StrategyError, type Strategy } from '../contract/strategy.ts';
+import { finetunerIssue as finetunerRuleIssue } from '../contract/finetuner-rule.ts';
+import { parseStrategy, StrategyError, type Strategy } from '../contract/strategy.ts';
 import type { LoraHyperparams } from '../finetune/finetuner.ts';
 import { hyperparamsFor } from '../finetune/presets.ts';
 import { embeddedDemoModel } from '../models/embedded.ts';
 import { getTask, UnknownTaskError } from '../tasks/registry.ts';
 import { seedsFrom, type ExperimentSpec, type FinetuneSpec, type LMSpecRecord } from './experiment-spec.ts';
-import { knownStepTokens, stepKind } from './steps/registry.ts';
+import { knownStepTokens, stepKinds } from './steps/registry.ts';
 
 /** Problems with an experiment input, one per field (`path` as in the input, e.g. `lm.model`). */
 export class ExperimentInputError extends Error {
@@ -99,17 +100,12 @@ export function buildExperimentSpec(input: ExperimentInput, context: SpecContext
 }
 
 /**
- * Why these strategies cannot run without a fine-tuning backend, or null when they can: a step
- * whose kind trains weights needs one. The builder asks before a spec exists; the runner asks
- * again for a spec read back from the store (the step kinds registered now decide).
+ * Why these strategies cannot run without a fine-tuning backend, or null when they can (the
+ * contract's rule, with the step kinds registered now). The builder asks before a spec exists;
+ * the runner asks again for a spec read back from the store.
  */
 export function finetunerIssue(strategies: readonly Strategy[], provider: LMProvider, hasBackend: boolean): string | null {
-  if (hasBackend) return null;
-  const needsFinetuner = (token: string) => stepKind(token).info.needsFinetuner;
-  const strategy = findStrategyWithStep(strategies, needsFinetuner);
-  if (!strategy) return null;
-  const step = strategy.steps.find(needsFinetuner)!;
-  return `strategy "${strategy.key}" has a "${step}" (fine-tuning) step, but provider "${provider}" has no fine-tuning backend; use a model on the local engine, or give a fine-tuning command`;
+  return finetunerRuleIssue(strategies, stepKinds(), provider, hasBackend);
 }
 
 function checkTask(name: string): string {
