@@ -3,7 +3,7 @@
 // The zero-shot program is the strategy '' — written `zero-shot` in the URL, because an empty
 // parameter is dropped by replaceParams.
 
-import { BASELINE_LABEL } from '../../../../core/contract/strategy.ts';
+import { BASELINE_LABEL, parseStrategyOrBaseline, StrategyError, strategyListIssues } from '../../../../core/contract/strategy.ts';
 
 export type FlipSort = 'regressions' | 'improvements' | 'index' | 'strategy';
 export const FLIP_SORTS: readonly FlipSort[] = ['regressions', 'improvements', 'index', 'strategy'];
@@ -31,18 +31,14 @@ export function strategyToParam(strategy: string): string {
   return strategy === ZERO_SHOT ? ZERO_SHOT_PARAM : strategy;
 }
 
+/** A strategy from the URL in the API's canonical text (`p->w` → `p -> w`); text the grammar refuses stays as written (it matches no strategy). */
 export function strategyFromParam(value: string): string {
-  const v = value.trim();
-  return v === ZERO_SHOT_PARAM || v === '' ? ZERO_SHOT : normalizeStrategy(v);
-}
-
-/** `p->w` and `p  ->  w` as the API writes them: `p -> w`. */
-export function normalizeStrategy(s: string): string {
-  return s
-    .split('->')
-    .map((t) => t.trim())
-    .filter(Boolean)
-    .join(' -> ');
+  try {
+    return parseStrategyOrBaseline(value).key;
+  } catch (error) {
+    if (error instanceof StrategyError) return value.trim();
+    throw error;
+  }
 }
 
 export function strategyLabel(strategy: string): string {
@@ -74,9 +70,5 @@ export function parseCompareParams(params: URLSearchParams): CompareParams {
 
 /** The strategies a run was configured with (RunSummary.strategy is `p, p -> w`), zero-shot first. */
 export function runStrategies(strategyList: string): string[] {
-  const listed = strategyList
-    .split(',')
-    .map((s) => normalizeStrategy(s))
-    .filter((s) => s !== '');
-  return [ZERO_SHOT, ...new Set(listed)];
+  return [ZERO_SHOT, ...strategyListIssues(strategyList).strategies.map((s) => s.key)];
 }

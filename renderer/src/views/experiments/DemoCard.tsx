@@ -1,5 +1,6 @@
 // First launch: one click runs Iris on the embedded demo model with a short strategy set, so a
 // new user sees a live run at once. Without the demo model it says how to build it.
+import { WORKBENCH_DEMO_DEFAULTS } from '../../../../core/contract/defaults.ts';
 import { DEMO_STRATEGIES } from './strategies.ts';
 import { DEMO_MODEL, type DemoModelState } from './demo-model.ts';
 
@@ -8,7 +9,7 @@ export function DemoCard({ demo, busy, error, onRun, onNew }: { demo: DemoModelS
     <section className="panel demo-card" data-testid="demo-card">
       <h2>Run the demo</h2>
       <p>
-        Iris classification on the embedded demo model <code>{DEMO_MODEL}</code> (local engine), strategies <code>{DEMO_STRATEGIES}</code>, 1 seed: prompt optimization, LoRA fine-tuning and both in
+        Iris classification on the embedded demo model <code>{DEMO_MODEL}</code> (local engine), strategies <code>{DEMO_STRATEGIES}</code>, {WORKBENCH_DEMO_DEFAULTS.seeds} {WORKBENCH_DEMO_DEFAULTS.seeds === 1 ? 'seed' : 'seeds'}: prompt optimization, LoRA fine-tuning and both in
         sequence against the zero-shot program. Watch the strategy tree fill in live.
       </p>
       {demo === 'missing' ? (

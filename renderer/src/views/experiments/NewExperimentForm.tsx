@@ -1,8 +1,10 @@
 // Creates an experiment and (by default) starts its first run. The input is checked with the
 // contract's schema before it is sent (the same check, and the same messages, as the API's); what
-// only the server knows (tasks, step kinds, the fine-tuner rule) it checks, and its issues are
-// shown next to the field they name too. Defaults are the contract's. The LM is the embedded demo model
-// (local engine) or any OpenAI-compatible endpoint; API keys never pass through the form.
+// only the server knows (tasks, step kinds) it checks, and its issues are shown next to the field
+// they name too. The fine-tuner rule is the contract's, applied to the step kinds the API lists, so
+// the trainer field says it is needed exactly when the server would refuse without it. Defaults
+// are the contract's. The LM is the embedded demo model (local engine) or any OpenAI-compatible
+// endpoint; API keys never pass through the form.
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { getClient } from '../../api/client.ts';
 import type { ApiIssue, TaskInfo } from '../../api/types.ts';
@@ -13,7 +15,8 @@ import { issuesOf } from '../../../../core/contract/input-issues.ts';
 import { FieldIssues } from './FieldIssues.tsx';
 import { DEMO_MODEL, type DemoModelState } from './demo-model.ts';
 import { useStepKinds } from '../../app/step-kinds.ts';
-import { PAPER_STRATEGIES, needsFinetuner, parseList, toggle } from './strategies.ts';
+import { finetunerIssue, finetuningTokens } from '../../../../core/contract/finetuner-rule.ts';
+import { PAPER_STRATEGIES, parseStrategies, toggle } from './strategies.ts';
 
 type Field = 'name' | 'task' | 'strategies' | 'seeds' | 'candidates' | 'lm' | 'model' | 'baseUrl' | 'apiKeyEnv' | 'command' | 'general';
 
@@ -50,10 +53,16 @@ export function NewExperimentForm({ tasks, demo, onDone, onCancel }: { tasks: Ta
   const first = useRef<HTMLInputElement>(null);
   useEffect(() => first.current?.focus(), []);
 
-  const selected = parseList(strategies);
-  const taskInfo = tasks.find((t) => t.name === task);
   const stepKinds = useStepKinds();
-  const needsTrainer = lmKind === 'openai' && needsFinetuner(strategies, stepKinds);
+  // Until the backend listed its step kinds, any token the grammar accepts counts.
+  const known = stepKinds.length > 0 ? stepKinds.map((k) => k.token) : undefined;
+  const parsed = parseStrategies(strategies, known);
+  const selected = parsed.map((s) => s.key);
+  const taskInfo = tasks.find((t) => t.name === task);
+  // The server's rule, asked as if no trainer command were given: does a step need one?
+  const needsTrainer = lmKind === 'openai' && finetunerIssue(parsed, stepKinds, 'openai', false) !== null;
+  const trainingTokens = finetuningTokens(stepKinds);
+  const neededBy = trainingTokens.filter((t) => parsed.some((s) => s.steps.includes(t)));
 
   /** Shows each issue under the field it names (after a created experiment, all in one place). */
   const show = (list: readonly ApiIssue[], experimentId: number | null) => {
@@ -128,7 +137,7 @@ export function NewExperimentForm({ tasks, demo, onDone, onCancel }: { tasks: Ta
           <input ref={first} id="nx-strategies" className="mono wide" value={strategies} onChange={(e) => setStrategies(e.target.value)} placeholder="p, p -> w, all" data-testid="nx-strategies" aria-invalid={!!issues.strategies} />
           <div className="chips" role="group" aria-label="Paper strategies">
             {PAPER_STRATEGIES.map((s) => (
-              <button key={s} type="button" className={`chip-btn ${selected.includes(s) ? 'on' : ''}`} aria-pressed={selected.includes(s)} onClick={() => setStrategies(toggle(strategies, s))} data-testid={`nx-chip-${s.replaceAll(' ', '')}`}>
+              <button key={s} type="button" className={`chip-btn ${selected.includes(s) ? 'on' : ''}`} aria-pressed={selected.includes(s)} onClick={() => setStrategies(toggle(strategies, s, known))} data-testid={`nx-chip-${s.replaceAll(' ', '')}`}>
                 {s}
               </button>
             ))}
@@ -193,7 +202,9 @@ export function NewExperimentForm({ tasks, demo, onDone, onCancel }: { tasks: Ta
               <div>
                 <input id="nx-cmd" className="mono wide" value={command} onChange={(e) => setCommand(e.target.value)} placeholder="accelerate launch train.py --model {base} --data {train} --out {out}" data-testid="nx-finetune-command" />
                 <span className={`hint ${needsTrainer && !command.trim() ? 'warn-text' : 'subtle'}`}>
-                  {needsTrainer && !command.trim() ? 'Needed: these strategies have a w step and a remote model is fine-tuned by an external trainer. ' : 'Optional: only w steps use it. '}
+                  {needsTrainer && !command.trim()
+                    ? `Needed: these strategies have a ${neededBy.join(' or ')} step and a remote model is fine-tuned by an external trainer. `
+                    : `Optional: only ${trainingTokens.length > 0 ? trainingTokens.join(' and ') : 'fine-tuning'} steps use it. `}
                   Placeholders {'{base} {train} {out} {seed}'}.
                 </span>
                 <FieldIssues issues={issues.command} />
