@@ -38,6 +38,17 @@ export function useStepKinds(): readonly StepInfo[] {
   return kinds;
 }
 
+/** The step kinds known now, for code outside React (the live store); asks the backend once if not yet. */
+export function currentStepKinds(): readonly StepInfo[] {
+  if (!loaded) loadStepKinds().catch(() => {});
+  return loaded ?? [];
+}
+
+/** Whether the stage kind is a registered step that trains weights (a fine-tune job shows its work). */
+export function needsFinetuner(kind: string, kinds: readonly StepInfo[]): boolean {
+  return kinds.some((k) => k.token === kind && k.needsFinetuner);
+}
+
 /** A stage kind's name for a label: the step kind's name, the zero-shot program, or the token itself. */
 export function stageKindName(kind: string, kinds: readonly StepInfo[]): string {
   if (kind === 'baseline') return 'zero-shot program';

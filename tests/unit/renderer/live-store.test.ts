@@ -6,8 +6,13 @@ function newRun(): RunLive {
   return { stages: new Map(), logs: new Map(), counters: null, warnings: [], total: null, running: [], ended: false };
 }
 
+const KINDS = [
+  { token: 'p', name: 'prompt optimization (Π)', needsFinetuner: false },
+  { token: 'w', name: 'weight fine-tuning (Θ)', needsFinetuner: true },
+];
+
 function start(run: RunLive, stageId: number, kind: string, index = 0, seed = 0): StageLive {
-  applyRunEvent(run, { type: 'stage-start', runId: 1, stageId, kind, prefix: kind === 'baseline' ? '' : kind, seed, index, total: 6, done: 0 });
+  applyRunEvent(run, { type: 'stage-start', runId: 1, stageId, kind, prefix: kind === 'baseline' ? '' : kind, seed, index, total: 6, done: 0 }, KINDS);
   return run.stages.get(stageId)!;
 }
 
@@ -27,6 +32,17 @@ describe('applyRunEvent', () => {
     expect(run.running).toEqual([]);
     expect(s.ended).toBe(true);
     expect(s.activity).toBe('no passing traces');
+  });
+
+  it('words a stage\'s start from its step kind: a fine-tuning kind collects traces first', () => {
+    const run = newRun();
+    const trainer = { token: 'tune', name: 'another trainer', needsFinetuner: true };
+    applyRunEvent(run, { type: 'stage-start', runId: 1, stageId: 5, kind: 'tune', prefix: 'tune', seed: 0, index: 0, total: 2, done: 0 }, [...KINDS, trainer]);
+    expect(run.stages.get(5)!.activity).toBe('collecting traces on the train set');
+    expect(start(run, 6, 'l').activity).toBe('starting'); // a kind that does not train
+    // before the backend listed its kinds, nothing is assumed
+    applyRunEvent(run, { type: 'stage-start', runId: 1, stageId: 7, kind: 'w', prefix: 'w', seed: 1, index: 0, total: 2, done: 0 });
+    expect(run.stages.get(7)!.activity).toBe('starting');
   });
 
   it('tracks one running stage per seed when seeds run at once', () => {
@@ -153,6 +169,14 @@ describe('stageFraction', () => {
     p.candidates = { done: 1, total: 4 };
     p.candidateEval = { done: 5, total: 10 };
     expect(stageFraction(p)).toBeCloseTo(0.75 * (1.5 / 4), 10);
+  });
+
+  it('measures any step kind by what it reports, not by its token', () => {
+    const run = newRun();
+    const other = start(run, 1, 'l');
+    expect(stageFraction(other)).toBeNull();
+    apply(run, { type: 'optimizer', stageId: 1, event: { type: 'candidate-start', index: 1, total: 4, kind: 'labeled', seed: 0 } });
+    expect(stageFraction(other)).toBeCloseTo(0.75 * (1 / 4), 10);
   });
 
   it('weighs a w stage by fine-tune steps', () => {

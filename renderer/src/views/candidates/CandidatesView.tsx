@@ -1,7 +1,7 @@
-// Candidates: the random-search candidates of a Π (prompt) stage — a sortable table and a
+// Candidates: the random-search candidates of a stage that searched (a Π prompt stage) — a sortable table and a
 // demos-vs-score scatter with the winner marked in both — and the selected candidate's
 // instructions (diffed against the baseline) and demos. Keys: j/k move the selection.
-import { useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { getClient } from '../../api/client.ts';
 import type { CandidateView } from '../../api/types.ts';
 import { useCommands, type Command } from '../../app/commands.ts';
@@ -12,11 +12,20 @@ import { EmptyState, ErrorState, Loading } from '../../components/states.tsx';
 import { CandidateDetail } from './CandidateDetail.tsx';
 import { CandidateScatter } from './CandidateScatter.tsx';
 import { CandidateTable } from './CandidateTable.tsx';
+import { ensureLiveSubscription, useRunLive } from '../run/live-store.ts';
+import { stagesWithCandidates } from '../run/stage-links.ts';
 import { baselineOf, kindLabel, sortCandidates, winnerOf, type SortKey, type SortState } from './candidate-model.ts';
 
 export function CandidatesView({ runId, stageId }: { runId: number; stageId: number | null }) {
-  const stages = useApi(() => getClient().listStages({ runId }), [runId]);
-  const pStages = (stages.data ?? []).filter((s) => s.kind === 'p');
+  useEffect(() => ensureLiveSubscription(), []);
+  // The stages that have candidates: recorded ones have a validation curve, a running one reports its search.
+  const stages = useApi(async () => {
+    const [list, curves] = await Promise.all([getClient().listStages({ runId }), getClient().getCurves({ runId })]);
+    return { list, validation: curves.validation };
+  }, [runId]);
+  const live = useRunLive(runId);
+  const withCandidates = stagesWithCandidates(stages.data?.validation, live);
+  const pStages = (stages.data?.list ?? []).filter((s) => withCandidates.has(s.id));
   const current = stageId ?? pStages[0]?.id ?? null;
   const reloadStages = useThrottled(stages.reload, 1000);
   useApiEvents((e) => {

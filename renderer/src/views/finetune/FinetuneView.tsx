@@ -1,4 +1,4 @@
-// The fine-tune jobs of a run (one per w stage and model group), a stage training right now, and
+// The fine-tune jobs of a run (one per fine-tuning stage and model group), a stage training right now, and
 // the selected one in detail. Selection: the job in the path, else ?stage=<id> (from the strategy
 // tree), else the stage training now, else the first job. j / k move through the list.
 import { useCallback, useEffect, useMemo } from 'react';
@@ -6,6 +6,8 @@ import { getClient } from '../../api/client.ts';
 import type { ApiEvent, FinetuneJobRecord, StageSummary } from '../../api/types.ts';
 import { useCommands, type Command } from '../../app/commands.ts';
 import { hrefFor, useRouter } from '../../app/router.ts';
+import { needsFinetuner, useStepKinds } from '../../app/step-kinds.ts';
+import { finetuningTokens } from '../../../../core/contract/finetuner-rule.ts';
 import { useApi, useApiEvents, useThrottled } from '../../app/use-api.ts';
 import { EmptyState, ErrorState, Loading } from '../../components/states.tsx';
 import { ensureLiveSubscription, useRunLive } from '../run/live-store.ts';
@@ -21,6 +23,7 @@ export function FinetuneView({ runId, jobId }: { runId: number; jobId: number | 
     return { jobs, stages };
   }, [runId]);
   const live = useRunLive(runId);
+  const stepKinds = useStepKinds();
   const reload = useThrottled(data.reload, 500);
   useApiEvents((e: ApiEvent) => {
     if (e.type === 'run-event' && e.runId === runId && (e.event.type === 'stage-start' || e.event.type === 'stage-end' || e.event.type === 'run-end')) reload();
@@ -32,13 +35,13 @@ export function FinetuneView({ runId, jobId }: { runId: number; jobId: number | 
     if (!data.data) return [];
     const stageById = new Map(data.data.stages.map((s) => [s.id, s]));
     const out: ListEntry[] = data.data.jobs.map((job: FinetuneJobRecord) => ({ key: `job-${job.id}`, job, stage: stageById.get(job.stageId) ?? null, stageId: job.stageId }));
-    // w stages without a recorded job yet: training now, or waiting.
+    // Fine-tuning stages without a recorded job yet: training now, or waiting.
     const withJob = new Set(data.data.jobs.map((j) => j.stageId));
     for (const s of data.data.stages) {
-      if (s.kind === 'w' && !withJob.has(s.id) && s.status !== 'finished') out.push({ key: `stage-${s.id}`, job: null, stage: s, stageId: s.id });
+      if (needsFinetuner(s.kind, stepKinds) && !withJob.has(s.id) && s.status !== 'finished') out.push({ key: `stage-${s.id}`, job: null, stage: s, stageId: s.id });
     }
     return out;
-  }, [data.data]);
+  }, [data.data, stepKinds]);
 
   const selected = useMemo(() => {
     if (jobId !== null) return entries.find((e) => e.job?.id === jobId) ?? null;
@@ -80,16 +83,18 @@ export function FinetuneView({ runId, jobId }: { runId: number; jobId: number | 
     </div>
   );
   if (entries.length === 0) {
-    const hasW = stages.some((s: StageSummary) => s.kind === 'w');
+    const trainingKinds = [...new Set(stages.filter((s: StageSummary) => needsFinetuner(s.kind, stepKinds)).map((s) => s.kind))];
+    const hasW = trainingKinds.length > 0;
+    const trainingTokens = finetuningTokens(stepKinds);
     return (
       <div data-testid="view-finetune" className="ft-view">
         {head}
         <EmptyState title={hasW ? 'No fine-tune jobs recorded' : 'No fine-tuning in this run'}>
           {hasW ? (
-            <p>The run's w stages trained nothing (no passing traces to train on).</p>
+            <p>The run's {trainingKinds.join(' and ')} stages trained nothing (no passing traces to train on).</p>
           ) : (
             <p>
-              This run has no w stage. Strategies such as <code>p -&gt; w</code> or <code>w</code> fine-tune the model's weights.{' '}
+              This run has no {trainingTokens.length > 0 ? trainingTokens.join(' or ') : 'fine-tuning'} stage. Strategies such as <code>p -&gt; w</code> or <code>w</code> fine-tune the model's weights.{' '}
               <a href={hrefFor('run', { runId })}>Back to the run</a>
             </p>
           )}

@@ -3,7 +3,7 @@ import { ExportReport } from './ExportReport.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { duration, when } from '../../components/format.ts';
 import type { RunDetail } from '../../api/types.ts';
-import type { Eta } from './plan.ts';
+import { listedStrategies, type Eta } from './plan.ts';
 import type { RunLive } from './live-store.ts';
 import { compact } from './fmt.ts';
 
@@ -36,7 +36,7 @@ export function RunHeader({ detail, live, eta, now, actions }: { detail: RunDeta
   const startedAt = run.startedAt ?? run.createdAt;
   const elapsed = (run.finishedAt ?? (active ? now : startedAt)) - startedAt;
   const seeds = spec?.seeds ?? [run.seed];
-  const strategies = spec?.strategies ?? run.strategy.split(', ');
+  const strategies = spec?.strategies ?? listedStrategies(run.strategy);
   // Stored totals (reloaded at stage boundaries) and the runner's own counters since it (re)started.
   const counters = active ? live?.counters : null;
   const tokens = detail.lm.promptTokens + detail.lm.completionTokens;

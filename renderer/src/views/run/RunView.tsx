@@ -11,9 +11,10 @@ import { EmptyState, ErrorState, Loading } from '../../components/states.tsx';
 import { AccuracyCurves } from './AccuracyCurves.tsx';
 import { CostTable } from './CostTable.tsx';
 import { ensureLiveSubscription, stageFraction, useRunLive } from './live-store.ts';
-import { buildTrees, estimateEta } from './plan.ts';
+import { buildTrees, estimateEta, listedStrategies } from './plan.ts';
 import { ResultsTable } from './ResultsTable.tsx';
 import { RunHeader } from './RunHeader.tsx';
+import { stagesWithCandidates } from './stage-links.ts';
 import { StageTree } from './StageTree.tsx';
 
 const RELOAD_MS = 500;
@@ -76,7 +77,9 @@ export function RunView({ runId }: { runId: number }) {
   const canResume = !!run && !run.active && run.status !== 'finished' && (run.status === 'failed' || run.status === 'cancelled' || run.status === 'running' || run.status === 'pending');
 
   const stages = detail.data?.stages;
-  const firstP = stages?.find((s) => s.kind === 'p');
+  // Recomputed each render: the live record changes in place.
+  const withCandidates = stagesWithCandidates(curves.data?.validation, live);
+  const firstP = stages?.find((s) => withCandidates.has(s.id));
   const commands = useMemo<Command[]>(() => {
     const list: Command[] = [
       { id: 'run.candidates', title: 'Open candidates (random search)', group: 'Run', shortcut: 'g k', run: () => navigate(hrefFor('candidates', { runId, itemId: firstP?.id ?? null })) },
@@ -92,7 +95,7 @@ export function RunView({ runId }: { runId: number }) {
   useCommands(commands);
 
   const spec = detail.data?.spec;
-  const strategies = useMemo(() => spec?.strategies ?? (run ? run.strategy.split(', ').filter(Boolean) : []), [spec, run]);
+  const strategies = useMemo(() => spec?.strategies ?? (run ? listedStrategies(run.strategy) : []), [spec, run]);
   const seeds = useMemo(() => spec?.seeds ?? detail.data?.results.seeds ?? [], [spec, detail.data]);
   const trees = useMemo(() => buildTrees(strategies, seeds, stages ?? []), [strategies, seeds, stages]);
   const costs = useMemo(() => new Map((detail.data?.results.costs ?? []).map((c) => [c.stageId, c])), [detail.data]);
@@ -124,7 +127,7 @@ export function RunView({ runId }: { runId: number }) {
           <h2>Strategy tree</h2>
           <span className="subtle">p: prompt optimization (opens candidates) · w: fine-tuning (opens the job) · shared prefixes run once per seed</span>
         </div>
-        {d.stages.length === 0 && !active ? <EmptyState title="No stages recorded">This run has not started any stage.</EmptyState> : <StageTree runId={runId} trees={trees} splits={splits} live={live} costs={costs} now={now} />}
+        {d.stages.length === 0 && !active ? <EmptyState title="No stages recorded">This run has not started any stage.</EmptyState> : <StageTree runId={runId} trees={trees} splits={splits} live={live} costs={costs} withCandidates={withCandidates} now={now} />}
         {live && live.warnings.length > 0 ? (
           <details className="run-warnings" data-testid="run-warnings">
             <summary>{live.warnings.length} warning{live.warnings.length === 1 ? '' : 's'} in this session</summary>

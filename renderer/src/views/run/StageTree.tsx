@@ -1,22 +1,16 @@
 // The strategy tree per seed as an indented table: each prefix once (strategies share prefixes),
-// with its kind, status, scores and, while it runs, live progress. A p stage opens its
-// candidates, a w stage its fine-tune job; planned stages not started yet are shown greyed.
+// with its kind, status, scores and, while it runs, live progress. A stage with candidates opens
+// them, a fine-tuning step its job, any other its traces (stage-links.ts); planned stages not
+// started yet are shown greyed.
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { duration, pct } from '../../components/format.ts';
-import { hrefFor, useRouter } from '../../app/router.ts';
+import { useRouter } from '../../app/router.ts';
 import { stageKindName, useStepKinds } from '../../app/step-kinds.ts';
 import type { StageCost } from '../../api/types.ts';
 import { stageFraction, type RunLive } from './live-store.ts';
 import { flatten, type TreeNode } from './plan.ts';
 import { pp } from './fmt.ts';
-
-function stageHref(runId: number, node: TreeNode): string | null {
-  const id = node.stage?.id;
-  if (id === undefined) return null;
-  if (node.kind === 'p') return hrefFor('candidates', { runId, itemId: id });
-  if (node.kind === 'w') return hrefFor('finetune', { runId, params: { stage: id } });
-  return hrefFor('traces', { runId, params: { stage: id } });
-}
+import { stageHref } from './stage-links.ts';
 
 function Guides({ last }: { last: boolean[] }) {
   // One column per ancestor: a vertical line while that ancestor has siblings below, then the elbow.
@@ -44,7 +38,7 @@ function LiveCell({ node, live, now }: { node: TreeNode; live: RunLive | null; n
         </div>
         <span className="subtle mono">
           {l.activity}
-          {l.bestScore !== null && l.kind === 'p' ? ` · best val ${pct(l.bestScore)}` : ''}
+          {l.bestScore !== null ? ` · best val ${pct(l.bestScore)}` : ''}
           {Object.entries(l.evals).map(([split, e]) => ` · ${split} ${pct(e.score)}`).join('')}
         </span>
         <span className="subtle">{duration(now - l.startedAt)}</span>
@@ -67,7 +61,7 @@ function hasLiveCell(node: TreeNode): boolean {
   return !!stage.error || stage.outcome === 'no-passing-traces';
 }
 
-export function StageTree({ runId, trees, splits, live, costs, now }: { runId: number; trees: TreeNode[]; splits: string[]; live: RunLive | null; costs: Map<number, StageCost>; now: number }) {
+export function StageTree({ runId, trees, splits, live, costs, withCandidates, now }: { runId: number; trees: TreeNode[]; splits: string[]; live: RunLive | null; costs: Map<number, StageCost>; withCandidates: ReadonlySet<number>; now: number }) {
   const navigate = useRouter((s) => s.navigate);
   const stepKinds = useStepKinds();
   // A finished run has no progress to show: the column is there only while a row has something in it.
@@ -95,7 +89,7 @@ export function StageTree({ runId, trees, splits, live, costs, now }: { runId: n
             <td colSpan={(showLive ? 4 : 3) + splits.length}>seed {root.seed}</td>
           </tr>
           {rows[t]!.map(({ node, last }) => {
-            const href = stageHref(runId, node);
+            const href = node.stage ? stageHref(runId, node.stage, withCandidates, stepKinds) : null;
             const stage = node.stage;
             const cost = stage ? costs.get(stage.id) : undefined;
             return (

@@ -5,7 +5,8 @@
 // trainer log and loss history of a fine-tune survive switching between the Run and Fine-tune views.
 import { create } from 'zustand';
 import { getClient } from '../../api/client.ts';
-import type { ApiEvent, RunProgressEvent } from '../../api/types.ts';
+import type { ApiEvent, RunProgressEvent, StepInfo } from '../../api/types.ts';
+import { currentStepKinds, needsFinetuner } from '../../app/step-kinds.ts';
 
 const FLUSH_MS = 100;
 const MAX_LOG_LINES = 5000;
@@ -80,7 +81,12 @@ function runOf(runId: number): RunLive {
   return run;
 }
 
-function newStage(e: Extract<RunProgressEvent, { type: 'stage-start' }>): StageLive {
+/** A stage's activity before its first progress event: a fine-tuning step first collects the traces it trains on. */
+function startActivity(kind: string, kinds: readonly StepInfo[]): string {
+  return needsFinetuner(kind, kinds) ? 'collecting traces on the train set' : 'starting';
+}
+
+function newStage(e: Extract<RunProgressEvent, { type: 'stage-start' }>, kinds: readonly StepInfo[]): StageLive {
   return {
     stageId: e.stageId,
     kind: e.kind,
@@ -88,7 +94,7 @@ function newStage(e: Extract<RunProgressEvent, { type: 'stage-start' }>): StageL
     seed: e.seed,
     startedAt: Date.now(),
     ended: false,
-    activity: e.kind === 'w' ? 'collecting traces on the train set' : e.kind === 'p' ? 'starting random search' : 'starting',
+    activity: startActivity(e.kind, kinds),
     candidates: null,
     candidateEval: null,
     bestScore: null,
@@ -100,15 +106,15 @@ function newStage(e: Extract<RunProgressEvent, { type: 'stage-start' }>): StageL
   };
 }
 
-/** Applies one run progress event to the run's live record (exported for tests). */
-export function applyRunEvent(run: RunLive, e: RunProgressEvent): void {
+/** Applies one run progress event to the run's live record (exported for tests); `kinds`: the registered step kinds. */
+export function applyRunEvent(run: RunLive, e: RunProgressEvent, kinds: readonly StepInfo[] = []): void {
   const stageOf = (id: number) => run.stages.get(id);
   switch (e.type) {
     case 'run-start':
       run.ended = false;
       break;
     case 'stage-start':
-      run.stages.set(e.stageId, newStage(e));
+      run.stages.set(e.stageId, newStage(e, kinds));
       run.total = e.total;
       // A seed runs one stage at a time: a stage of the same seed still listed did not end cleanly.
       run.running = run.running.filter((id) => id !== e.stageId && run.stages.get(id)?.seed !== e.seed);
@@ -207,7 +213,7 @@ export function applyRunEvent(run: RunLive, e: RunProgressEvent): void {
 
 function onEvent(event: ApiEvent): void {
   if (event.type !== 'run-event') return;
-  applyRunEvent(runOf(event.runId), event.event);
+  applyRunEvent(runOf(event.runId), event.event, currentStepKinds());
   scheduleFlush();
 }
 
@@ -215,6 +221,7 @@ function onEvent(event: ApiEvent): void {
 export function ensureLiveSubscription(): void {
   if (started) return;
   started = true;
+  currentStepKinds(); // asked now, so the first stage-start finds them
   getClient().subscribe(onEvent);
 }
 
@@ -230,13 +237,14 @@ export function stageFraction(s: StageLive): number | null {
   const evals = Object.values(s.evals);
   const evalFrac = evals.length === 0 ? 0 : evals.reduce((a, e) => a + (e.total ? e.done / e.total : 0), 0) / Math.max(evals.length, 2);
   if (s.kind === 'baseline') return evals.length === 0 ? null : evalFrac;
-  // Optimization is most of a p or w stage; the final dev/test evaluations the rest.
+  // Optimization is most of a step's stage; the final dev/test evaluations the rest. Its progress
+  // is what the stage reports: candidates searched, or fine-tune steps trained.
   let opt = 0;
   if (evals.length > 0) opt = 1;
-  else if (s.kind === 'p' && s.candidates) {
+  else if (s.candidates) {
     const inner = s.candidateEval && s.candidateEval.total ? s.candidateEval.done / s.candidateEval.total : 0;
     opt = Math.min(1, (s.candidates.done + inner) / Math.max(1, s.candidates.total));
-  } else if (s.kind === 'w' && s.finetune?.steps) opt = Math.min(1, s.finetune.step / s.finetune.steps);
+  } else if (s.finetune?.steps) opt = Math.min(1, s.finetune.step / s.finetune.steps);
   else return null; // no step count known yet (an external trainer does not say how many)
   return 0.75 * opt + 0.25 * evalFrac;
 }

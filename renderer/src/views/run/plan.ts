@@ -1,6 +1,8 @@
-// The strategy tree of a run: every prefix the strategies need (shared prefixes run once), per
-// seed, matched with the stages recorded so far, and an ETA from the stages already finished.
-import { parentOf, prefixesOf, strategyOf, stepsOf } from '../../../../core/contract/strategy.ts';
+// The strategy tree of a run as the Run view draws it: the contract's plan (every prefix the
+// strategies need, shared prefixes once) per seed, matched with the stages recorded so far, and an
+// ETA from the stages already finished.
+import { planStrategyTree, type StrategyTree, type TreeNode as PlannedNode } from '../../../../core/contract/strategy-tree.ts';
+import { parentOf, stepsOf, strategyListIssues, strategyOf } from '../../../../core/contract/strategy.ts';
 import type { StageSummary } from '../../api/types.ts';
 
 export interface TreeNode {
@@ -13,38 +15,55 @@ export interface TreeNode {
   children: TreeNode[];
 }
 
-/** A prefix's kind: the step it ends with; 'baseline' for the zero-shot program. */
-function kindOf(prefix: string): string {
-  return stepsOf(prefix).at(-1) ?? 'baseline';
+/** The strategies of a run summary's list (`p, p -> w`), for runs without a saved spec. */
+export function listedStrategies(text: string): string[] {
+  return strategyListIssues(text).strategies.map((s) => s.key);
 }
 
-/** Every prefix of the strategies, parents first, in the order the runner visits them. */
+/** The plan of a run's strategies (canonical texts, as the spec and the API write them). */
+function planOf(strategies: readonly string[]): StrategyTree {
+  return planStrategyTree(strategies.map((s) => strategyOf(stepsOf(s))));
+}
+
+/** A planned stage's kind: the step its prefix ends with; 'baseline' for the zero-shot program. */
+function kindOf(node: PlannedNode): string {
+  return node.token ?? 'baseline';
+}
+
+/** Every planned stage of one seed, parents first, in the order the runner visits them. */
+function plannedStages(strategies: readonly string[]): Array<{ prefix: string; kind: string }> {
+  const plan = planOf(strategies);
+  return [plan.root, ...plan.nodes].map((n) => ({ prefix: n.key, kind: kindOf(n) }));
+}
+
+/** Every prefix of the strategies, parents first, baseline first. */
 export function plannedPrefixes(strategies: readonly string[]): string[] {
-  const out = [''];
-  for (const s of strategies) {
-    for (const prefix of prefixesOf(strategyOf(stepsOf(s)))) if (!out.includes(prefix.key)) out.push(prefix.key);
-  }
-  return out;
+  return plannedStages(strategies).map((s) => s.prefix);
 }
 
-/** One tree per seed: the planned prefixes plus any recorded stage the plan does not know. */
+/** One tree per seed: the planned stages plus any recorded stage the plan does not know. */
 export function buildTrees(strategies: readonly string[], seeds: readonly number[], stages: readonly StageSummary[]): TreeNode[] {
+  const plan = planOf(strategies);
   const allSeeds = [...new Set([...seeds, ...stages.map((s) => s.seed).filter((s): s is number => s !== null)])].sort((a, b) => a - b);
   return allSeeds.map((seed) => {
-    const own = stages.filter((s) => s.seed === seed);
-    const byPrefix = new Map(own.map((s) => [s.prefix, s]));
-    const prefixes = plannedPrefixes(strategies);
-    for (const s of own) if (!prefixes.includes(s.prefix)) prefixes.push(s.prefix);
+    const byPrefix = new Map(stages.filter((s) => s.seed === seed).map((s) => [s.prefix, s]));
     const nodes = new Map<string, TreeNode>();
-    for (const prefix of prefixes) {
-      nodes.set(prefix, { seed, prefix, kind: byPrefix.get(prefix)?.kind ?? kindOf(prefix), depth: stepsOf(prefix).length, stage: byPrefix.get(prefix) ?? null, children: [] });
-    }
-    for (const prefix of prefixes) {
-      if (prefix === '') continue;
-      const parent = nodes.get(parentOf(strategyOf(stepsOf(prefix))).key) ?? nodes.get('')!;
-      parent.children.push(nodes.get(prefix)!);
-    }
-    return nodes.get('')!;
+    const nodeOf = (prefix: string, kind: string): TreeNode => {
+      const stage = byPrefix.get(prefix) ?? null;
+      const node: TreeNode = { seed, prefix, kind: stage?.kind ?? kind, depth: stepsOf(prefix).length, stage, children: [] };
+      nodes.set(prefix, node);
+      return node;
+    };
+    const walk = (planned: PlannedNode): TreeNode => {
+      const node = nodeOf(planned.key, kindOf(planned));
+      node.children = planned.children.map(walk);
+      return node;
+    };
+    const root = walk(plan.root);
+    // Recorded stages the plan does not know hang under their parent prefix (else the root).
+    const extras = [...byPrefix.values()].filter((s) => !nodes.has(s.prefix)).map((s) => nodeOf(s.prefix, s.kind));
+    for (const node of extras) (nodes.get(parentOf(strategyOf(stepsOf(node.prefix))).key) ?? root).children.push(node);
+    return root;
   });
 }
 
@@ -83,8 +102,8 @@ export interface RunningStage {
  * stages that ran beside other seeds' already include their sharing of the machine.
  */
 export function estimateEta(strategies: readonly string[], seeds: readonly number[], stages: readonly StageSummary[], running: readonly RunningStage[], now: number, lanes = 1): Eta {
-  const prefixes = plannedPrefixes(strategies);
-  const total = Math.max(prefixes.length * seeds.length, stages.length);
+  const planned = plannedStages(strategies);
+  const total = Math.max(planned.length * seeds.length, stages.length);
   const finished = stages.filter((s) => s.status === 'finished' && s.finishedAt !== null);
   const byKind = new Map<string, number[]>();
   for (const s of finished) {
@@ -116,7 +135,7 @@ export function estimateEta(strategies: readonly string[], seeds: readonly numbe
   for (const seed of seeds) {
     let remaining = 0;
     let runningSeed = false;
-    for (const prefix of prefixes) {
+    for (const { prefix, kind: plannedKind } of planned) {
       const s = recorded.get(`${seed}|${prefix}`);
       if (s?.status === 'finished') continue;
       const l = s ? live.get(s.id) : undefined;
@@ -131,7 +150,7 @@ export function estimateEta(strategies: readonly string[], seeds: readonly numbe
         }
         continue;
       }
-      const kind = s?.kind ?? kindOf(prefix);
+      const kind = s?.kind ?? plannedKind;
       const c = costOf(kind);
       if (c === null) untimed.add(kind);
       else {
