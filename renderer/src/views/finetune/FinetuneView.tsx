@@ -84,13 +84,13 @@ export function FinetuneView({ runId, jobId }: { runId: number; jobId: number | 
   );
   if (entries.length === 0) {
     const trainingKinds = [...new Set(stages.filter((s: StageSummary) => needsFinetuner(s.kind, stepKinds)).map((s) => s.kind))];
-    const hasW = trainingKinds.length > 0;
+    const hasTraining = trainingKinds.length > 0;
     const trainingTokens = finetuningTokens(stepKinds);
     return (
       <div data-testid="view-finetune" className="ft-view">
         {head}
-        <EmptyState title={hasW ? 'No fine-tune jobs recorded' : 'No fine-tuning in this run'}>
-          {hasW ? (
+        <EmptyState title={hasTraining ? 'No fine-tune jobs recorded' : 'No fine-tuning in this run'}>
+          {hasTraining ? (
             <p>The run's {trainingKinds.join(' and ')} stages trained nothing (no passing traces to train on).</p>
           ) : (
             <p>
