@@ -36,6 +36,8 @@ export interface StepInfo {
   name: string;
   /** Whether the step trains weights, so a run needs a fine-tuning backend to use it. */
   needsFinetuner: boolean;
+  /** What a live view shows when a stage of this kind starts, before its first progress event. */
+  firstActivity?: string;
 }
 
 export interface ParseStrategyOptions {

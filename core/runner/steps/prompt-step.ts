@@ -14,7 +14,7 @@ import { evaluationRecord } from '../records.ts';
 import type { StepKind } from './step-kind.ts';
 
 export const promptStep: StepKind = {
-  info: { token: 'p', name: 'prompt optimization (Π)', needsFinetuner: false },
+  info: { token: 'p', name: 'prompt optimization (Π)', needsFinetuner: false, firstActivity: 'starting random search' },
   async run(input) {
     const step = await runPromptStep({
       program: input.program,

@@ -15,7 +15,7 @@ import type { Store } from '../../store/index.ts';
 import type { StepKind } from './step-kind.ts';
 
 export const weightStep: StepKind = {
-  info: { token: 'w', name: 'weight fine-tuning (Θ)', needsFinetuner: true },
+  info: { token: 'w', name: 'weight fine-tuning (Θ)', needsFinetuner: true, firstActivity: 'collecting traces on the train set' },
   async run(input) {
     if (!input.finetuner) throw new Error(`step "w" of ${input.prefix} needs a fine-tuning backend, and the run has none`);
     const step = await runWeightStep({

@@ -7,8 +7,8 @@ function newRun(): RunLive {
 }
 
 const KINDS = [
-  { token: 'p', name: 'prompt optimization (Π)', needsFinetuner: false },
-  { token: 'w', name: 'weight fine-tuning (Θ)', needsFinetuner: true },
+  { token: 'p', name: 'prompt optimization (Π)', needsFinetuner: false, firstActivity: 'starting random search' },
+  { token: 'w', name: 'weight fine-tuning (Θ)', needsFinetuner: true, firstActivity: 'collecting traces on the train set' },
 ];
 
 function start(run: RunLive, stageId: number, kind: string, index = 0, seed = 0): StageLive {
@@ -34,12 +34,14 @@ describe('applyRunEvent', () => {
     expect(s.activity).toBe('no passing traces');
   });
 
-  it('words a stage\'s start from its step kind: a fine-tuning kind collects traces first', () => {
+  it('words a stage\'s start as its step kind says, else "starting"', () => {
     const run = newRun();
-    const trainer = { token: 'tune', name: 'another trainer', needsFinetuner: true };
+    const trainer = { token: 'tune', name: 'another trainer', needsFinetuner: true, firstActivity: 'tokenizing the rows' };
     applyRunEvent(run, { type: 'stage-start', runId: 1, stageId: 5, kind: 'tune', prefix: 'tune', seed: 0, index: 0, total: 2, done: 0 }, [...KINDS, trainer]);
-    expect(run.stages.get(5)!.activity).toBe('collecting traces on the train set');
-    expect(start(run, 6, 'l').activity).toBe('starting'); // a kind that does not train
+    expect(run.stages.get(5)!.activity).toBe('tokenizing the rows');
+    applyRunEvent(run, { type: 'stage-start', runId: 1, stageId: 8, kind: 'w', prefix: 'p -> w', seed: 0, index: 0, total: 2, done: 0 }, KINDS);
+    expect(run.stages.get(8)!.activity).toBe('collecting traces on the train set');
+    expect(start(run, 6, 'l').activity).toBe('starting'); // a kind that says nothing
     // before the backend listed its kinds, nothing is assumed
     applyRunEvent(run, { type: 'stage-start', runId: 1, stageId: 7, kind: 'w', prefix: 'w', seed: 1, index: 0, total: 2, done: 0 });
     expect(run.stages.get(7)!.activity).toBe('starting');

@@ -5,8 +5,8 @@ import type { RunLive, StageLive } from '../../../renderer/src/views/run/live-st
 import { stageHref, stagesWithCandidates } from '../../../renderer/src/views/run/stage-links.ts';
 
 const KINDS = [
-  { token: 'p', name: 'prompt optimization (Π)', needsFinetuner: false },
-  { token: 'w', name: 'weight fine-tuning (Θ)', needsFinetuner: true },
+  { token: 'p', name: 'prompt optimization (Π)', needsFinetuner: false, firstActivity: 'starting random search' },
+  { token: 'w', name: 'weight fine-tuning (Θ)', needsFinetuner: true, firstActivity: 'collecting traces on the train set' },
   { token: 'l', name: 'labeled few-shot', needsFinetuner: false },
   { token: 'tune', name: 'another trainer', needsFinetuner: true },
 ];

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { finetunerIssue, finetuningTokens } from '../../../core/contract/finetuner-rule.ts';
 import { parseStrategy } from '../../../core/contract/strategy.ts';
+import type { StepInfo } from '../../../core/contract/strategy.ts';
 import { finetunerIssue as serverFinetunerIssue } from '../../../core/runner/spec-builder.ts';
 import { DEMO_STRATEGIES, PAPER_STRATEGIES, parseList, parseStrategies, toggle } from '../../../renderer/src/views/experiments/strategies.ts';
 
-const KINDS = [
-  { token: 'p', name: 'prompt optimization (Π)', needsFinetuner: false },
-  { token: 'w', name: 'weight fine-tuning (Θ)', needsFinetuner: true },
+const KINDS: StepInfo[] = [
+  { token: 'p', name: 'prompt optimization (Π)', needsFinetuner: false, firstActivity: 'starting random search' },
+  { token: 'w', name: 'weight fine-tuning (Θ)', needsFinetuner: true, firstActivity: 'collecting traces on the train set' },
 ];
 const KNOWN = KINDS.map((k) => k.token);
 

@@ -10,8 +10,8 @@ const unchanged: StepKind['run'] = async (input) => ({ program: input.program })
 describe('the step registry', () => {
   it('has p and w as its first registrations, w needing a fine-tuner', () => {
     expect(stepKinds().slice(0, 2)).toEqual([
-      { token: 'p', name: 'prompt optimization (Π)', needsFinetuner: false },
-      { token: 'w', name: 'weight fine-tuning (Θ)', needsFinetuner: true },
+      { token: 'p', name: 'prompt optimization (Π)', needsFinetuner: false, firstActivity: 'starting random search' },
+      { token: 'w', name: 'weight fine-tuning (Θ)', needsFinetuner: true, firstActivity: 'collecting traces on the train set' },
     ]);
     expect(knownStepTokens().slice(0, 2)).toEqual(['p', 'w']);
     expect(stepKind('w').info.needsFinetuner).toBe(true);

@@ -6,7 +6,7 @@
 import { create } from 'zustand';
 import { getClient } from '../../api/client.ts';
 import type { ApiEvent, RunProgressEvent, StepInfo } from '../../api/types.ts';
-import { currentStepKinds, needsFinetuner } from '../../app/step-kinds.ts';
+import { currentStepKinds } from '../../app/step-kinds.ts';
 
 const FLUSH_MS = 100;
 const MAX_LOG_LINES = 5000;
@@ -81,9 +81,9 @@ function runOf(runId: number): RunLive {
   return run;
 }
 
-/** A stage's activity before its first progress event: a fine-tuning step first collects the traces it trains on. */
+/** A stage's activity before its first progress event, as its step kind words it. */
 function startActivity(kind: string, kinds: readonly StepInfo[]): string {
-  return needsFinetuner(kind, kinds) ? 'collecting traces on the train set' : 'starting';
+  return kinds.find((k) => k.token === kind)?.firstActivity ?? 'starting';
 }
 
 function newStage(e: Extract<RunProgressEvent, { type: 'stage-start' }>, kinds: readonly StepInfo[]): StageLive {
