@@ -6,6 +6,7 @@ import { registerRunCommand } from './commands/run.ts';
 import { registerCheckDeterminismCommand } from './commands/check-determinism.ts';
 import { registerDemoCommand } from './commands/demo.ts';
 import { registerEngineCommand } from './commands/engine.ts';
+import { registerIndexCommand } from './commands/index-command.ts';
 import { registerModelsCommand } from './commands/models.ts';
 import { registerReportCommand } from './commands/report.ts';
 import { registerResumeCommand } from './commands/resume.ts';
@@ -30,6 +31,7 @@ export async function main(argv: string[]): Promise<number> {
   registerCheckDeterminismCommand(program);
   registerModelsCommand(program);
   registerEngineCommand(program);
+  registerIndexCommand(program);
   registerServeCommand(program);
   try {
     await program.parseAsync(argv, { from: 'user' });

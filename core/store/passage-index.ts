@@ -7,7 +7,7 @@
 // IDF is near zero). The build therefore records the terms in more than COMMON_SHARE of the
 // passages, and a search leaves those words out unless the query has nothing else.
 
-import { existsSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { Passage } from '../datasets/passage-corpus.ts';
 import { openDatabase, type Db } from './database.ts';
@@ -186,4 +186,26 @@ export function passageIndexFile(workspaceDb: string, name: string): string {
     throw new StoreError('invalid-value', `index name "${name}" must start with a letter or digit and use only letters, digits, _, . and -`);
   }
   return path.join(path.dirname(path.resolve(workspaceDb)), 'indexes', `${name}.sqlite`);
+}
+
+/** The passage indexes of a workspace, by name; an unreadable file is listed with its problem. */
+export function listPassageIndexes(workspaceDb: string): Array<{ name: string } & ({ info: PassageIndexInfo; problem?: never } | { info?: never; problem: string })> {
+  const folder = path.join(path.dirname(path.resolve(workspaceDb)), 'indexes');
+  if (!existsSync(folder)) return [];
+  return readdirSync(folder)
+    .filter((f) => f.endsWith('.sqlite'))
+    .sort()
+    .map((f) => {
+      const name = f.slice(0, -'.sqlite'.length);
+      try {
+        const index = PassageIndex.open(path.join(folder, f));
+        try {
+          return { name, info: index.info };
+        } finally {
+          index.close();
+        }
+      } catch (error) {
+        return { name, problem: (error as Error).message };
+      }
+    });
 }
