@@ -2,10 +2,11 @@
 // built once from a corpus and reused. A build writes a temporary file and renames it into place,
 // so a failed or interrupted build leaves no index and an existing one untouched.
 //
-// FTS5 scores every passage a query term occurs in, so a word found in most passages ("the",
-// "what") makes a query as slow as the corpus is large while adding almost nothing to BM25 (its
-// IDF is near zero). The build therefore records the terms in more than COMMON_SHARE of the
-// passages, and a search leaves those words out unless the query has nothing else.
+// FTS5 scores every passage a query term occurs in, so a word found in many passages ("the",
+// "what") makes a query as slow as the corpus is large while adding little to BM25 (its IDF is
+// small). The build therefore records how many passages hold each term, and a search ranks by its
+// rarest words, adding words from rarest up while the passages to score stay within
+// SCORING_BUDGET; only when those match fewer than k passages does the whole query fill the rest.
 
 import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
@@ -38,16 +39,14 @@ export interface BuildOptions {
   batchSize?: number;
 }
 
-/** A term in more passages than this share adds little to BM25 (IDF below log 3), and is left out of queries. */
-export const COMMON_SHARE = 0.25;
-/** Small indexes are fast whatever the query: a term is common only past this many passages. */
-export const COMMON_MIN_PASSAGES = 1000;
+/** The most term occurrences (passages holding a query word, summed over its words) a search scores. */
+export const SCORING_BUDGET = 100_000;
 
 const TOKENIZER = "tokenize = 'porter unicode61 remove_diacritics 2'";
 
 const SCHEMA = `
   CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-  CREATE TABLE common_terms (term TEXT PRIMARY KEY) WITHOUT ROWID;
+  CREATE TABLE term_passages (term TEXT PRIMARY KEY, passages INTEGER NOT NULL) WITHOUT ROWID;
   CREATE TABLE passages (rowid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, title TEXT NOT NULL, text TEXT NOT NULL);
   CREATE VIRTUAL TABLE passages_fts USING fts5(title, text, content = 'passages', content_rowid = 'rowid', ${TOKENIZER});
 `;
@@ -83,7 +82,7 @@ export function buildPassageIndex(file: string, passages: readonly Passage[], op
     })();
     db.exec("INSERT INTO passages_fts (passages_fts) VALUES ('optimize')");
     db.exec('CREATE VIRTUAL TABLE temp.passage_terms USING fts5vocab(main, passages_fts, row)');
-    db.prepare('INSERT INTO common_terms (term) SELECT term FROM temp.passage_terms WHERE doc > ?').run(Math.max(COMMON_MIN_PASSAGES, Math.floor(passages.length * COMMON_SHARE)));
+    db.exec('INSERT INTO term_passages (term, passages) SELECT term, doc FROM temp.passage_terms');
     // Closing the last connection checkpoints the WAL into the file and deletes it: one file to move.
     db.close();
     removeDatabase(file);
@@ -98,37 +97,40 @@ export function buildPassageIndex(file: string, passages: readonly Passage[], op
 
 export class PassageIndex {
   private readonly search_: (match: string, k: number) => Array<Passage & { bm25: number }>;
-  private readonly commonWords: (words: readonly string[]) => Set<string>;
+  private readonly passagesPerWord: (words: readonly string[]) => number[];
 
   private constructor(
     private readonly db: Db,
     readonly info: PassageIndexInfo,
+    private readonly scoringBudget: number,
   ) {
     const statement = db.prepare(
       'SELECT p.id, p.title, p.text, bm25(passages_fts) AS bm25 FROM passages_fts JOIN passages p ON p.rowid = passages_fts.rowid WHERE passages_fts MATCH ? ORDER BY bm25, p.rowid LIMIT ?',
     );
     this.search_ = (match, k) => statement.all(match, k) as Array<Passage & { bm25: number }>;
     // The query's words go through the index's own tokenizer (in a temporary table) to find the
-    // terms they become, which are what common_terms lists.
+    // terms they become, which are what term_passages counts.
     db.exec(`CREATE VIRTUAL TABLE temp.query_words USING fts5(word, ${TOKENIZER})`);
     db.exec('CREATE VIRTUAL TABLE temp.query_terms USING fts5vocab(temp, query_words, instance)');
     const clear = db.prepare('DELETE FROM temp.query_words');
     const add = db.prepare('INSERT INTO temp.query_words (rowid, word) VALUES (?, ?)');
-    const common = db.prepare('SELECT q.doc AS row FROM temp.query_terms q JOIN common_terms c ON c.term = q.term');
-    this.commonWords = db.transaction((words: readonly string[]) => {
+    const counts = db.prepare('SELECT q.doc AS row, t.passages FROM temp.query_terms q JOIN term_passages t ON t.term = q.term');
+    this.passagesPerWord = db.transaction((words: readonly string[]) => {
       clear.run();
       words.forEach((w, i) => add.run(i + 1, w));
-      return new Set((common.all() as Array<{ row: number }>).map((r) => words[r.row - 1]!));
+      const out = words.map(() => 0);
+      for (const r of counts.all() as Array<{ row: number; passages: number }>) out[r.row - 1] = r.passages;
+      return out;
     });
   }
 
-  static open(file: string): PassageIndex {
+  static open(file: string, options: { scoringBudget?: number } = {}): PassageIndex {
     if (!existsSync(file)) throw new StoreError('not-found', `no passage index at ${file}; build it first`);
     const db = openDatabase(file);
     try {
       const meta = new Map((db.prepare('SELECT key, value FROM meta').all() as Array<{ key: string; value: string }>).map((r) => [r.key, r.value]));
       const info: PassageIndexInfo = { file, passages: Number(meta.get('passages') ?? 0), source: meta.get('source') || null, builtAt: Number(meta.get('builtAt') ?? 0) };
-      return new PassageIndex(db, info);
+      return new PassageIndex(db, info, options.scoringBudget ?? SCORING_BUDGET);
     } catch (error) {
       db.close();
       throw new StoreError('open-failed', `${file} is not a passage index: ${(error as Error).message}`, { cause: error });
@@ -137,15 +139,25 @@ export class PassageIndex {
 
   /**
    * The k passages that best match the query's words (any of them), best first; [] for a query
-   * without words. Words most passages contain are left out; only when the other words match
-   * fewer than k passages does the whole query fill the rest (after them, best first).
+   * without words. Ranked by the rarest words within SCORING_BUDGET; only when those match fewer
+   * than k passages does the whole query fill the rest (after them, best first).
    */
   search(query: string, k: number): ScoredPassage[] {
-    const words = queryWords(query);
-    if (words.length === 0 || k <= 0) return [];
-    const common = this.commonWords(words);
-    const kept = words.filter((w) => !common.has(w));
-    const hits = kept.length > 0 && kept.length < words.length ? this.search_(orOf(kept), k) : [];
+    const all = queryWords(query);
+    if (all.length === 0 || k <= 0) return [];
+    const counts = this.passagesPerWord(all);
+    // Words no passage holds match nothing and cost nothing.
+    const words = all.filter((_, i) => counts[i]! > 0);
+    if (words.length === 0) return [];
+    const byRarity = words.map((w) => ({ w, n: counts[all.indexOf(w)]! })).sort((a, b) => a.n - b.n);
+    const kept: string[] = [];
+    let scored = 0;
+    for (const { w, n } of byRarity) {
+      if (kept.length > 0 && scored + n > this.scoringBudget) break;
+      kept.push(w);
+      scored += n;
+    }
+    const hits = kept.length < words.length ? this.search_(orOf(kept), k) : [];
     if (hits.length < k) {
       const seen = new Set(hits.map((h) => h.id));
       for (const h of this.search_(orOf(words), k)) if (hits.length < k && !seen.has(h.id)) hits.push(h);

@@ -100,20 +100,23 @@ describe('passage index', () => {
     }
   });
 
-  it('leaves out words most passages contain, unless the other words match too few passages', () => {
+  it('ranks by the rarest words within its scoring budget, and fills from the whole query when they match too few', () => {
     const big = path.join(dir, 'indexes', 'big.sqlite');
     const passages = Array.from({ length: 1500 }, (_, i) => ({ id: `f${i}`, title: `Filler ${i}`, text: `the record number ${i} of the archive` }));
     passages.push({ id: 'target', title: 'Lighthouse', text: 'the zyzzyva lighthouse of the archive' });
     buildPassageIndex(big, passages);
-    const index = PassageIndex.open(big);
+    // A budget below one common word's passages: "the", "of" and "archive" (in every passage) are left out.
+    const index = PassageIndex.open(big, { scoringBudget: 1000 });
     try {
-      // "the", "of" and "archive" are in every passage: the search runs on "zyzzyva" alone, then fills.
+      // "zyzzyva" alone matches one passage, so the whole query fills the other two places.
       const hits = index.search('the zyzzyva of the archive', 3);
       expect(hits.map((h) => h.id)[0]).toBe('target');
       expect(hits).toHaveLength(3);
-      // Only common words: the whole query runs.
+      // Only common words: the rarest one is kept, so there are still answers.
       expect(index.search('the archive', 2)).toHaveLength(2);
       expect(index.search('record 17', 1).map((h) => h.id)).toEqual(['f17']);
+      // A word no passage holds costs nothing and matches nothing.
+      expect(index.search('zzzz-unknown', 2)).toEqual([]);
     } finally {
       index.close();
     }
