@@ -2,26 +2,21 @@
 // the workspace and listed; a bad corpus gives one line naming the file and line, and writes
 // nothing (an existing index of that name stays as it was).
 
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PassageIndex } from '../../core/store/passage-index.ts';
 import { runCli } from '../helpers/cli.ts';
+import { writeLines } from '../helpers/text-file.ts';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'tandem-cli-index-'));
 const db = path.join(dir, 'ws', 'tandem.db');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function corpus(name: string, lines: string[]): string {
-  const file = path.join(dir, name);
-  writeFileSync(file, lines.join('\n') + '\n');
-  return file;
-}
-
 describe('tandem index', () => {
   it('builds an index in the workspace and lists it', async () => {
-    const file = corpus('kb.jsonl', [
+    const file = writeLines(dir, 'kb.jsonl', [
       JSON.stringify({ id: 'a', title: 'Varnel Oskit', text: 'Varnel Oskit was born in Tromadue.' }),
       JSON.stringify({ id: 'b', title: 'Tromadue', text: 'Tromadue is a town in Elsmark.' }),
     ]);
@@ -44,7 +39,7 @@ describe('tandem index', () => {
   });
 
   it('refuses a bad corpus in one line naming the line, and writes nothing', async () => {
-    const bad = corpus('bad.jsonl', [JSON.stringify({ title: 'ok', text: 'fine' }), JSON.stringify({ title: 'no text here' })]);
+    const bad = writeLines(dir, 'bad.jsonl', [JSON.stringify({ title: 'ok', text: 'fine' }), JSON.stringify({ title: 'no text here' })]);
     for (const name of ['kb', 'fresh']) {
       const result = await runCli(['index', 'build', bad, '--name', name, '--db', db]);
       expect(result.code).toBe(1);

@@ -1,12 +1,13 @@
 // The BM25 passage index on real SQLite files: building from a JSONL corpus, ranking, queries
 // with FTS5 syntax in them, a bad corpus that writes nothing, a rebuild that replaces an index.
 
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readPassageCorpus } from '../../../core/datasets/passage-corpus.ts';
 import { buildPassageIndex, matchExpression, PassageIndex, passageIndexFile } from '../../../core/store/passage-index.ts';
+import { writeLines } from '../../helpers/text-file.ts';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'tandem-passages-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -18,15 +19,9 @@ const CORPUS = [
   { title: 'Bridges', text: 'Stone bridges were built across the river in the tenth century.' },
 ];
 
-function corpusFile(name: string, lines: string[]): string {
-  const file = path.join(dir, name);
-  writeFileSync(file, lines.join('\n') + '\n');
-  return file;
-}
-
 describe('passage corpus', () => {
   it('reads passages, giving a passage without an id its line number', async () => {
-    const passages = await readPassageCorpus(corpusFile('ok.jsonl', CORPUS.map((p) => JSON.stringify(p))));
+    const passages = await readPassageCorpus(writeLines(dir, 'ok.jsonl', CORPUS.map((p) => JSON.stringify(p))));
     expect(passages.map((p) => p.id)).toEqual(['a', 'b', 'c', '4']);
   });
 
@@ -37,7 +32,7 @@ describe('passage corpus', () => {
     ['{"title": "T", "text": "x"}\n{"title": "T", "text": "   "}', /line 2 \(field "text"\): passage text is empty/],
     ['{"title": "T", "text": "x"}\n{"title": "T", "text": "y"', /line 2, column \d+: invalid JSON/],
   ])('names the line of bad input: %s', async (text, message) => {
-    await expect(readPassageCorpus(corpusFile('bad.jsonl', text.split('\n')))).rejects.toThrow(message);
+    await expect(readPassageCorpus(writeLines(dir, 'bad.jsonl', text.split('\n')))).rejects.toThrow(message);
   });
 });
 
@@ -46,7 +41,7 @@ describe('passage index', () => {
 
   it('builds an index and ranks the passage that matches best first', async () => {
     const progress: number[] = [];
-    const passages = await readPassageCorpus(corpusFile('kb.jsonl', CORPUS.map((p) => JSON.stringify(p))));
+    const passages = await readPassageCorpus(writeLines(dir, 'kb.jsonl', CORPUS.map((p) => JSON.stringify(p))));
     const info = buildPassageIndex(file, passages, { source: 'kb.jsonl', batchSize: 3, onProgress: (p) => progress.push(p.passages) });
     expect(info).toMatchObject({ file, passages: 4, source: 'kb.jsonl' });
     expect(progress).toEqual([3, 4]);
