@@ -147,9 +147,10 @@ export class PassageIndex {
     if (all.length === 0 || k <= 0) return [];
     const counts = this.passagesPerWord(all);
     // Words no passage holds match nothing and cost nothing.
-    const words = all.filter((_, i) => counts[i]! > 0);
-    if (words.length === 0) return [];
-    const byRarity = words.map((w) => ({ w, n: counts[all.indexOf(w)]! })).sort((a, b) => a.n - b.n);
+    const held = all.map((w, i) => ({ w, n: counts[i]! })).filter((c) => c.n > 0);
+    if (held.length === 0) return [];
+    const words = held.map((c) => c.w);
+    const byRarity = [...held].sort((a, b) => a.n - b.n);
     const kept: string[] = [];
     let scored = 0;
     for (const { w, n } of byRarity) {
