@@ -10,7 +10,7 @@ import { builtinModules } from 'node:module';
 export const CORE_LEVELS = [
   ['contract'],
   ['util'],
-  ['lm', 'datasets', 'engine'],
+  ['lm', 'datasets', 'engine', 'retrieve'],
   ['program'],
   ['adapter'],
   ['evaluate'],

@@ -60,11 +60,46 @@ export interface PredictorCall {
   startedAt: number;
 }
 
+/** A passage a retriever returned, with its rank score (higher is better; scales differ by backend). */
+export interface RetrievedPassage {
+  id: string;
+  title: string;
+  text: string;
+  score: number;
+}
+
+/** One retrieval inside a program run: the query, what came back and how it was served. */
+export interface RetrievalCall {
+  /** Stable path of the Retrieve module in its program, e.g. `retrieve`. */
+  module: string;
+  query: string;
+  k: number;
+  /** The backend kind, e.g. `bm25` or `colbert`. */
+  backend: string;
+  /** Which index or server answered, e.g. `bm25:hotpotqa` or `colbert:http://host/api/search`. */
+  retriever: string;
+  passages: RetrievedPassage[];
+  latencyMs: number;
+  cached: boolean;
+  attempts: number;
+  error: CallError | null;
+  startedAt: number;
+  /** How many LM calls of the same trace came before it: places the retrieval among the calls. */
+  afterCalls: number;
+}
+
+/** The value of each of a task's intermediate checks on one trace (null: not applicable). */
+export type CheckValues = Record<string, number | null>;
+
 /** One run of a whole program on one example. */
 export interface ProgramTrace {
   exampleId: string | null;
   inputs: Record<string, FieldValue>;
   calls: PredictorCall[];
+  /** Retrievals, in order; absent for programs that retrieve nothing. */
+  retrievals?: RetrievalCall[];
+  /** The task's intermediate checks measured on this trace against its example's gold. */
+  checks?: CheckValues;
   prediction: Prediction | null;
   error: CallError | null;
 }
