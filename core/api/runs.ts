@@ -5,8 +5,10 @@
 
 import type { ListRunsInput, ListStagesInput, Parsed, RunIdInput, StageIdInput } from '../contract/schemas.ts';
 import { stepsOf } from '../contract/strategy.ts';
-import type { FinetuneJobRecord, RunCurves, RunDetail, RunResults, RunSummary, StageDetail, StageSummary, ValidationPoint } from '../contract/views/index.ts';
+import type { CheckInfo, FinetuneJobRecord, RunCurves, RunDetail, RunResults, RunSummary, StageDetail, StageSummary, ValidationPoint } from '../contract/views/index.ts';
 import { runResults } from '../report/results.ts';
+import { getTask } from '../tasks/registry.ts';
+import { checkInfoOf } from '../tasks/task.ts';
 import { reproducibility, type DeterminismReport } from '../runner/determinism-check.ts';
 import { specFromConfig, type ExperimentSpec } from '../runner/experiment-spec.ts';
 import type { RunRecord, StageRecord } from '../store/index.ts';
@@ -107,7 +109,7 @@ export class Runs {
 
   /** The run's results; for a run without a saved spec, strategies, seeds and splits come from its stages. */
   results(run: RunRecord, spec: ExperimentSpec | null, stages: StageRecord[]): RunResults {
-    if (spec) return runResults(this.ctx.store, run.id, spec.strategies, spec.seeds, spec.evalSplits);
+    if (spec) return runResults(this.ctx.store, run.id, spec.strategies, spec.seeds, spec.evalSplits, taskChecks(spec.task));
     const strategies = [...new Set(stages.map((s) => s.prefix).filter((p) => p !== ''))];
     const seeds = [...new Set(stages.map((s) => s.seed ?? run.seed))].sort((a, b) => a - b);
     const splits = [...new Set(stages.flatMap((s) => Object.keys(s.scores ?? {})))];
@@ -117,4 +119,13 @@ export class Runs {
 
 export function percent(score: number): number {
   return Math.round(score * 1000) / 10;
+}
+
+/** The checks of a saved run's task; none when the task is no longer known (a renamed or removed task). */
+function taskChecks(name: string): CheckInfo[] {
+  try {
+    return checkInfoOf(getTask(name));
+  } catch {
+    return [];
+  }
 }

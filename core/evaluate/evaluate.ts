@@ -8,6 +8,7 @@ import type { Module } from '../program/module.ts';
 import { runProgram } from '../program/run-program.ts';
 import type { ProgramTrace } from '../program/trace.ts';
 import { parallelMap } from '../util/parallel-map.ts';
+import { applyChecks, type IntermediateCheck } from './intermediate-check.ts';
 import type { Metric } from './metric.ts';
 
 export interface ExampleResult {
@@ -35,6 +36,8 @@ export interface EvaluateOptions {
   /** A result passes when its score reaches this. Default 1. */
   passThreshold?: number;
   onResult?: (result: ExampleResult, done: number, total: number) => void;
+  /** The task's intermediate checks, measured on every trace (`trace.checks`). */
+  checks?: readonly IntermediateCheck[];
 }
 
 export class TooManyErrorsError extends Error {
@@ -65,6 +68,7 @@ export async function evaluate(
     async (example, index): Promise<ExampleResult> => {
       const trace = await runProgram(program, example.inputs, env, { exampleId: example.id });
       const score = trace.prediction ? scoreOrRecordError(metric, example, trace.prediction, trace) : 0;
+      applyChecks(options.checks, trace, example);
       if (trace.error) {
         errors++;
         firstError ||= `${example.id}: ${trace.error.message}`;

@@ -1,2 +1,3 @@
 export * from './metric.ts';
 export * from './evaluate.ts';
+export * from './intermediate-check.ts';

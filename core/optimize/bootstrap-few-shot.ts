@@ -9,6 +9,7 @@
 import type { Demo } from '../program/demo.ts';
 import type { Example } from '../program/example.ts';
 import type { Module } from '../program/module.ts';
+import { applyChecks } from '../evaluate/intermediate-check.ts';
 import { runProgram } from '../program/run-program.ts';
 import type { ProgramTrace } from '../program/trace.ts';
 import { parallelMap } from '../util/parallel-map.ts';
@@ -151,6 +152,7 @@ async function attemptExample(
       ...(round > 0 ? { rolloutId: round } : {}),
     });
     const passed = trace.error === null && trace.prediction !== null && safeScore(ctx, example, trace) >= threshold;
+    applyChecks(ctx.checks, trace, example);
     traces.push(trace);
     last = { example, traces, trace, passed, traceId: null };
     if (passed) break;

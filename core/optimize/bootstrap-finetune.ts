@@ -46,6 +46,8 @@ export interface FinetuneJobReport {
   trainFile: string;
   validFile: string | null;
   rows: number;
+  /** The stored traces the rows came from, distinct, ascending (empty when traces are not recorded). */
+  sourceTraceIds: number[];
   hyperparams: LoraHyperparams;
   result: FinetuneResult | null;
   error: string | null;
@@ -85,6 +87,7 @@ export async function bootstrapFinetune<T extends Module>(
   const program = student.clone();
   const evaluation = await evaluate(program, trainset, ctx.metric, ctx.env, {
     concurrency: ctx.concurrency,
+    ...(ctx.checks ? { checks: ctx.checks } : {}),
     ...(options.metricThreshold !== undefined ? { passThreshold: options.metricThreshold } : {}),
   });
   const traces = evaluation.results.map((r) => r.trace);
@@ -142,7 +145,8 @@ export async function bootstrapFinetune<T extends Module>(
     // A module already on an adapter is trained afresh from its base model on the new traces.
     const base: LMBinding = current.baseModel ? { ...current, model: current.baseModel } : current;
     const hyperparams = { ...options.hyperparams, seed: options.seed };
-    const report = { group: key, predictors: [...group.predictors], base, adapterName: name, trainFile, validFile, rows: rows.length, hyperparams };
+    const sourceTraceIds = [...new Set(group.rows.flatMap((r) => (r.source.traceId === null ? [] : [r.source.traceId])))].sort((a, b) => a - b);
+    const report = { group: key, predictors: [...group.predictors], base, adapterName: name, trainFile, validFile, rows: rows.length, sourceTraceIds, hyperparams };
     let result: FinetuneResult;
     const earlier = options.reuseAdapter?.(key) ?? null;
     if (earlier) {

@@ -101,6 +101,7 @@ export async function randomSearch<T extends Module>(
     let errors = 0;
     const evaluation = await evaluate(program, valset, ctx.metric, ctx.env, {
       concurrency: ctx.concurrency,
+      ...(ctx.checks ? { checks: ctx.checks } : {}),
       ...(ctx.maxErrors !== undefined ? { maxErrors: ctx.maxErrors } : {}),
       ...(options.metricThreshold !== undefined ? { passThreshold: options.metricThreshold } : {}),
       onResult: (result, done, total) => {

@@ -5,6 +5,7 @@ export * from './trace.ts';
 export * from './context.ts';
 export * from './predict.ts';
 export * from './chain-of-thought.ts';
+export * from './retrieve.ts';
 export * from './module.ts';
 export * from './state.ts';
 export * from './run-program.ts';

@@ -5,6 +5,7 @@
 import type { FieldValue, Prediction } from './example.ts';
 import type { CallContext } from './context.ts';
 import { Predict } from './predict.ts';
+import { Retrieve } from './retrieve.ts';
 
 export abstract class Module {
   abstract forward(inputs: Record<string, FieldValue>, ctx: CallContext): Promise<Prediction>;
@@ -35,6 +36,11 @@ function collect(value: unknown, path: string, out: Array<[string, Predict]>, se
     }
     return;
   }
+  if (value instanceof Retrieve) {
+    // Retrieval modules are named like predictors (for traces) but hold nothing to optimize.
+    value.path = path || 'retrieve';
+    return;
+  }
   if (Array.isArray(value)) {
     value.forEach((item, i) => collect(item, `${path}[${i}]`, out, seen));
     return;
@@ -43,7 +49,7 @@ function collect(value: unknown, path: string, out: Array<[string, Predict]>, se
     if (seen.has(value)) return;
     seen.add(value);
     for (const [key, child] of Object.entries(value)) {
-      if (child instanceof Predict || child instanceof Module || Array.isArray(child)) {
+      if (child instanceof Predict || child instanceof Retrieve || child instanceof Module || Array.isArray(child)) {
         collect(child, path ? `${path}.${key}` : key, out, seen);
       }
     }

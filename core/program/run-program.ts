@@ -5,7 +5,8 @@ import type { CallContext, ProgramEnv } from './context.ts';
 import type { FieldValue, Prediction } from './example.ts';
 import type { Module } from './module.ts';
 import { PredictorError } from './predict.ts';
-import type { PredictorCall, ProgramTrace } from './trace.ts';
+import { RetrieveFailure } from './retrieve.ts';
+import type { PredictorCall, ProgramTrace, RetrievalCall } from './trace.ts';
 
 export interface RunProgramOptions {
   exampleId?: string | null;
@@ -22,8 +23,9 @@ export async function runProgram(
   program.namedPredictors();
   // Object.assign rather than `{ ...env, calls: [] }`: V8 (Node 20) is very slow to add
   // properties to an object literal that starts with a spread, and this runs per example.
-  const ctx = Object.assign({}, env) as CallContext & { calls: PredictorCall[]; rolloutId?: number };
+  const ctx = Object.assign({}, env) as CallContext & { calls: PredictorCall[]; retrievals: RetrievalCall[]; rolloutId?: number };
   ctx.calls = [];
+  ctx.retrievals = [];
   if (options.rolloutId !== undefined) ctx.rolloutId = options.rolloutId;
   let prediction: Prediction | null = null;
   let error: ProgramTrace['error'] = null;
@@ -32,9 +34,11 @@ export async function runProgram(
   } catch (e) {
     if (env.signal?.aborted) throw e;
     error =
-      e instanceof PredictorError
+      e instanceof PredictorError || e instanceof RetrieveFailure
         ? (e.call.error ?? { kind: 'program', message: e.message })
         : { kind: 'program', message: e instanceof Error ? e.message : String(e) };
   }
-  return { exampleId: options.exampleId ?? null, inputs, calls: ctx.calls, prediction, error };
+  const trace: ProgramTrace = { exampleId: options.exampleId ?? null, inputs, calls: ctx.calls, prediction, error };
+  if (ctx.retrievals.length > 0) trace.retrievals = ctx.retrievals;
+  return trace;
 }

@@ -1,14 +1,23 @@
 // The results of a run, read back from the store: the paper-style table (strategies × splits,
 // mean and 95% CI over seeds, "—" where a weight step had no passing traces), per-stage curve
-// data (the score after each step, per split and seed) and per-stage cost.
+// data (the score after each step, per split and seed), per-stage cost, and the task's
+// intermediate checks (check-results.ts).
 
 import { BASELINE, BASELINE_LABEL, prefixesOf, stepsOf, strategyOf, type Strategy } from '../contract/strategy.ts';
-import type { CurvePoint, ResultCell, ResultRow, RunResults, StageCost } from '../contract/views/index.ts';
+import type { CheckInfo, CurvePoint, ResultCell, ResultRow, RunResults, StageCost } from '../contract/views/index.ts';
 import type { Store } from '../store/index.ts';
+import { runChecks } from './check-results.ts';
 import { indexStages } from './stage-index.ts';
 import { meanCI } from './statistics.ts';
 
-export function runResults(store: Store, runId: number, strategies: readonly string[], seeds: readonly number[], splits: readonly string[]): RunResults {
+export function runResults(
+  store: Store,
+  runId: number,
+  strategies: readonly string[],
+  seeds: readonly number[],
+  splits: readonly string[],
+  checks: readonly CheckInfo[] = [],
+): RunResults {
   const stages = store.stages.listForRun(runId);
   const index = indexStages(stages);
   // Strategies come in canonical text (`p -> w`) from the run's spec; the baseline row comes first.
@@ -67,5 +76,7 @@ export function runResults(store: Store, runId: number, strategies: readonly str
       finetuneSeconds: finetuneSeconds.get(s.id) ?? 0,
     };
   });
-  return { runId, splits: [...splits], seeds: [...seeds], rows, curves, costs };
+  const results: RunResults = { runId, splits: [...splits], seeds: [...seeds], rows, curves, costs };
+  if (checks.length > 0) results.checks = runChecks(store, runId, checks, unique, index, stages, seeds, splits);
+  return results;
 }

@@ -13,7 +13,7 @@ import type { RunResults } from '../contract/views/results.ts';
 import { runResults } from '../report/results.ts';
 import type { Store } from '../store/index.ts';
 import { getTask } from '../tasks/registry.ts';
-import type { Task, TaskSplits } from '../tasks/task.ts';
+import { checkInfoOf, type Task, type TaskSplits } from '../tasks/task.ts';
 import type { LMCallCounters, RunEvent } from './events.ts';
 import { seedLanes, specConfig, specFromConfig, type ExperimentSpec } from './experiment-spec.ts';
 import { oneFinetuneAtATime } from './finetune-queue.ts';
@@ -202,7 +202,7 @@ async function execute(
         }),
       { signal, stop: (_error, seed) => stopSeeds.abort(new SeedFailedError(`seed ${seed} failed`)) },
     );
-    const results = runResults(store, runId, spec.strategies, spec.seeds, spec.evalSplits);
+    const results = runResults(store, runId, spec.strategies, spec.seeds, spec.evalSplits, checkInfoOf(getTask(spec.task)));
     const outcome: RunOutcome = { runId, experimentId, spec, model: defaultBinding.model, results, lm: { ...counters }, seconds: (Date.now() - started) / 1000 };
     store.runs.finish(runId, { table: results.rows, lm: outcome.lm, seconds: outcome.seconds, model: outcome.model });
     emit({ type: 'run-end', runId, status: 'finished' });

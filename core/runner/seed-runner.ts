@@ -102,6 +102,7 @@ async function runStep(input: SeedRunInput, node: TreeNode, start: Module, stage
   const ctx: OptimizerContext = {
     env: input.env,
     metric: input.task.metric,
+    ...(input.task.checks ? { checks: input.task.checks } : {}),
     concurrency: input.concurrency,
     ...(input.maxErrors !== null ? { maxErrors: input.maxErrors } : {}),
     onEvent: (event) => input.emit({ type: 'optimizer', stageId, event }),
@@ -142,6 +143,7 @@ async function evaluateStage(input: SeedRunInput, program: Module, stageId: numb
     let errors = 0;
     const result = await evaluate(program, examples, input.task.metric, input.env, {
       concurrency: input.concurrency,
+      ...(input.task.checks ? { checks: input.task.checks } : {}),
       ...(input.maxErrors !== null ? { maxErrors: input.maxErrors } : {}),
       onResult: (r, n, total) => {
         sum += r.score;

@@ -3,7 +3,7 @@
 // in the example id, inputs or prediction) and sorted (by position or score), with keyset
 // cursors so a page costs the same wherever it is (or an offset, for a list that jumps far).
 
-import type { ExampleResultRow, ExampleResultSort, FieldValue } from '../contract/views/index.ts';
+import type { CheckValues, ExampleResultRow, ExampleResultSort, FieldValue } from '../contract/views/index.ts';
 import type { Db } from './database.ts';
 import { StoreError } from './errors.ts';
 import { toResultRecord, type ExampleResultColumns } from './evaluations.ts';
@@ -38,6 +38,7 @@ export interface ExampleResultRows {
 interface Row extends ExampleResultColumns {
   inputs: string | null;
   labels: string | null;
+  checks: string | null;
 }
 
 interface Cursor {
@@ -85,7 +86,7 @@ const INT = 'CAST(? AS INTEGER)';
 const FTS_SPAN = `f.example_results_fts MATCH ? AND f.rowid BETWEEN ${INT} AND ${INT}`;
 
 /** The columns of a row, from `er` (the result) and `t` (its trace). */
-const COLUMNS = 'er.id, er.evaluation_id, er.example_index, er.example_id, er.score, er.passed, er.prediction, er.trace_id, er.error, er.labels, t.inputs';
+const COLUMNS = 'er.id, er.evaluation_id, er.example_index, er.example_id, er.score, er.passed, er.prediction, er.trace_id, er.error, er.labels, t.inputs, t.checks';
 
 export class ExampleResultPageRepository {
   private readonly statements;
@@ -224,5 +225,5 @@ function decodeCursor(text: string, evaluationId: number, sort: ExampleResultSor
 function toRow(row: Row): ExampleResultRow {
   const { id, evaluationId, exampleIndex, exampleId, ...rest } = toResultRecord(row, fromJsonForDisplay);
   const fields = (text: string | null) => fromJsonForDisplay<Record<string, FieldValue>>(text);
-  return { id, evaluationId, exampleIndex, exampleId, inputs: fields(row.inputs), labels: fields(row.labels), ...rest };
+  return { id, evaluationId, exampleIndex, exampleId, inputs: fields(row.inputs), labels: fields(row.labels), checks: fromJsonForDisplay<CheckValues>(row.checks), ...rest };
 }

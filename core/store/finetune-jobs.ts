@@ -8,7 +8,7 @@ import type { Db } from './database.ts';
 import { fromJsonOrNull, toJson } from './json.ts';
 
 /** Details a new job may leave out; they are stored as null. */
-type JobDetail = 'error' | 'trainRows' | 'skipped' | 'losses' | 'seconds' | 'adapterBytes' | 'logTail' | 'provenanceFile';
+type JobDetail = 'error' | 'trainRows' | 'skipped' | 'losses' | 'seconds' | 'adapterBytes' | 'logTail' | 'provenanceFile' | 'sourceTraceIds';
 
 export type NewFinetuneJob = Omit<FinetuneJobRecord, 'id' | 'createdAt' | 'hyperparams' | JobDetail> &
   Partial<Pick<FinetuneJobRecord, JobDetail>> & {
@@ -40,6 +40,7 @@ interface Row {
   adapter_bytes: number | null;
   log_tail: string | null;
   provenance_file: string | null;
+  source_traces: string | null;
   created_at: number;
 }
 
@@ -55,8 +56,8 @@ export class FinetuneJobRepository {
   ) {
     this.insertStmt = db.prepare(
       `INSERT INTO finetune_jobs (run_id, stage_id, finetuner, group_key, predictors, base_model, adapter_name, adapter_dir, train_file,
-         valid_file, rows, hyperparams, status, error, train_rows, skipped, losses, seconds, adapter_bytes, log_tail, provenance_file, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         valid_file, rows, hyperparams, status, error, train_rows, skipped, losses, seconds, adapter_bytes, log_tail, provenance_file, source_traces, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.byRunStmt = db.prepare<[number], Row>('SELECT * FROM finetune_jobs WHERE run_id = ? ORDER BY id');
     this.byStageStmt = db.prepare<[number], Row>('SELECT * FROM finetune_jobs WHERE stage_id = ? ORDER BY id');
@@ -69,7 +70,7 @@ export class FinetuneJobRepository {
       job.adapterDir, job.trainFile, job.validFile, job.rows, toJson(job.hyperparams, 'fine-tune hyperparameters'), job.status,
       job.error ?? null, job.trainRows ?? null, job.skipped ? toJson(job.skipped, 'skipped rows') : null,
       job.losses ? toJson(job.losses, 'loss curve') : null, job.seconds ?? null, job.adapterBytes ?? null, job.logTail ?? null,
-      job.provenanceFile ?? null, this.now(),
+      job.provenanceFile ?? null, job.sourceTraceIds ? toJson(job.sourceTraceIds, 'source traces') : null, this.now(),
     );
     return Number(result.lastInsertRowid);
   }
@@ -113,6 +114,7 @@ function toRecord(row: Row): FinetuneJobRecord {
     adapterBytes: row.adapter_bytes,
     logTail: row.log_tail,
     provenanceFile: row.provenance_file,
+    sourceTraceIds: fromJsonOrNull<number[]>(row.source_traces, `source traces of fine-tune job ${row.id}`),
     createdAt: row.created_at,
   };
 }

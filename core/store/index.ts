@@ -35,3 +35,4 @@ export {
 export { toFtsQuery } from './fts-query.ts';
 export type { SqliteResponseCache } from './response-cache.ts';
 export { FinetuneJobRepository, type FinetuneJobRecord, type NewFinetuneJob } from './finetune-jobs.ts';
+export type { CheckMean, CheckSummaryRepository, EvaluationCheckMean } from './check-summaries.ts';

@@ -17,6 +17,8 @@ import { RunRepository } from './runs.ts';
 import { StageRepository } from './stages.ts';
 import { TraceWriter } from './trace-writer.ts';
 import { TraceRepository } from './traces.ts';
+import { RetrievalCallRepository } from './retrieval-calls.ts';
+import { CheckSummaryRepository } from './check-summaries.ts';
 
 export interface StoreOptions {
   /** Clock for created/started/finished times (epoch ms); Date.now by default. */
@@ -37,6 +39,8 @@ export interface Store {
   readonly flips: FlipRepository;
   readonly traces: TraceRepository;
   readonly lmCalls: LMCallRepository;
+  /** Intermediate-check means per stage evaluation and over sets of traces. */
+  readonly checkSummaries: CheckSummaryRepository;
   readonly finetuneJobs: FinetuneJobRepository;
   readonly cache: SqliteResponseCache;
   /** Runs fn in one transaction (a savepoint when nested); fn must be synchronous. */
@@ -70,8 +74,9 @@ function createStore(db: Db, file: string, now: () => number): Store {
     evaluations,
     exampleResultPages: new ExampleResultPageRepository(db),
     flips: new FlipRepository(db),
-    traces: new TraceRepository(db, writer, lmCalls, now),
+    traces: new TraceRepository(db, writer, lmCalls, new RetrievalCallRepository(db), now),
     lmCalls,
+    checkSummaries: new CheckSummaryRepository(db),
     finetuneJobs: new FinetuneJobRepository(db, now),
     cache: new SqliteResponseCache(db, now),
     transaction: <T>(fn: () => T): T => db.transaction(fn)(),

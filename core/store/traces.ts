@@ -1,12 +1,13 @@
-// Program traces with all their LM calls: saved in batches, one transaction per batch, and
+// Program traces with all their LM calls and retrievals: saved in batches, one transaction per batch, and
 // read back whole, with the example result a trace produced.
 
 import type { StoredTrace, TraceResult } from '../contract/views/index.ts';
-import type { CallError, ProgramTrace } from '../program/trace.ts';
+import type { CallError, CheckValues, ProgramTrace } from '../program/trace.ts';
 import type { FieldValue, Prediction } from '../program/example.ts';
 import type { Db } from './database.ts';
 import { fromJson, fromJsonForDisplay, fromJsonOrNull } from './json.ts';
 import type { LMCallRepository } from './lm-calls.ts';
+import type { RetrievalCallRepository } from './retrieval-calls.ts';
 import type { TraceContext, TraceWriter } from './trace-writer.ts';
 
 export type { StoredTrace, TraceResult };
@@ -21,6 +22,7 @@ interface TraceRow {
   prediction: string | null;
   error: string | null;
   created_at: number;
+  checks: string | null;
 }
 
 interface ResultRow {
@@ -43,9 +45,10 @@ export class TraceRepository {
     db: Db,
     private readonly writer: TraceWriter,
     private readonly lmCalls: LMCallRepository,
+    private readonly retrievals: RetrievalCallRepository,
     now: () => number,
   ) {
-    this.getStmt = db.prepare<[number], TraceRow>('SELECT id, run_id, stage_id, purpose, example_id, inputs, prediction, error, created_at FROM traces WHERE id = ?');
+    this.getStmt = db.prepare<[number], TraceRow>('SELECT id, run_id, stage_id, purpose, example_id, inputs, prediction, error, created_at, checks FROM traces WHERE id = ?');
     this.resultStmt = db.prepare<[number], ResultRow>(
       `SELECT er.evaluation_id, e.split, e.stage_id, e.candidate_id, er.example_index, er.score, er.passed, er.labels
        FROM example_results er JOIN evaluations e ON e.id = er.evaluation_id WHERE er.trace_id = ? LIMIT 1`,
@@ -65,6 +68,8 @@ export class TraceRepository {
     const row = this.getStmt.get(id);
     if (!row) return undefined;
     const where = `trace ${row.id}`;
+    const retrievals = this.retrievals.listForTrace(row.id);
+    const checks = fromJsonForDisplay<CheckValues>(row.checks);
     return {
       id: row.id,
       runId: row.run_id,
@@ -76,6 +81,8 @@ export class TraceRepository {
       error: fromJsonOrNull<CallError>(row.error, `error of ${where}`),
       createdAt: row.created_at,
       calls: this.lmCalls.listForTrace(row.id),
+      ...(retrievals.length > 0 ? { retrievals } : {}),
+      ...(checks ? { checks } : {}),
     };
   }
 

@@ -1,6 +1,8 @@
 // A task bundles a dataset (with the paper's splits), the program that solves it and its metric.
 
+import type { IntermediateCheck } from '../evaluate/intermediate-check.ts';
 import type { Metric } from '../evaluate/metric.ts';
+import type { CheckInfo } from '../contract/views/results.ts';
 import type { Example } from '../program/example.ts';
 import type { Module } from '../program/module.ts';
 
@@ -28,6 +30,13 @@ export interface Task {
   readonly description: string;
   readonly metric: Metric;
   readonly protocol: PromptOptProtocol;
+  /** Checks of intermediate outputs against gold the dataset has for them (absent: none). */
+  readonly checks?: readonly IntermediateCheck[];
   createProgram(): Module;
   load(options: TaskLoadOptions): Promise<TaskSplits>;
+}
+
+/** A task's checks as result tables describe them (without their functions). */
+export function checkInfoOf(task: Task): CheckInfo[] {
+  return (task.checks ?? []).map(({ name, label, module, description }) => ({ name, label, module, description }));
 }

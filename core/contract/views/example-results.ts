@@ -1,7 +1,7 @@
 // One evaluation's example results, a page at a time: each example's inputs, prediction, score,
 // pass/fail, error and trace id.
 
-import type { CallError, FieldValue, Prediction } from './program.ts';
+import type { CallError, CheckValues, FieldValue, Prediction } from './program.ts';
 import type { EvaluationRecord } from './runs.ts';
 
 /** An example result as stored. */
@@ -23,6 +23,8 @@ export interface ExampleResultRow extends ExampleResultRecord {
   inputs: Record<string, FieldValue> | null;
   /** The example's gold labels; null for results saved before labels were kept. */
   labels: Record<string, FieldValue> | null;
+  /** The task's intermediate checks on this example's trace; null for tasks without checks. */
+  checks: CheckValues | null;
 }
 
 export type ExampleResultSort = 'index' | 'index-desc' | 'score' | 'score-desc';

@@ -29,6 +29,8 @@ export interface FinetuneJobRecord {
   logTail: string | null;
   /** JSONL mapping each row of trainFile / validFile to its source trace, example and predictor. */
   provenanceFile: string | null;
+  /** The stored traces the rows came from, distinct, ascending; null for jobs stored before they were kept. */
+  sourceTraceIds: number[] | null;
   createdAt: number;
 }
 

@@ -42,6 +42,45 @@ export interface StageCost {
   finetuneSeconds: number;
 }
 
+/** A task's intermediate check, as tables label it. */
+export interface CheckInfo {
+  name: string;
+  label: string;
+  /** Path of the module whose output it judges. */
+  module: string;
+  description: string;
+}
+
+/** A strategy's intermediate-check values: per split, per check, mean and 95% CI over seeds (percent). */
+export interface CheckRow {
+  strategy: string;
+  label: string;
+  cells: Record<string, Record<string, ResultCell>>;
+}
+
+/**
+ * The quality of what a stage learned from: the traces its demos (a prompt step) or its training
+ * rows (a weight step) came from, measured by the task's checks. Every such trace passed the
+ * metric; `full` counts those whose check was 1 (right answer for the right reason).
+ */
+export interface SourceQuality {
+  stageId: number;
+  seed: number | null;
+  prefix: string;
+  kind: string;
+  /** `demos`: the stage's augmented demos; `training`: a fine-tune job's rows. */
+  source: 'demos' | 'training';
+  /** Traces measured. */
+  traces: number;
+  checks: Record<string, { mean: number | null; n: number; full: number }>;
+}
+
+export interface RunChecks {
+  definitions: CheckInfo[];
+  rows: CheckRow[];
+  sources: SourceQuality[];
+}
+
 export interface RunResults {
   runId: number;
   splits: string[];
@@ -49,4 +88,6 @@ export interface RunResults {
   rows: ResultRow[];
   curves: CurvePoint[];
   costs: StageCost[];
+  /** The task's intermediate checks; absent for tasks without any. */
+  checks?: RunChecks;
 }

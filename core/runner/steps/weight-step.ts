@@ -95,6 +95,7 @@ export async function runWeightStep(input: WeightStepInput): Promise<BootstrapFi
           adapterBytes: job.result ? folderBytes(job.result.adapterDir) : null,
           logTail: logOf(job.adapterName),
           provenanceFile: provenanceOf(job.trainFile),
+          sourceTraceIds: job.sourceTraceIds,
         }),
       ...(input.onFinetuneEvent ? { onFinetuneEvent: (_group: string, event: FinetuneEvent) => input.onFinetuneEvent!(event) } : {}),
     },

@@ -3,7 +3,9 @@
 // many LM calls of the trace came before it, which orders the two kinds of node); retrieval
 // results are cached across runs (retrieval_cache, keyed like the LM response cache); and a
 // trace keeps the values of its task's intermediate checks (traces.checks, JSON; NULL for
-// traces of tasks without checks and for traces stored before).
+// traces of tasks without checks and for traces stored before); a fine-tune job keeps the ids of
+// the traces its rows came from (finetune_jobs.source_traces, JSON), so the training set's
+// intermediate quality can be measured from the database.
 
 import type { Migration } from './migration.ts';
 
@@ -41,5 +43,6 @@ CREATE TABLE retrieval_cache (
 );
 
 ALTER TABLE traces ADD COLUMN checks TEXT;
+ALTER TABLE finetune_jobs ADD COLUMN source_traces TEXT;
 `,
 };

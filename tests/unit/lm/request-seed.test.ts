@@ -44,14 +44,14 @@ describe('requestSeed', () => {
     const env: ProgramEnv = { resolveLM: () => lm, adapter: new ChatAdapter(), sampling: { temperature: 0.1, maxTokens: 32 }, seed: 7 };
     const predict = new Predict(Signature.parse('question -> answer'));
     const calls: Parameters<NonNullable<ProgramEnv['onCall']>>[0][] = [];
-    await predict.forward({ question: '2 + 2?' }, { ...env, calls, rolloutId: 2 });
+    await predict.forward({ question: '2 + 2?' }, { ...env, calls, retrievals: [], rolloutId: 2 });
     const sent = lm.requests[0]!;
     const { seed: _seed, ...rest } = sent;
     expect(sent.seed).toBe(requestSeed(7, rest));
     expect(calls[0]!.request).toEqual({ model: lm.model, temperature: 0.1, maxTokens: 32, rolloutId: 2, seed: sent.seed });
 
     const unseeded = new ScriptedLM(() => '[[ ## answer ## ]]\n4\n\n[[ ## completed ## ]]');
-    await predict.forward({ question: '2 + 2?' }, { ...env, seed: undefined, resolveLM: () => unseeded, calls: [] });
+    await predict.forward({ question: '2 + 2?' }, { ...env, seed: undefined, resolveLM: () => unseeded, calls: [], retrievals: [] });
     expect(unseeded.requests[0]!.seed).toBeUndefined();
   });
 });

@@ -25,7 +25,7 @@ function fakeBackend() {
 }
 
 function row(i: number): ExampleResultRow {
-  return { id: 1000 + i, evaluationId: 7, exampleIndex: i, exampleId: `ex-${i}`, inputs: null, labels: { species: 'setosa' }, score: 1, passed: true, prediction: null, traceId: 5000 + i, error: null };
+  return { id: 1000 + i, evaluationId: 7, exampleIndex: i, exampleId: `ex-${i}`, inputs: null, labels: { species: 'setosa' }, score: 1, passed: true, prediction: null, traceId: 5000 + i, error: null, checks: null };
 }
 
 function page(offset: number, limit: number, total: number): ExampleResultPage {
