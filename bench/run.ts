@@ -3,7 +3,7 @@
 
 import { formatTable, writeResult, type BenchResult } from './lib.ts';
 
-const BENCHES = ['orchestration', 'saturation', 'store', 'retrieval', 'engine-generate', 'engine-train', 'engine-start', 'strategy-tree', 'demo-model', 'demo', 'ui-traces', 'ui-live'] as const;
+const BENCHES = ['orchestration', 'saturation', 'store', 'retrieval', 'engine-generate', 'engine-train', 'engine-start', 'strategy-tree', 'hotpotqa-recall', 'demo-model', 'demo', 'ui-traces', 'ui-live'] as const;
 
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((w) => !(BENCHES as readonly string[]).includes(w));
