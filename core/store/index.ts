@@ -36,3 +36,5 @@ export { toFtsQuery } from './fts-query.ts';
 export type { SqliteResponseCache } from './response-cache.ts';
 export { FinetuneJobRepository, type FinetuneJobRecord, type NewFinetuneJob } from './finetune-jobs.ts';
 export type { CheckMean, CheckSummaryRepository, EvaluationCheckMean } from './check-summaries.ts';
+export type { SqliteRetrievalCache } from './retrieval-cache.ts';
+export { Bm25Retriever, openBm25Retriever } from './bm25-retriever.ts';

@@ -19,6 +19,7 @@ import { TraceWriter } from './trace-writer.ts';
 import { TraceRepository } from './traces.ts';
 import { RetrievalCallRepository } from './retrieval-calls.ts';
 import { CheckSummaryRepository } from './check-summaries.ts';
+import { SqliteRetrievalCache } from './retrieval-cache.ts';
 
 export interface StoreOptions {
   /** Clock for created/started/finished times (epoch ms); Date.now by default. */
@@ -43,6 +44,8 @@ export interface Store {
   readonly checkSummaries: CheckSummaryRepository;
   readonly finetuneJobs: FinetuneJobRepository;
   readonly cache: SqliteResponseCache;
+  /** Retrieval results by retriever, query and k (retrieval_cache). */
+  readonly retrievalCache: SqliteRetrievalCache;
   /** Runs fn in one transaction (a savepoint when nested); fn must be synchronous. */
   transaction<T>(fn: () => T): T;
   close(): void;
@@ -79,6 +82,7 @@ function createStore(db: Db, file: string, now: () => number): Store {
     checkSummaries: new CheckSummaryRepository(db),
     finetuneJobs: new FinetuneJobRepository(db, now),
     cache: new SqliteResponseCache(db, now),
+    retrievalCache: new SqliteRetrievalCache(db, now),
     transaction: <T>(fn: () => T): T => db.transaction(fn)(),
     close: () => {
       if (closed) return;

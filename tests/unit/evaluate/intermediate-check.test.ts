@@ -65,7 +65,7 @@ describe('intermediate checks', () => {
     const lm = new ScriptedLM(['[[ ## search_query ## ]]\nTromadue\n\n[[ ## completed ## ]]', '[[ ## search_query ## ]]\nelsewhere\n\n[[ ## completed ## ]]']);
     const env = { resolveLM: () => lm, adapter: new ChatAdapter(), sampling: {} };
     const examples = [ex, example('f', { question: 'r' }, { answer: 'a', entity: 'Tromadue' })];
-    const result = await evaluate(new Program(), examples, new ExactMatch('answer'), env, { concurrency: 1, checks: [mentionsGold] });
+    const result = await evaluate(new Program(), examples, new ExactMatch(), env, { concurrency: 1, checks: [mentionsGold] });
     expect(result.results.map((r) => r.trace.checks)).toEqual([{ mentions_gold: 1 }, { mentions_gold: 0 }]);
   });
 });
