@@ -30,6 +30,7 @@ import { listFinetuneRows } from './finetune-rows.ts';
 import { exportRunReport } from './report.ts';
 import { Experiments, listTasks } from './experiments.ts';
 import { Models } from './models.ts';
+import { listRetrievers } from './retrievers.ts';
 import { RunManager } from './run-manager.ts';
 import { Runs } from './runs.ts';
 import type { Env } from './spec.ts';
@@ -133,6 +134,7 @@ export function createApi(options: ApiOptions): Api {
     addModel: (input) => models.add(input),
     pullModel: (input) => models.pull(input),
     cancelPull: (input) => models.cancelPull(input),
+    listRetrievers: () => listRetrievers(ctx),
   };
 
   const call = async (name: ApiMethodName, input: unknown): Promise<unknown> => {

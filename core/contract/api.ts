@@ -17,6 +17,7 @@ import type {
   LMCallPage,
   LMCallRecord,
   LMCallStats,
+  RetrieverList,
   RunCurves,
   RunDetail,
   RunStatus,
@@ -77,6 +78,8 @@ export interface ApiResults {
   addModel: ModelEntry;
   pullModel: ModelOperation;
   cancelPull: { operationId: number };
+  /** The workspace's passage indexes (and those that cannot be read), with how to build one. */
+  listRetrievers: RetrieverList;
 }
 
 /** One method: inputs that may be left out entirely (all fields optional) make the argument optional. */

@@ -31,6 +31,7 @@ export const API_METHOD_NAMES = [
   'addModel',
   'pullModel',
   'cancelPull',
+  'listRetrievers',
 ] as const;
 
 export type ApiMethodName = (typeof API_METHOD_NAMES)[number];

@@ -267,6 +267,7 @@ export function inputSchemas(vocabulary: InputVocabulary = {}) {
     addModel: AddModelInput,
     pullModel: PullModelInput,
     cancelPull: ModelOperationInput,
+    listRetrievers: EmptyInput,
   } as const satisfies Record<ApiMethodName, z.ZodType>;
 }
 

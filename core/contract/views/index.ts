@@ -13,3 +13,4 @@ export type * from './lm-calls.ts';
 export type * from './example-results.ts';
 export type * from './candidates.ts';
 export type * from './finetune.ts';
+export type * from './retrievers.ts';
