@@ -1,21 +1,27 @@
-// A BM25 passage index: one SQLite file per index (FTS5 over title and text, porter stemming),
-// built once from a corpus and reused. A build writes a temporary file and renames it into place,
-// so a failed or interrupted build leaves no index and an existing one untouched.
+// A BM25 passage index: one SQLite file per index, built once from a corpus and reused. A build
+// writes a temporary file and renames it into place, so a failed or interrupted build leaves no
+// index and an existing one untouched.
 //
-// FTS5 scores every passage a query term occurs in, so a word found in many passages ("the",
-// "what") makes a query as slow as the corpus is large while adding little to BM25 (its IDF is
-// small). The build therefore records how many passages hold each term, and a search ranks by its
-// rarest words, adding words from rarest up while the passages to score stay within
-// SCORING_BUDGET; only when those match fewer than k passages does the whole query fill the rest.
+// The file holds the passages, their lengths in words, and an inverted index of its own: per term
+// (passage-terms.ts: lower-cased, Porter-stemmed words, as FTS5's 'porter unicode61' tokenizer
+// makes them) the passages that hold it with how often, in blocks that carry their highest BM25
+// weight (postings.ts). A search reads only its terms' postings and finds the exact top k by
+// BM25 (FTS5's formula: k1 = 1.2, b = 0.75, IDF floored at 1e-6) with block-max MaxScore
+// (bm25-top-k.ts), which skips what frequent words cannot change: at a million passages FTS5's
+// whole-query bm25() took over a second, this takes milliseconds, with the same ranking.
 
 import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { Passage } from '../datasets/passage-corpus.ts';
+import { bm25Idf, topK, TopKScratch, type QueryTerm } from './bm25-top-k.ts';
 import { openDatabase, type Db } from './database.ts';
 import { StoreError } from './errors.ts';
+import { queryTerms, wordsOf } from './passage-terms.ts';
+import { PostingCursor } from './postings.ts';
+import { PostingsBuilder } from './postings-builder.ts';
 
 export interface ScoredPassage extends Passage {
-  /** BM25 relevance, higher is better (SQLite's bm25() negated). */
+  /** BM25 relevance, higher is better (what SQLite FTS5's bm25() gives, negated). */
   score: number;
 }
 
@@ -39,16 +45,23 @@ export interface BuildOptions {
   batchSize?: number;
 }
 
-/** The most term occurrences (passages holding a query word, summed over its words) a search scores. */
+/**
+ * @deprecated Searches are exact BM25 and fast without a budget; `PassageIndex.open` still
+ * accepts `scoringBudget` and ignores it. Kept so that older callers compile.
+ */
 export const SCORING_BUDGET = 100_000;
 
-const TOKENIZER = "tokenize = 'porter unicode61 remove_diacritics 2'";
+/** BM25 parameters (FTS5's bm25() defaults). */
+const K1 = 1.2;
+const B = 0.75;
+/** The layout of the index file; an index of another format must be rebuilt. */
+const FORMAT = 'postings-1';
 
 const SCHEMA = `
   CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-  CREATE TABLE term_passages (term TEXT PRIMARY KEY, passages INTEGER NOT NULL) WITHOUT ROWID;
   CREATE TABLE passages (rowid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, title TEXT NOT NULL, text TEXT NOT NULL);
-  CREATE VIRTUAL TABLE passages_fts USING fts5(title, text, content = 'passages', content_rowid = 'rowid', ${TOKENIZER});
+  CREATE TABLE terms (term TEXT PRIMARY KEY, passages INTEGER NOT NULL, postings BLOB NOT NULL) WITHOUT ROWID;
+  CREATE TABLE passage_lengths (id INTEGER PRIMARY KEY, lengths BLOB NOT NULL);
 `;
 
 /** Builds the index at `file` from the passages (replacing an index already there). */
@@ -59,13 +72,13 @@ export function buildPassageIndex(file: string, passages: readonly Passage[], op
   const db = openDatabase(building);
   try {
     db.exec(SCHEMA);
+    const postings = new PostingsBuilder();
     const insert = db.prepare('INSERT INTO passages (rowid, id, title, text) VALUES (?, ?, ?, ?)');
-    const insertFts = db.prepare('INSERT INTO passages_fts (rowid, title, text) VALUES (?, ?, ?)');
     const insertBatch = db.transaction((from: number, to: number) => {
       for (let i = from; i < to; i++) {
         const p = passages[i]!;
         insert.run(i + 1, p.id, p.title, p.text);
-        insertFts.run(i + 1, p.title, p.text);
+        postings.add(i + 1, [p.title, p.text]);
       }
     });
     for (let from = 0; from < passages.length; from += batch) {
@@ -73,16 +86,28 @@ export function buildPassageIndex(file: string, passages: readonly Passage[], op
       insertBatch(from, to);
       options.onProgress?.({ passages: to, total: passages.length });
     }
+    const insertTerm = db.prepare('INSERT INTO terms (term, passages, postings) VALUES (?, ?, ?)');
+    const terms = postings.finish(K1, B);
+    const insertTerms = db.transaction(() => {
+      for (let i = 0; i < 10_000; i++) {
+        const next = terms.next();
+        if (next.done) return false;
+        insertTerm.run(next.value.term, next.value.passages, next.value.blob);
+      }
+      return true;
+    });
+    while (insertTerms());
+    const lengths = postings.passageLengths();
+    db.prepare('INSERT INTO passage_lengths (id, lengths) VALUES (1, ?)').run(Buffer.from(lengths.buffer, lengths.byteOffset, lengths.byteLength));
     const builtAt = Date.now();
     const setMeta = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)');
     db.transaction(() => {
+      setMeta.run('format', FORMAT);
       setMeta.run('passages', String(passages.length));
+      setMeta.run('averageLength', String(postings.averageLength));
       setMeta.run('source', options.source ?? '');
       setMeta.run('builtAt', String(builtAt));
     })();
-    db.exec("INSERT INTO passages_fts (passages_fts) VALUES ('optimize')");
-    db.exec('CREATE VIRTUAL TABLE temp.passage_terms USING fts5vocab(main, passages_fts, row)');
-    db.exec('INSERT INTO term_passages (term, passages) SELECT term, doc FROM temp.passage_terms');
     // Closing the last connection checkpoints the WAL into the file and deletes it: one file to move.
     db.close();
     removeDatabase(file);
@@ -95,42 +120,44 @@ export function buildPassageIndex(file: string, passages: readonly Passage[], op
   }
 }
 
+interface PassageRow extends Passage {
+  rowid: number;
+}
+
 export class PassageIndex {
-  private readonly search_: (match: string, k: number) => Array<Passage & { bm25: number }>;
-  private readonly passagesPerWord: (words: readonly string[]) => number[];
+  private readonly termRow: (term: string) => { passages: number; postings: Uint8Array } | undefined;
+  private readonly passageRow: (doc: number) => Passage | undefined;
+  private scratch: TopKScratch | null = null;
 
   private constructor(
     private readonly db: Db,
     readonly info: PassageIndexInfo,
-    private readonly scoringBudget: number,
+    /** k1·(1 − b + b·length/avgdl) per passage number. */
+    private readonly norm: Float64Array,
   ) {
-    const statement = db.prepare(
-      'SELECT p.id, p.title, p.text, bm25(passages_fts) AS bm25 FROM passages_fts JOIN passages p ON p.rowid = passages_fts.rowid WHERE passages_fts MATCH ? ORDER BY bm25, p.rowid LIMIT ?',
-    );
-    this.search_ = (match, k) => statement.all(match, k) as Array<Passage & { bm25: number }>;
-    // The query's words go through the index's own tokenizer (in a temporary table) to find the
-    // terms they become, which are what term_passages counts.
-    db.exec(`CREATE VIRTUAL TABLE temp.query_words USING fts5(word, ${TOKENIZER})`);
-    db.exec('CREATE VIRTUAL TABLE temp.query_terms USING fts5vocab(temp, query_words, instance)');
-    const clear = db.prepare('DELETE FROM temp.query_words');
-    const add = db.prepare('INSERT INTO temp.query_words (rowid, word) VALUES (?, ?)');
-    const counts = db.prepare('SELECT q.doc AS row, t.passages FROM temp.query_terms q JOIN term_passages t ON t.term = q.term');
-    this.passagesPerWord = db.transaction((words: readonly string[]) => {
-      clear.run();
-      words.forEach((w, i) => add.run(i + 1, w));
-      const out = words.map(() => 0);
-      for (const r of counts.all() as Array<{ row: number; passages: number }>) out[r.row - 1] = r.passages;
-      return out;
-    });
+    const term = db.prepare('SELECT passages, postings FROM terms WHERE term = ?');
+    this.termRow = (t) => term.get(t) as { passages: number; postings: Uint8Array } | undefined;
+    const passage = db.prepare('SELECT id, title, text FROM passages WHERE rowid = ?');
+    this.passageRow = (doc) => passage.get(doc) as PassageRow | undefined;
   }
 
-  static open(file: string, options: { scoringBudget?: number } = {}): PassageIndex {
+  /** Opens an index; `scoringBudget` is accepted for older callers and ignored (see SCORING_BUDGET). */
+  static open(file: string, _options: { scoringBudget?: number } = {}): PassageIndex {
     if (!existsSync(file)) throw new StoreError('not-found', `no passage index at ${file}; build it first`);
     const db = openDatabase(file);
     try {
       const meta = new Map((db.prepare('SELECT key, value FROM meta').all() as Array<{ key: string; value: string }>).map((r) => [r.key, r.value]));
+      if (meta.get('format') !== FORMAT) {
+        throw new Error(`it was built by an older version of Tandem (format ${meta.get('format') ?? 'FTS5'}, not ${FORMAT}); build it again with tandem index build`);
+      }
       const info: PassageIndexInfo = { file, passages: Number(meta.get('passages') ?? 0), source: meta.get('source') || null, builtAt: Number(meta.get('builtAt') ?? 0) };
-      return new PassageIndex(db, info, options.scoringBudget ?? SCORING_BUDGET);
+      const row = db.prepare('SELECT lengths FROM passage_lengths WHERE id = 1').get() as { lengths: Buffer } | undefined;
+      if (!row || row.lengths.byteLength !== (info.passages + 1) * 4) throw new Error(`its passage lengths do not cover its ${info.passages} passages`);
+      const lengths = new Uint32Array(row.lengths.buffer.slice(row.lengths.byteOffset, row.lengths.byteOffset + row.lengths.byteLength));
+      const average = Number(meta.get('averageLength'));
+      const norm = new Float64Array(lengths.length);
+      for (let d = 1; d < lengths.length; d++) norm[d] = K1 * (1 - B + (B * lengths[d]!) / average);
+      return new PassageIndex(db, info, norm);
     } catch (error) {
       db.close();
       throw new StoreError('open-failed', `${file} is not a passage index: ${(error as Error).message}`, { cause: error });
@@ -138,32 +165,23 @@ export class PassageIndex {
   }
 
   /**
-   * The k passages that best match the query's words (any of them), best first; [] for a query
-   * without words. Ranked by the rarest words within SCORING_BUDGET; only when those match fewer
-   * than k passages does the whole query fill the rest (after them, best first).
+   * The k passages that best match the query's words (any of them) by BM25, best first (equal
+   * scores: the passage read first from the corpus first); [] for a query without words. The
+   * ranking and scores are exactly those of scoring every passage that holds a query term.
    */
   search(query: string, k: number): ScoredPassage[] {
-    const all = queryWords(query);
-    if (all.length === 0 || k <= 0) return [];
-    const counts = this.passagesPerWord(all);
-    // Words no passage holds match nothing and cost nothing.
-    const held = all.map((w, i) => ({ w, n: counts[i]! })).filter((c) => c.n > 0);
-    if (held.length === 0) return [];
-    const words = held.map((c) => c.w);
-    const byRarity = [...held].sort((a, b) => a.n - b.n);
-    const kept: string[] = [];
-    let scored = 0;
-    for (const { w, n } of byRarity) {
-      if (kept.length > 0 && scored + n > this.scoringBudget) break;
-      kept.push(w);
-      scored += n;
+    if (k <= 0) return [];
+    const terms: QueryTerm[] = [];
+    for (const term of queryTerms(query)) {
+      const row = this.termRow(term);
+      if (row) terms.push({ idf: bm25Idf(this.info.passages, row.passages), cursor: new PostingCursor(row.postings, row.passages) });
     }
-    const hits = kept.length < words.length ? this.search_(orOf(kept), k) : [];
-    if (hits.length < k) {
-      const seen = new Set(hits.map((h) => h.id));
-      for (const h of this.search_(orOf(words), k)) if (hits.length < k && !seen.has(h.id)) hits.push(h);
-    }
-    return hits.map((r) => ({ id: r.id, title: r.title, text: r.text, score: -r.bm25 }));
+    this.scratch ??= new TopKScratch(this.info.passages);
+    return topK(terms, k, this.norm, K1, this.scratch).map(({ doc, score }) => {
+      const p = this.passageRow(doc);
+      if (!p) throw new StoreError('open-failed', `passage index ${this.info.file} has postings for passage ${doc}, which it does not hold; build it again`);
+      return { id: p.id, title: p.title, text: p.text, score };
+    });
   }
 
   close(): void {
@@ -173,20 +191,12 @@ export class PassageIndex {
 
 /**
  * The query as an FTS5 expression: every word quoted (so FTS5 syntax in user text — quotes,
- * `NEAR`, `*`, `:` — is matched as text), joined with OR, which BM25 then ranks.
+ * `NEAR`, `*`, `:` — is matched as text), joined with OR. The index no longer uses FTS5; this
+ * stays for callers that search other FTS5 tables with a user's words.
  */
 export function matchExpression(query: string): string | null {
-  const words = queryWords(query);
-  return words.length === 0 ? null : orOf(words);
-}
-
-function orOf(words: readonly string[]): string {
-  return words.map((w) => `"${w}"`).join(' OR ');
-}
-
-/** The distinct words of a query, lower-cased, in order. */
-function queryWords(query: string): string[] {
-  return [...new Set((query.normalize('NFKC').match(/[\p{L}\p{N}]+/gu) ?? []).map((w) => w.toLowerCase()))];
+  const words = [...new Set(wordsOf(query))];
+  return words.length === 0 ? null : words.map((w) => `"${w}"`).join(' OR ');
 }
 
 function removeDatabase(file: string): void {

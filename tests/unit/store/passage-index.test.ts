@@ -1,6 +1,8 @@
 // The BM25 passage index on real SQLite files: building from a JSONL corpus, ranking, queries
-// with FTS5 syntax in them, a bad corpus that writes nothing, a rebuild that replaces an index.
+// with FTS5 syntax in them, a bad corpus that writes nothing, a rebuild that replaces an index,
+// an index of an older format. (passage-ranking.test.ts checks the ranking against brute force.)
 
+import Database from 'better-sqlite3';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -95,26 +97,35 @@ describe('passage index', () => {
     }
   });
 
-  it('ranks by the rarest words within its scoring budget, and fills from the whole query when they match too few', () => {
+  it('ranks a rare word first among common ones, and still ranks a query of words every passage holds', () => {
     const big = path.join(dir, 'indexes', 'big.sqlite');
     const passages = Array.from({ length: 1500 }, (_, i) => ({ id: `f${i}`, title: `Filler ${i}`, text: `the record number ${i} of the archive` }));
     passages.push({ id: 'target', title: 'Lighthouse', text: 'the zyzzyva lighthouse of the archive' });
     buildPassageIndex(big, passages);
-    // A budget below one common word's passages: "the", "of" and "archive" (in every passage) are left out.
+    // scoringBudget is accepted from older callers and changes nothing.
     const index = PassageIndex.open(big, { scoringBudget: 1000 });
     try {
-      // "zyzzyva" alone matches one passage, so the whole query fills the other two places.
       const hits = index.search('the zyzzyva of the archive', 3);
       expect(hits.map((h) => h.id)[0]).toBe('target');
       expect(hits).toHaveLength(3);
-      // Only common words: the rarest one is kept, so there are still answers.
-      expect(index.search('the archive', 2)).toHaveLength(2);
+      // Only words every passage holds: still ranked, the passage with "the" twice first, then corpus order.
+      expect(index.search('the archive', 3).map((h) => h.id)).toEqual(['target', 'f0', 'f1']);
       expect(index.search('record 17', 1).map((h) => h.id)).toEqual(['f17']);
-      // A word no passage holds costs nothing and matches nothing.
+      // A word no passage holds matches nothing.
       expect(index.search('zzzz-unknown', 2)).toEqual([]);
+      expect(index.search('zyzzyva', 0)).toEqual([]);
     } finally {
       index.close();
     }
+  });
+
+  it('refuses an index file of an older format, saying to build it again', () => {
+    const old = path.join(dir, 'indexes', 'old.sqlite');
+    const db = new Database(old);
+    db.exec("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL); INSERT INTO meta VALUES ('passages', '3')");
+    db.close();
+    expect(() => PassageIndex.open(old)).toThrow(/old\.sqlite is not a passage index: it was built by an older version of Tandem .*build it again/);
+    rmSync(old);
   });
 
   it('keeps indexes beside the workspace database, under names that cannot leave the folder', () => {
