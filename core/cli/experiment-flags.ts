@@ -21,6 +21,8 @@ const FLAG_OF_FIELD: Readonly<Record<string, string>> = {
   'lm.baseUrl': '--base-url',
   'lm.apiKeyEnv': '--api-key-env',
   dataPath: '--data',
+  retriever: '--retriever',
+  'finetune.perModule': '--per-module',
   concurrency: '--concurrency',
   maxErrors: '--max-errors',
   'optimizer.candidates': '--candidates',

@@ -4,7 +4,7 @@
 import { reproducibility, type DeterminismReport } from '../runner/determinism-check.ts';
 import type { RunOutcome } from '../runner/run-experiment.ts';
 import type { Store } from '../store/index.ts';
-import type { ResultCell } from '../contract/views/results.ts';
+import type { ResultCell, RunChecks } from '../contract/views/results.ts';
 import { duration, table } from './format.ts';
 
 export function formatCell(cell: ResultCell | undefined): string {
@@ -23,10 +23,43 @@ export function renderOutcome(outcome: RunOutcome, check: DeterminismReport | nu
     '',
     `run ${outcome.runId}  ${spec.task}  model ${outcome.model}  seeds ${spec.seeds.join(', ')}  (accuracy %, mean${spec.seeds.length > 1 ? ' ± 95% CI' : ''})`,
     table(['strategy', ...results.splits], rows, ['left', ...results.splits.map(() => 'right' as const)]),
+    ...(results.checks ? ['', ...renderChecks(results.checks, results.splits)] : []),
     '',
     `LM calls ${c.calls} (${c.cacheHits} cached, ${c.retries} retried attempts, ${c.errors} failed, ${c.parseFallbacks} parse fallbacks) in ${duration(outcome.seconds)}`,
     reproducibility(spec, outcome.runId, check),
   ].join('\n');
+}
+
+/** The task's intermediate checks per strategy and split, and what each stage learned from. */
+export function renderChecks(checks: RunChecks, splits: readonly string[]): string[] {
+  const columns = splits.flatMap((split) => checks.definitions.map((d) => ({ split, check: d })));
+  const rows = checks.rows.map((r) => [r.label, ...columns.map(({ split, check }) => formatCell(r.cells[split]?.[check.name]))]);
+  const lines = [
+    `intermediate checks (%, mean${rowsHaveSpread(checks) ? ' ± 95% CI' : ''}; \`tandem report\` describes each)`,
+    table(['strategy', ...columns.map(({ split, check }) => `${split} ${check.label}`)], rows, ['left', ...columns.map(() => 'right' as const)]),
+  ];
+  if (checks.sources.length > 0) {
+    const sourceRows = checks.sources.map((s) => [
+      String(s.seed ?? ''),
+      s.prefix,
+      s.source === 'demos' ? 'demos' : 'training rows',
+      String(s.traces),
+      ...checks.definitions.map((d) => {
+        const c = s.checks[d.name];
+        return c && c.mean !== null ? `${(c.mean * 100).toFixed(1)} (${c.full}/${c.n} full)` : 'n/a';
+      }),
+    ]);
+    lines.push(
+      '',
+      'what each stage learned from (passing traces; full = check value 1)',
+      table(['seed', 'stage', 'source', 'traces', ...checks.definitions.map((d) => d.label)], sourceRows, ['right', 'left', 'left', 'right', ...checks.definitions.map(() => 'right' as const)]),
+    );
+  }
+  return lines;
+}
+
+function rowsHaveSpread(checks: RunChecks): boolean {
+  return checks.rows.some((r) => Object.values(r.cells).some((byCheck) => Object.values(byCheck).some((c) => c.ci95 !== null)));
 }
 
 export function jsonOutcome(outcome: RunOutcome, store: Store, check: DeterminismReport | null = null) {
@@ -60,6 +93,7 @@ export function jsonOutcome(outcome: RunOutcome, store: Store, check: Determinis
     })),
     curves: results.curves,
     costs: results.costs,
+    ...(results.checks ? { checks: results.checks } : {}),
     lmCalls: store.lmCalls.count({ runId: outcome.runId }),
     lm: outcome.lm,
     seconds: outcome.seconds,

@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { EXPERIMENT_DEFAULTS } from './defaults.ts';
 import { LM_PROVIDERS } from './providers.ts';
+import { parseRetrieverSpec, RetrieverSpecError, type RetrieverSpec } from './retriever-spec.ts';
 import { strategyListIssues } from './strategy.ts';
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -100,7 +101,28 @@ export const FinetuneInput = z.strictObject({
   /** The base model as the external trainer knows it (fills {base}); default the LM's model. */
   baseModel: z.string().trim().min(1).max(500).optional(),
   hyperparams: HyperparamsInput.prefault({}),
+  /**
+   * Train one adapter per module instead of pooling every module's rows that share an LM into one
+   * multitask set (the paper's setting).
+   */
+  perModule: z.boolean().default(false),
 });
+
+/** `bm25:<index>` or `colbert:<url>` (retriever-spec.ts), parsed. */
+export const RetrieverInput = z
+  .string()
+  .trim()
+  .min(1)
+  .max(4096)
+  .transform((value, ctx): RetrieverSpec => {
+    try {
+      return parseRetrieverSpec(value);
+    } catch (error) {
+      if (!(error instanceof RetrieverSpecError)) throw error;
+      ctx.issues.push({ code: 'custom', message: error.message, input: value });
+      return z.NEVER;
+    }
+  });
 
 const OPTIMIZER = EXPERIMENT_DEFAULTS.optimizer;
 
@@ -127,6 +149,8 @@ export const CreateExperimentInput = z.strictObject({
   /** A dataset file or folder instead of the bundled one. */
   dataPath: z.string().trim().min(1).max(4096).optional(),
   strategies: Strategies,
+  /** What the program's Retrieve modules search; default the task's own (HotPotQA: a BM25 index of its context paragraphs). */
+  retriever: RetrieverInput.optional(),
   /** Number of seeds: seed, seed+1, … */
   seeds: z.int().min(1).max(100).default(EXPERIMENT_DEFAULTS.seeds),
   /** Seeds run at once (sharing `concurrency`); default all, 1 runs them one after another. */

@@ -19,6 +19,7 @@ import { seedLanes, specConfig, specFromConfig, type ExperimentSpec } from './ex
 import { oneFinetuneAtATime } from './finetune-queue.ts';
 import { attachTrainedAdapters } from './determinism-check.ts';
 import { createLMEnvironment } from './lm-environment.ts';
+import { openRunRetriever, type RunRetriever } from './run-retriever.ts';
 import type { Runtime } from './runtime.ts';
 import { runSeedPool } from './seed-pool.ts';
 import { runSeedTree, SeedFailedError } from './seed-runner.ts';
@@ -58,6 +59,8 @@ interface PreparedRun {
   strategies: Strategy[];
   task: Task;
   splits: Map<number, TaskSplits>;
+  /** What the program's Retrieve modules search (tasks that retrieve); closed when the run ends. */
+  retriever: RunRetriever | undefined;
 }
 
 /** Parses the spec's strategies against the registered steps, loads every seed's splits, checks the server. */
@@ -75,11 +78,18 @@ async function prepare(spec: ExperimentSpec, options: RunOptions): Promise<Prepa
     for (const split of spec.evalSplits) if (s[split].length === 0) throw new Error(`task "${task.name}" has an empty ${split} set`);
     splits.set(seed, s);
   }
+  const emit = options.onEvent ?? (() => {});
+  for (const message of new Set([...splits.values()].flatMap((s) => s.warnings ?? []))) emit({ type: 'warning', message });
   if (!options.skipProbe) {
     const { lm } = options.runtime;
     await probeServer(lm.baseUrl, { ...(lm.apiKey ? { apiKey: lm.apiKey } : {}), ...(options.signal ? { signal: options.signal } : {}) });
   }
-  return { spec: { ...spec, strategies: strategies.map((s) => s.key) }, strategies, task, splits };
+  const retriever = await openRunRetriever(spec, task, options.store, {
+    onIndexBuild: (message) => {
+      if (message) emit({ type: 'warning', message });
+    },
+  });
+  return { spec: { ...spec, strategies: strategies.map((s) => s.key) }, strategies, task, splits, retriever };
 }
 
 /**
@@ -139,7 +149,7 @@ export function savedSpec(store: Store, runId: number): ExperimentSpec {
 async function execute(
   runId: number,
   experimentId: number,
-  { spec, strategies, task, splits }: PreparedRun,
+  { spec, strategies, task, splits, retriever }: PreparedRun,
   options: RunOptions,
   resumed: boolean,
 ): Promise<RunOutcome> {
@@ -163,7 +173,8 @@ async function execute(
   });
   // A seeded run's requests draw from the run's seed (its first): the same request samples the
   // same way in every seed's tree and on every rerun, so seeds still share identical calls.
-  const env = spec.seededRequests ? { ...lmEnv, seed: spec.seeds[0]! } : lmEnv;
+  const seeded = spec.seededRequests ? { ...lmEnv, seed: spec.seeds[0]! } : lmEnv;
+  const env = retriever ? { ...seeded, retriever: retriever.retriever } : seeded;
   const finetuner = runtime.finetuner ? oneFinetuneAtATime(runtime.finetuner) : undefined;
   const tree = planStrategyTree(strategies);
   const perSeed = treeCost(tree).stages + 1;
@@ -193,6 +204,7 @@ async function execute(
           evalSplits: spec.evalSplits,
           randomSearch: spec.randomSearch,
           hyperparams: spec.hyperparams,
+          ...(spec.finetunePerModule ? { finetunePerModule: true } : {}),
           finetuner,
           workDir,
           emit,
@@ -213,5 +225,7 @@ async function execute(
     store.runs.setStatus(runId, cancelled ? 'cancelled' : 'failed', message);
     emit({ type: 'run-end', runId, status: cancelled ? 'cancelled' : 'failed', error: message });
     throw error;
+  } finally {
+    retriever?.close();
   }
 }

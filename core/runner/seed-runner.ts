@@ -43,6 +43,7 @@ export interface SeedRunInput {
   evalSplits: Split[];
   randomSearch: Omit<RandomSearchOptions, 'seed' | 'teacher'>;
   hyperparams: LoraHyperparams;
+  finetunePerModule?: boolean;
   finetuner: Finetuner | undefined;
   workDir: string;
   emit: (event: RunEvent) => void;
@@ -121,7 +122,7 @@ async function runStep(input: SeedRunInput, node: TreeNode, start: Module, stage
     ctx,
     store: input.store,
     defaultBinding: input.defaultBinding,
-    settings: { randomSearch: input.randomSearch, hyperparams: input.hyperparams, workDir: input.workDir },
+    settings: { randomSearch: input.randomSearch, hyperparams: input.hyperparams, workDir: input.workDir, ...(input.finetunePerModule ? { finetunePerModule: true } : {}) },
     finetuner: input.finetuner,
     emit: input.emit,
   });

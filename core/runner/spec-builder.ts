@@ -61,6 +61,9 @@ export function buildExperimentSpec(input: ExperimentInput, context: SpecContext
     dataPath = path.resolve(input.dataPath);
     if (!existsSync(dataPath)) throw problem('dataPath', `no such file or folder: ${dataPath}`);
   }
+  const retrieval = getTask(task).retrieval;
+  if (input.retriever !== undefined && !retrieval) throw problem('retriever', `task "${task}" does not retrieve; only tasks whose programs retrieve take a retriever`);
+  const retriever = input.retriever ?? (retrieval ? { backend: 'bm25' as const, index: retrieval.defaultIndex(dataPath) } : undefined);
   const hyperparams: LoraHyperparams = hyperparamsFor(lm.model);
   for (const [key, value] of Object.entries(input.finetune.hyperparams)) {
     if (value !== undefined) (hyperparams as unknown as Record<string, unknown>)[key] = value;
@@ -77,11 +80,13 @@ export function buildExperimentSpec(input: ExperimentInput, context: SpecContext
   return {
     task,
     dataPath,
+    ...(retriever ? { retriever } : {}),
     strategies: strategies.map((s) => s.key),
     seeds: seedsFrom(input.seed, input.seeds),
     ...(input.seedConcurrency !== undefined ? { seedConcurrency: input.seedConcurrency } : {}),
     lm: lmRecord,
     finetune,
+    ...(input.finetune.perModule ? { finetunePerModule: true } : {}),
     concurrency: input.concurrency,
     maxErrors: input.maxErrors,
     sampling: { temperature: input.sampling.temperature, maxTokens: input.sampling.maxTokens },

@@ -1,11 +1,12 @@
 // The tasks Tandem knows by name.
 
 import { gsm8kTask } from './gsm8k.ts';
+import { hotpotqaTask } from './hotpotqa.ts';
 import { irisTask } from './iris.ts';
 import type { Task } from './task.ts';
 
 const TASKS: ReadonlyMap<string, Task> = new Map<string, Task>(
-  [gsm8kTask, irisTask].sort((a, b) => a.name.localeCompare(b.name)).map((task) => [task.name, task]),
+  [gsm8kTask, hotpotqaTask, irisTask].sort((a, b) => a.name.localeCompare(b.name)).map((task) => [task.name, task]),
 );
 
 export class UnknownTaskError extends Error {

@@ -3,6 +3,7 @@
 import type { IntermediateCheck } from '../evaluate/intermediate-check.ts';
 import type { Metric } from '../evaluate/metric.ts';
 import type { CheckInfo } from '../contract/views/results.ts';
+import type { Passage } from '../datasets/passage-corpus.ts';
 import type { Example } from '../program/example.ts';
 import type { Module } from '../program/module.ts';
 
@@ -10,6 +11,18 @@ export interface TaskSplits {
   train: Example[];
   dev: Example[];
   test: Example[];
+  /** What a user should know about the splits (e.g. scaled down for lack of data); the runner shows them as warnings. */
+  warnings?: string[];
+}
+
+/** A task whose program retrieves: what its Retrieve modules search unless the experiment names another retriever. */
+export interface TaskRetrieval {
+  /** The workspace index searched by default, for the bundled data (null) or a dataset path. */
+  defaultIndex(dataPath: string | null): string;
+  /** The passages of that index, for building it on first use. */
+  corpus(dataPath: string | null): Promise<Passage[]>;
+  /** What the default index holds, in words. */
+  describe(dataPath: string | null): string;
 }
 
 /** Subsample sizes the paper's prompt optimizer uses (train demos pool / validation). */
@@ -32,6 +45,8 @@ export interface Task {
   readonly protocol: PromptOptProtocol;
   /** Checks of intermediate outputs against gold the dataset has for them (absent: none). */
   readonly checks?: readonly IntermediateCheck[];
+  /** Present when the task's program retrieves. */
+  readonly retrieval?: TaskRetrieval;
   createProgram(): Module;
   load(options: TaskLoadOptions): Promise<TaskSplits>;
 }

@@ -11,6 +11,7 @@ import { parseLMSpec } from '../../lm/lm-config.ts';
 import type { ExperimentSpec } from '../../runner/experiment-spec.ts';
 import { startRun } from '../../runner/run-experiment.ts';
 import { knownStepTokens } from '../../runner/steps/registry.ts';
+import { taskNames } from '../../tasks/registry.ts';
 import { specFromInput } from '../experiment-flags.ts';
 import { integer, numeric, resolveDbPath } from '../options.ts';
 import { UsageError } from '../user-error.ts';
@@ -32,6 +33,8 @@ export interface RunFlags {
   seedConcurrency?: NumberFlag;
   db?: string;
   data?: string;
+  retriever?: string;
+  perModule?: boolean;
   json?: boolean;
   concurrency: NumberFlag;
   maxErrors?: NumberFlag;
@@ -64,7 +67,7 @@ export function registerRunCommand(program: Command): void {
   program
     .command('run')
     .description("optimize a task's program with one or more strategies over seeds and report the paper-style table")
-    .argument('<task>', 'task to run: iris or gsm8k')
+    .argument('<task>', `task to run: ${taskNames().join(', ')}`)
     .option('--strategy <strategy>', `one strategy: optimizer steps joined by "->" (tokens: ${knownStepTokens().join(', ')})`)
     .option('--strategies <list>', 'several strategies separated by commas, e.g. "p, w, p -> w -> p"')
     .option('--all', `the paper's eight: zero-shot, ${PAPER_STRATEGIES.join(', ')}`)
@@ -77,6 +80,8 @@ export function registerRunCommand(program: Command): void {
     .option('--seed <n>', 'first seed for splits, shuffles and candidates', numeric, D.seed)
     .option('--db <file>', 'workspace database (env TANDEM_DB; default ./.tandem/tandem.db)')
     .option('--data <path>', 'use this dataset file or folder instead of the bundled one')
+    .option('--retriever <spec>', "what the program's Retrieve modules search: bm25:<index> (see `tandem index`) or colbert:<url> (a ColBERTv2 server, the paper's setting); default: the task's own index")
+    .option('--per-module', 'weight steps train one adapter per module instead of one pooled adapter per LM (the paper pools)')
     .option('--concurrency <n>', 'LM calls in flight at once, for the whole run (all seeds together)', numeric, D.concurrency)
     .option('--max-errors <n>', 'stop an evaluation after more than this many failed examples', numeric)
     .option('--candidates <n>', 'shuffled random-search candidates (paper: 6)', numeric, D.optimizer.candidates)
@@ -145,7 +150,8 @@ function inputFromFlags(task: string, flags: RunFlags): CreateExperimentInput {
     seed: flags.seed,
     ...definedOnly({ seedConcurrency: flags.seedConcurrency, dataPath: flags.data, maxErrors: flags.maxErrors }),
     ...(Object.keys(lm).length > 0 ? { lm } : {}),
-    finetune: { ...definedOnly({ command: flags.finetuneCommand, baseModel: flags.finetuneBase }), hyperparams },
+    ...definedOnly({ retriever: flags.retriever }),
+    finetune: { ...definedOnly({ command: flags.finetuneCommand, baseModel: flags.finetuneBase }), ...(flags.perModule ? { perModule: true } : {}), hyperparams },
     optimizer: { candidates: flags.candidates, maxDemos: flags.maxDemos, maxLabeled: flags.maxLabeled, rounds: flags.rounds },
     sampling: { temperature: flags.temperature, maxTokens: flags.maxTokens },
     concurrency: flags.concurrency,

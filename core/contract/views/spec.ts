@@ -2,6 +2,7 @@
 // task, strategies and seeds, how to reach the LM (never the API key itself), the fine-tuning
 // backend and every optimizer setting.
 
+import type { RetrieverSpec } from '../retriever-spec.ts';
 import type { LMProvider } from '../providers.ts';
 import type { SamplingParams } from './program.ts';
 
@@ -53,6 +54,8 @@ export interface RandomSearchSettings {
 export interface ExperimentSpec {
   task: string;
   dataPath: string | null;
+  /** What Retrieve modules search; absent for tasks that do not retrieve. */
+  retriever?: RetrieverSpec;
   /** Strategies as written, e.g. ['p', 'p -> w']. The zero-shot baseline always runs. */
   strategies: string[];
   seeds: number[];
@@ -64,6 +67,8 @@ export interface ExperimentSpec {
   seedConcurrency?: number;
   lm: LMSpecRecord;
   finetune: FinetuneSpec;
+  /** Weight steps train one adapter per module instead of one per LM (absent: pooled, the paper's setting). */
+  finetunePerModule?: boolean;
   /** Program runs each stage fans out (evaluation, bootstrapping); every seed's queue on the run's one LM limit. */
   concurrency: number;
   maxErrors: number | null;

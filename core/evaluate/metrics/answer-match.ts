@@ -73,17 +73,17 @@ abstract class AnswerMetric implements Metric {
   }
 }
 
-/** HotpotQA exact match on `answer` (name `answer-em`): 1 or 0. */
+/** HotpotQA exact match on `answer` (name `answer_em`): 1 or 0. */
 export class AnswerExactMatch extends AnswerMetric {
-  readonly name = 'answer-em';
+  readonly name = 'answer_em';
   protected compare(prediction: string, gold: string): number {
     return answerExactMatch(prediction, gold);
   }
 }
 
-/** HotpotQA token F1 on `answer` (name `answer-f1`), in [0, 1]. */
+/** HotpotQA token F1 on `answer` (name `answer_f1`), in [0, 1]. */
 export class AnswerF1 extends AnswerMetric {
-  readonly name = 'answer-f1';
+  readonly name = 'answer_f1';
   protected compare(prediction: string, gold: string): number {
     return answerF1(prediction, gold);
   }

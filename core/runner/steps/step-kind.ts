@@ -20,6 +20,8 @@ export interface StepSettings {
   hyperparams: LoraHyperparams;
   /** Where fine-tuning steps write their data and adapters. */
   workDir: string;
+  /** Weight steps train one adapter per module instead of pooling modules that share an LM. */
+  finetunePerModule?: boolean;
 }
 
 export interface StepInput {

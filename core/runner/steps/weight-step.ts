@@ -24,6 +24,7 @@ export const weightStep: StepKind = {
       finetuner: input.finetuner,
       hyperparams: input.settings.hyperparams,
       workDir: input.settings.workDir,
+      ...(input.settings.finetunePerModule ? { perModule: true } : {}),
       runId: input.runId,
       stageId: input.stageId,
       defaultBinding: input.defaultBinding,
@@ -46,6 +47,7 @@ export interface WeightStepInput {
   finetuner: Finetuner;
   hyperparams: LoraHyperparams;
   workDir: string;
+  perModule?: boolean;
   runId: number;
   stageId: number;
   defaultBinding: LMBinding;
@@ -66,6 +68,7 @@ export async function runWeightStep(input: WeightStepInput): Promise<BootstrapFi
       workDir: path.join(input.workDir, `run-${input.runId}`, `stage-${input.stageId}`),
       adapterPrefix: `tandem-r${input.runId}-s${input.stageId}`,
       defaultBinding: input.defaultBinding,
+      ...(input.perModule ? { perModule: true } : {}),
       seed: input.seed,
       reuseAdapter: (group) => {
         const job = input.store.finetuneJobs.listForStage(input.stageId).find((j) => j.groupKey === group && j.status === 'finished' && j.adapterDir);

@@ -66,9 +66,9 @@ describe('AnswerExactMatch and AnswerF1 metrics', () => {
   const em = new AnswerExactMatch();
   const f1 = new AnswerF1();
 
-  it('are named answer-em and answer-f1 and read the answer field', () => {
-    expect([em.name, em.field, em.predictionField]).toEqual(['answer-em', 'answer', 'answer']);
-    expect([f1.name, f1.field]).toEqual(['answer-f1', 'answer']);
+  it('are named answer_em and answer_f1 and read the answer field', () => {
+    expect([em.name, em.field, em.predictionField]).toEqual(['answer_em', 'answer', 'answer']);
+    expect([f1.name, f1.field]).toEqual(['answer_f1', 'answer']);
   });
 
   it('score a prediction against the gold answer', () => {
@@ -86,7 +86,7 @@ describe('AnswerExactMatch and AnswerF1 metrics', () => {
     expect(em.score(withAnswer('x'), {})).toBe(0);
     expect(f1.score(withAnswer('x'), {})).toBe(0);
     expect(() => em.score(example('hp-2', { question: 'q' }, {}), { answer: 'x' })).toThrow(MissingLabelError);
-    expect(() => em.score(example('hp-2', { question: 'q' }, {}), { answer: 'x' })).toThrow(/answer-em: example "hp-2" has no label "answer"/);
+    expect(() => em.score(example('hp-2', { question: 'q' }, {}), { answer: 'x' })).toThrow(/answer_em: example "hp-2" has no label "answer"/);
   });
 
   it('can read other fields', () => {

@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { getTask, listTasks, taskNames, UnknownTaskError } from '../../../core/tasks/index.ts';
 
 describe('task registry', () => {
-  it('lists gsm8k and iris (HotPotQA comes later)', () => {
-    expect(taskNames()).toEqual(['gsm8k', 'iris']);
-    expect(listTasks().map((t) => t.name)).toEqual(['gsm8k', 'iris']);
+  it("lists the paper's three tasks", () => {
+    expect(taskNames()).toEqual(['gsm8k', 'hotpotqa', 'iris']);
+    expect(listTasks().map((t) => t.name)).toEqual(['gsm8k', 'hotpotqa', 'iris']);
   });
 
   it('finds tasks by name, ignoring case and surrounding spaces', () => {
@@ -13,12 +13,12 @@ describe('task registry', () => {
   });
 
   it('names the available tasks when the name is unknown', () => {
-    expect(() => getTask('hotpotqa')).toThrow(UnknownTaskError);
-    expect(() => getTask('x')).toThrow('unknown task "x"; available tasks: gsm8k, iris');
+    expect(() => getTask('hotpot')).toThrow(UnknownTaskError);
+    expect(() => getTask('x')).toThrow('unknown task "x"; available tasks: gsm8k, hotpotqa, iris');
     try {
       getTask('x');
     } catch (error) {
-      expect(error).toMatchObject({ name: 'UnknownTaskError', requested: 'x', available: ['gsm8k', 'iris'] });
+      expect(error).toMatchObject({ name: 'UnknownTaskError', requested: 'x', available: ['gsm8k', 'hotpotqa', 'iris'] });
     }
   });
 
