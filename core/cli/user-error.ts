@@ -16,6 +16,8 @@ const USER_ERROR_NAMES = new Set([
   'EngineError',
   'FinetuneError',
   'ResumeError',
+  'RetrieveError',
+  'RetrieverSpecError',
 ]);
 
 export class UsageError extends Error {
