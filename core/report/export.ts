@@ -1,11 +1,12 @@
 // A run's report as a file: the paper-style table (mean ± 95% CI over seeds, per-seed values,
 // "—" where a weight step had no passing traces), the score after each step per strategy, and
-// the cost per stage — as Markdown, CSV, LaTeX (booktabs), standalone HTML or JSON. Pure: the
+// the cost per stage, and the task's intermediate checks (check-tables.ts) — as Markdown, CSV, LaTeX (booktabs), standalone HTML or JSON. Pure: the
 // CLI (`tandem report`) and the API (`exportReport`) both call it.
 
 import type { ReportFile } from '../contract/api.ts';
 import { REPORT_FORMATS, type ReportFormat } from '../contract/schemas.ts';
 import type { ResultCell, RunResults } from '../contract/views/results.ts';
+import { checkLegend, checkTable, sourceTable } from './check-tables.ts';
 
 export { REPORT_FORMATS, type ReportFile, type ReportFormat };
 
@@ -72,7 +73,7 @@ function stepMeans(r: ReportInput): Array<{ strategy: string; split: string; ste
       const steps: Array<number | null> = [];
       for (let s = 0; s <= maxStep; s++) {
         const values = points.filter((p) => p.step === s && p.score !== null).map((p) => p.score!);
-        steps.push(values.length ? (values.reduce((a, b) => a + b, 0) / values.length) * 100 : null);
+        steps.push(values.length ? values.reduce((a, b) => a + b, 0) / values.length : null);
       }
       out.push({ strategy: row.label, split, steps });
     }
@@ -113,6 +114,15 @@ function markdown(r: ReportInput): string {
     parts.push('', '## Score after each step (%, mean over seeds; step 0 is zero-shot)', '');
     parts.push(mdTable(['strategy', 'split', ...Array.from({ length: width }, (_, i) => `step ${i}`)], curves.map((c) => [c.strategy, c.split, ...Array.from({ length: width }, (_, i) => seedText(c.steps[i] ?? null))])));
   }
+  const checks = r.results.checks;
+  if (checks) {
+    const t = checkTable(checks, splits, (c) => cellText(c));
+    parts.push('', `## Intermediate checks (%, mean${seeds.length > 1 ? ' ± 95% CI' : ''})`, '', mdTable(t.head, t.rows), '', ...checkLegend(checks).map((line) => `- ${line}`));
+    if (checks.sources.length) {
+      const s = sourceTable(checks);
+      parts.push('', '## What each stage learned from', '', 'The passing traces behind each stage\'s demos or training rows, by check: mean % (traces with the check at 100% / traces measured).', '', mdTable(s.head, s.rows));
+    }
+  }
   const totals = costTotals(r);
   if (totals.length) {
     parts.push('', '## Cost by stage kind', '');
@@ -127,17 +137,17 @@ function csvField(s: string): string {
 
 function csv(r: ReportInput): string {
   const { splits, seeds, rows } = r.results;
-  const lines = [['strategy', 'split', 'mean', 'ci95', 'no_passing_traces', ...seeds.map((s) => `seed_${s}`)].join(',')];
-  for (const row of rows) {
-    for (const split of splits) {
-      const c = row.cells[split];
-      lines.push(
-        [row.strategy === '' ? 'zero-shot' : row.strategy, split, c?.mean?.toFixed(2) ?? '', c?.ci95?.toFixed(2) ?? '', c?.noPassingTraces ? 'true' : 'false', ...(c?.values ?? []).map((v) => (v === null ? '' : v.toFixed(2)))]
-          .map(csvField)
-          .join(','),
-      );
-    }
-  }
+  // One row per strategy, split and measure: accuracy first, then each intermediate check.
+  const lines = [['strategy', 'split', 'mean', 'ci95', 'no_passing_traces', ...seeds.map((s) => `seed_${s}`), 'measure'].join(',')];
+  const line = (strategy: string, split: string, c: ResultCell | undefined, measure: string) =>
+    lines.push(
+      [strategy === '' ? 'zero-shot' : strategy, split, c?.mean?.toFixed(2) ?? '', c?.ci95?.toFixed(2) ?? '', c?.noPassingTraces ? 'true' : 'false', ...(c?.values ?? []).map((v) => (v === null ? '' : v.toFixed(2))), measure]
+        .map(csvField)
+        .join(','),
+    );
+  for (const row of rows) for (const split of splits) line(row.strategy, split, row.cells[split], 'accuracy');
+  const checks = r.results.checks;
+  for (const row of checks?.rows ?? []) for (const split of splits) for (const d of checks!.definitions) line(row.strategy, split, row.cells[split]?.[d.name], d.name);
   return `${lines.join('\n')}\n`;
 }
 
@@ -163,7 +173,26 @@ function latex(r: ReportInput): string {
     `\\caption{${tex(`${r.task} on ${r.model}`)}: accuracy (\\%) over seeds ${tex(seeds.join(', '))}. \`\`---'': no passing traces.}`,
     '\\end{table}',
     '',
+    ...(r.results.checks ? latexChecks(r, cell) : []),
   ].join('\n');
+}
+
+function latexChecks(r: ReportInput, cell: (c: ResultCell | undefined) => string): string[] {
+  const t = checkTable(r.results.checks!, r.results.splits, cell);
+  return [
+    '\\begin{table}[t]',
+    '\\centering',
+    `\\begin{tabular}{l${'r'.repeat(t.head.length - 1)}}`,
+    '\\toprule',
+    `${t.head.map(tex).join(' & ')} \\\\`,
+    '\\midrule',
+    ...t.rows.map((row) => `${tex(row[0]!)} & ${row.slice(1).join(' & ')} \\\\`),
+    '\\bottomrule',
+    '\\end{tabular}',
+    `\\caption{${tex(`${r.task} on ${r.model}`)}: intermediate checks (\\%). ${checkLegend(r.results.checks!).map(tex).join(' ')}}`,
+    '\\end{table}',
+    '',
+  ];
 }
 
 function escapeHtml(s: string): string {
@@ -192,8 +221,21 @@ ${htmlTable(['strategy', ...splits], rows.map((row) => [row.label, ...splits.map
 <h2>Per seed</h2>
 ${htmlTable(['strategy', 'split', ...seeds.map((s) => `seed ${s}`)], rows.flatMap((row) => splits.map((split) => [row.label, split, ...(row.cells[split]?.values ?? []).map(seedText)])))}
 ${curves.length ? `<h2>Score after each step (%, mean over seeds)</h2>\n${htmlTable(['strategy', 'split', ...Array.from({ length: width }, (_, i) => `step ${i}`)], curves.map((c) => [c.strategy, c.split, ...Array.from({ length: width }, (_, i) => seedText(c.steps[i] ?? null))]))}` : ''}
+${r.results.checks ? htmlChecks(r) : ''}
 </body></html>
 `;
+}
+
+function htmlChecks(r: ReportInput): string {
+  const checks = r.results.checks!;
+  const t = checkTable(checks, r.results.splits, (c) => cellText(c));
+  const s = sourceTable(checks);
+  return [
+    `<h2>Intermediate checks (%, mean${r.results.seeds.length > 1 ? ' ± 95% CI' : ''})</h2>`,
+    htmlTable(t.head, t.rows),
+    `<ul>${checkLegend(checks).map((line) => `<li>${escapeHtml(line)}</li>`).join('')}</ul>`,
+    checks.sources.length ? `<h2>What each stage learned from</h2>\n<p>The passing traces behind each stage’s demos or training rows, by check: mean % (traces with the check at 100% / traces measured).</p>\n${htmlTable(s.head, s.rows)}` : '',
+  ].join('\n');
 }
 
 function json(r: ReportInput): string {

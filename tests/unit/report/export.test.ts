@@ -20,13 +20,14 @@ const input: ReportInput = {
       { strategy: 'w', label: 'w', cells: { dev: { mean: null, ci95: null, values: [null, null], noPassingTraces: true }, test: { mean: 50, ci95: null, values: [50, null], noPassingTraces: true } } },
       { strategy: 'p -> w', label: 'p -> w', cells: { dev: { mean: 70, ci95: 1, values: [69, 71], noPassingTraces: false }, test: { mean: 66, ci95: 2, values: [65, 67], noPassingTraces: false } } },
     ],
+    // Curve points are percent, like the table (the stages' scores).
     curves: [
-      { strategy: 'p -> w', seed: 0, split: 'test', step: 0, prefix: '', score: 0.38 },
-      { strategy: 'p -> w', seed: 1, split: 'test', step: 0, prefix: '', score: 0.4 },
-      { strategy: 'p -> w', seed: 0, split: 'test', step: 1, prefix: 'p', score: 0.57 },
-      { strategy: 'p -> w', seed: 1, split: 'test', step: 1, prefix: 'p', score: 0.59 },
-      { strategy: 'p -> w', seed: 0, split: 'test', step: 2, prefix: 'p -> w', score: 0.65 },
-      { strategy: 'p -> w', seed: 1, split: 'test', step: 2, prefix: 'p -> w', score: 0.67 },
+      { strategy: 'p -> w', seed: 0, split: 'test', step: 0, prefix: '', score: 38 },
+      { strategy: 'p -> w', seed: 1, split: 'test', step: 0, prefix: '', score: 40 },
+      { strategy: 'p -> w', seed: 0, split: 'test', step: 1, prefix: 'p', score: 57 },
+      { strategy: 'p -> w', seed: 1, split: 'test', step: 1, prefix: 'p', score: 59 },
+      { strategy: 'p -> w', seed: 0, split: 'test', step: 2, prefix: 'p -> w', score: 65 },
+      { strategy: 'p -> w', seed: 1, split: 'test', step: 2, prefix: 'p -> w', score: 67 },
     ],
     costs: [
       { stageId: 1, seed: 0, prefix: 'p', kind: 'p', status: 'finished', outcome: null, lmCalls: 800, cachedCalls: 0, tokens: 40_000, seconds: 30, finetuneSeconds: 0 },
@@ -50,14 +51,16 @@ describe('run reports', () => {
     expect(text).toContain('| p -> w | 70.0 ± 1.0 | 66.0 ± 2.0 |');
     expect(text).toContain('| zero-shot | test | 38.0 | — |');
     expect(text).toContain('| p -> w | test | 39.0 | 58.0 | 66.0 |'); // means over seeds after each step
+    // The last step of a strategy is the strategy: the same number as its row in the table.
+    expect(input.results.rows.find((r) => r.strategy === 'p -> w')!.cells.test!.mean).toBe(66);
     expect(text).toContain('| w | 1 | 400 | 15000 | 90 | 80 |');
   });
 
   it('writes CSV with one row per strategy and split, quoting where needed', () => {
     const lines = renderReport(input, 'csv').text.trim().split('\n');
-    expect(lines[0]).toBe('strategy,split,mean,ci95,no_passing_traces,seed_0,seed_1');
-    expect(lines).toContain('zero-shot,test,38.00,,false,38.00,');
-    expect(lines).toContain('w,dev,,,true,,');
+    expect(lines[0]).toBe('strategy,split,mean,ci95,no_passing_traces,seed_0,seed_1,measure');
+    expect(lines).toContain('zero-shot,test,38.00,,false,38.00,,accuracy');
+    expect(lines).toContain('w,dev,,,true,,,accuracy');
     expect(lines).toHaveLength(1 + 4 * 2);
   });
 
@@ -79,5 +82,51 @@ describe('run reports', () => {
     const parsed = JSON.parse(renderReport(input, 'json').text) as { stepMeans: Array<{ strategy: string; split: string; steps: number[] }> };
     expect(parsed.stepMeans.find((s) => s.strategy === 'p -> w' && s.split === 'test')?.steps.map((v) => Math.round(v))).toEqual([39, 58, 66]);
     expect(REPORT_FORMATS).toEqual(['markdown', 'csv', 'latex', 'html', 'json']);
+  });
+});
+
+describe('run reports with intermediate checks', () => {
+  const cell = (mean: number, ci95: number | null, values: Array<number | null>) => ({ mean, ci95, values, noPassingTraces: false });
+  const withChecks: ReportInput = {
+    ...input,
+    task: 'hotpotqa',
+    results: {
+      ...input.results,
+      checks: {
+        definitions: [
+          { name: 'recall_hop1', label: 'recall@hop1', module: 'generate_query[0]', description: 'gold paragraphs after hop 1' },
+          { name: 'recall_hop2', label: 'recall@hop2', module: 'generate_query[1]', description: 'gold paragraphs after hop 2' },
+        ],
+        rows: [
+          { strategy: '', label: 'zero-shot', cells: { dev: { recall_hop1: cell(40, 2, [39, 41]), recall_hop2: cell(55, 1, [54, 56]) }, test: { recall_hop1: cell(41, null, [41, null]), recall_hop2: cell(60, null, [60, null]) } } },
+          { strategy: 'p', label: 'p', cells: { dev: { recall_hop1: cell(45, 3, [44, 46]), recall_hop2: cell(70, 4, [68, 72]) }, test: { recall_hop1: cell(46, 1, [45, 47]), recall_hop2: cell(71, 2, [70, 72]) } } },
+        ],
+        sources: [{ stageId: 2, seed: 0, prefix: 'p', kind: 'p', source: 'demos', traces: 9, checks: { recall_hop1: { mean: 0.5, n: 9, full: 3 }, recall_hop2: { mean: 0.8333, n: 9, full: 7 } } }],
+      },
+    },
+  };
+
+  it('adds the checks table, their legend and what each stage learned from to Markdown and HTML', () => {
+    const md = renderReport(withChecks, 'markdown').text;
+    expect(md).toContain('| strategy | dev recall@hop1 | dev recall@hop2 | test recall@hop1 | test recall@hop2 |');
+    expect(md).toContain('| p | 45.0 ± 3.0 | 70.0 ± 4.0 | 46.0 ± 1.0 | 71.0 ± 2.0 |');
+    expect(md).toContain('- recall@hop2 (generate_query[1]): gold paragraphs after hop 2');
+    expect(md).toContain('| 0 | p | demos | 9 | 50.0 (3/9) | 83.3 (7/9) |');
+    const html = renderReport(withChecks, 'html').text;
+    expect(html).toContain('<h2>What each stage learned from</h2>');
+    expect(html).toContain('<td class="num">83.3 (7/9)</td>');
+  });
+
+  it('writes a CSV row per strategy, split and check, and a LaTeX table of the checks', () => {
+    const lines = renderReport(withChecks, 'csv').text.trim().split('\n');
+    expect(lines).toContain('p,dev,70.00,4.00,false,68.00,72.00,recall_hop2');
+    expect(lines).toHaveLength(1 + 4 * 2 + 2 * 2 * 2);
+    const tex = renderReport(withChecks, 'latex').text;
+    expect(tex).toContain('p & 45.0 $\\pm$ 3.0 & 70.0 $\\pm$ 4.0 & 46.0 $\\pm$ 1.0 & 71.0 $\\pm$ 2.0 \\\\');
+    expect(tex).toContain('intermediate checks');
+  });
+
+  it('leaves the checks out for tasks without any', () => {
+    expect(renderReport(input, 'markdown').text).not.toContain('Intermediate checks');
   });
 });
