@@ -1,6 +1,8 @@
 // One program trace as a tree: program → module (predictor path) → LM calls, each with its
-// rendered messages, raw completion, parsed fields, tokens, latency, cache hit and error; above
-// it the example's inputs, prediction, expected answer (gold labels, when kept) and result.
+// rendered messages, raw completion, parsed fields, tokens, latency, cache hit and error, and the
+// program's retrievals between them in execution order (passages with the example's gold titles
+// marked); above it the example's inputs, prediction, expected answer (gold labels, when kept),
+// result and intermediate check values.
 // Loads the trace itself (api.getTrace).
 // Used by Traces and Compare: <TraceTree traceId={42} />; `predictor` opens that module only.
 import { getClient } from '../api/client.ts';
@@ -10,7 +12,10 @@ import { count, pct, when } from './format.ts';
 import { ErrorState, Loading } from './states.tsx';
 import { FieldTable } from '../views/traces/tree/FieldTable.tsx';
 import { ModuleNode } from '../views/traces/tree/ModuleNode.tsx';
-import { groupByModule, ms } from '../views/traces/tree/tree-model.ts';
+import { RetrievalNode } from '../views/traces/tree/RetrievalNode.tsx';
+import { executionOrder, goldTitles } from '../views/traces/tree/execution-order.ts';
+import { ms } from '../views/traces/tree/tree-model.ts';
+import { TraceChecks } from './TraceChecks.tsx';
 
 export function TraceTree({ traceId, predictor }: { traceId: number; predictor?: string | null }) {
   const { data, error, loading, reload } = useApi(() => getClient().getTrace({ traceId }), [traceId]);
@@ -21,7 +26,11 @@ export function TraceTree({ traceId, predictor }: { traceId: number; predictor?:
 
 function TraceBody({ detail, predictor }: { detail: TraceDetail; predictor: string | null }) {
   const { trace, result } = detail;
-  const groups = groupByModule(trace.calls);
+  const nodes = executionOrder(trace.calls, trace.retrievals);
+  const groups = nodes.flatMap((n) => (n.kind === 'module' ? [n.group] : []));
+  const modules = new Set(groups.map((g) => g.path)).size;
+  const retrievals = trace.retrievals?.length ?? 0;
+  const gold = goldTitles(result?.labels);
   const tokensIn = groups.reduce((s, g) => s + g.promptTokens, 0);
   const tokensOut = groups.reduce((s, g) => s + g.completionTokens, 0);
   const latency = groups.reduce((s, g) => s + g.latencyMs, 0);
@@ -49,6 +58,7 @@ function TraceBody({ detail, predictor }: { detail: TraceDetail; predictor: stri
           ) : null}
           <span>{when(trace.createdAt)}</span>
         </div>
+        <TraceChecks runId={trace.runId} checks={trace.checks} />
       </div>
       {trace.error ? (
         <div className="tt-error" data-testid="trace-error">
@@ -78,7 +88,8 @@ function TraceBody({ detail, predictor }: { detail: TraceDetail; predictor: stri
         <summary>
           <span className="tt-kind">program</span>
           <span className="tt-metric">
-            {groups.length} module{groups.length === 1 ? '' : 's'} · {trace.calls.length} LM call{trace.calls.length === 1 ? '' : 's'}
+            {modules} module{modules === 1 ? '' : 's'} · {trace.calls.length} LM call{trace.calls.length === 1 ? '' : 's'}
+            {retrievals ? ` · ${retrievals} retrieval${retrievals === 1 ? '' : 's'}` : ''}
           </span>
           <span className="tt-metric">
             {count(tokensIn)} → {count(tokensOut)} tok
@@ -86,10 +97,21 @@ function TraceBody({ detail, predictor }: { detail: TraceDetail; predictor: stri
           <span className="tt-metric">{ms(latency)}</span>
         </summary>
         <div className="tt-children">
-          {groups.length === 0 ? <div className="subtle">no LM calls</div> : null}
-          {groups.map((g) => (
-            <ModuleNode key={g.path} group={g} open={predictor === null || predictor === g.path} dim={predictor !== null && predictor !== g.path} />
-          ))}
+          {nodes.length === 0 ? <div className="subtle">no LM calls</div> : null}
+          {nodes.map((n) =>
+            n.kind === 'module' ? (
+              <ModuleNode
+                key={n.key}
+                group={n.group}
+                open={predictor === null || predictor === n.group.path}
+                dim={predictor !== null && predictor !== n.group.path}
+                // With retrievals between them, the calls start closed so the steps read in order; a chosen module opens its call.
+                openCalls={n.group.calls.length === 1 && (retrievals === 0 || predictor === n.group.path)}
+              />
+            ) : (
+              <RetrievalNode key={n.key} retrieval={n.retrieval} gold={gold} open={predictor === null} dim={predictor !== null} />
+            ),
+          )}
         </div>
       </details>
     </div>

@@ -71,6 +71,10 @@ describe('row previews', () => {
   it('shows one gold label as its value and several as name: value', () => {
     expect(goldPreview({ species: 'setosa' })).toBe('gold: setosa');
     expect(goldPreview({ answer: 'Paris', support: ['a', 'b'] })).toBe('gold: answer: Paris · support: a, b');
+    // with the prediction: only the labels it predicts, when there are any
+    expect(goldPreview({ answer: 'Paris', gold_titles: ['a', 'b'] }, 60, { reasoning: 'r', answer: 'Lyon' })).toBe('gold: Paris');
+    expect(goldPreview({ answer: 'Paris', gold_titles: ['a'] }, 60, { other: 'x' })).toBe('gold: answer: Paris · gold_titles: a');
+    expect(goldPreview({ answer: 'Paris', gold_titles: ['a'] }, 60, null)).toBe('gold: answer: Paris · gold_titles: a');
     expect(goldPreview({ n: 3 })).toBe('gold: 3');
     expect(goldPreview({ x: null })).toBe('gold: ∅');
   });

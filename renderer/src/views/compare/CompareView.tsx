@@ -1,5 +1,6 @@
 // Compare (#/compare?runs=1,2&baseline=p&strategies=p -> w,w&split=test): strategies of one or
-// more runs against a baseline strategy — the paper-style table with exports, per-strategy flip
+// more runs against a baseline strategy — the paper-style table with exports, the task's
+// intermediate checks beside it (when it has any), per-strategy flip
 // matrices, and the flipped examples with word diffs of the outputs and their traces inline.
 import { useEffect, useMemo } from 'react';
 import { getClient } from '../../api/client.ts';
@@ -7,6 +8,7 @@ import { useCommands, type Command } from '../../app/commands.ts';
 import { replaceParams } from '../../app/router.ts';
 import { useApi, useApiEvents, useThrottled } from '../../app/use-api.ts';
 import { EmptyState, ErrorState, Loading } from '../../components/states.tsx';
+import { CheckComparison } from './CheckComparison.tsx';
 import { parseCompareParams, runStrategies, strategyLabel } from './compare-params.ts';
 import { CompareControls } from './CompareControls.tsx';
 import { copyText, downloadText } from '../../components/download.ts';
@@ -101,6 +103,7 @@ export function CompareView({ params }: { params: URLSearchParams }) {
                 </div>
               ))}
             {table.rows.length ? <ResultsTable model={table} filenameStem={stem} /> : null}
+            {table.rows.length ? <CheckComparison table={table} split={p.split} version={comparisons.data} /> : null}
             {loaded.some((c) => c.comparison) ? (
               <section data-testid="compare-matrices">
                 <h2>

@@ -1,4 +1,5 @@
-// The run's fine-tune jobs as a compact table: stage, status, rows, final loss, time.
+// The run's fine-tune jobs as a compact table: stage, the modules (predictors) it trained,
+// status, rows, final loss, time.
 import type { FinetuneJobRecord, StageSummary } from '../../api/types.ts';
 import { useRouter } from '../../app/router.ts';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
@@ -21,6 +22,7 @@ export function JobList({ entries, selectedKey, hrefOf, live }: { entries: ListE
           <tr>
             <th>Job</th>
             <th>Stage</th>
+            <th title="the program's modules (predictor paths) whose calls became this job's training rows">Modules</th>
             <th>Status</th>
             <th className="num">rows</th>
             <th className="num">loss</th>
@@ -54,6 +56,9 @@ export function JobList({ entries, selectedKey, hrefOf, live }: { entries: ListE
                   ) : (
                     `#${e.stageId}`
                   )}
+                </td>
+                <td className="mono ft-modules" data-testid="finetune-job-modules">
+                  {e.job ? e.job.predictors.join(', ') : ''}
                 </td>
                 <td>
                   <StatusBadge status={status} />

@@ -1,7 +1,7 @@
 // Models and providers (#/models): the embedded demo model, the model library (embedded, local
 // and pulled checkpoints), adding a local folder, pulling from the hub with live progress, and
 // how OpenAI-compatible endpoints and their API keys are used (in the desktop app, the keys
-// it stores).
+// it stores), and the retrievers (the workspace's passage indexes).
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { getClient } from '../../api/client.ts';
 import { useCommands, type Command } from '../../app/commands.ts';
@@ -13,6 +13,7 @@ import { EndpointsPanel } from './EndpointsPanel.tsx';
 import { KeysPanel } from './KeysPanel.tsx';
 import { ModelTable } from './ModelTable.tsx';
 import { PullPanel } from './PullPanel.tsx';
+import { RetrieversPanel } from './RetrieversPanel.tsx';
 import { ensurePullSubscription, usePulls } from './pull-store.ts';
 
 export function ModelsView() {
@@ -73,6 +74,7 @@ export function ModelsView() {
         />
         <PullPanel />
       </div>
+      <RetrieversPanel />
       <EndpointsPanel />
       {secrets ? <KeysPanel secrets={secrets} /> : null}
     </div>

@@ -1,5 +1,6 @@
 // A run, live: header (status, elapsed, ETA, Cancel/Resume), the strategy tree per seed with live
-// progress, accuracy curves per split, the paper-style table and per-stage cost. Progress events
+// progress, accuracy curves per split, the paper-style table, the task's intermediate checks (per
+// strategy, and over the traces each stage learned from) and per-stage cost. Progress events
 // patch the live store at once; stages, curves and results reload at most every RELOAD_MS.
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { getClient } from '../../api/client.ts';
@@ -9,11 +10,13 @@ import { hrefFor, useRouter } from '../../app/router.ts';
 import { useApi, useApiEvents, useThrottled } from '../../app/use-api.ts';
 import { EmptyState, ErrorState, Loading } from '../../components/states.tsx';
 import { AccuracyCurves } from './AccuracyCurves.tsx';
+import { CheckTable } from './CheckTable.tsx';
 import { CostTable } from './CostTable.tsx';
 import { ensureLiveSubscription, stageFraction, useRunLive } from './live-store.ts';
 import { buildTrees, estimateEta, listedStrategies } from './plan.ts';
 import { ResultsTable } from './ResultsTable.tsx';
 import { RunHeader } from './RunHeader.tsx';
+import { SourceQualityTable } from './SourceQualityTable.tsx';
 import { stagesWithCandidates } from './stage-links.ts';
 import { StageTree } from './StageTree.tsx';
 
@@ -158,6 +161,21 @@ export function RunView({ runId }: { runId: number }) {
         {d.results.rows.length === 0 ? <EmptyState title="No results yet" /> : <ResultsTable rows={d.results.rows} splits={splits} seeds={d.results.seeds} />}
         <p className="subtle">Percent accuracy; mean over seeds ± half-width of the 95% CI (Student t); — where a weight step had no passing traces. Hover a cell for per-seed values.</p>
       </section>
+
+      {d.results.checks && d.results.checks.definitions.length > 0 ? (
+        <section className="panel" aria-label="Intermediate quality" data-testid="run-checks">
+          <h2>Intermediate quality</h2>
+          <CheckTable checks={d.results.checks} rows={d.results.rows} splits={splits} seeds={d.results.seeds} />
+          <p className="subtle">The task's checks of intermediate steps against gold, mean over seeds ± half-width of the 95% CI (percent), beside the score on the final answer. Hover a label for what it measures, a cell for per-seed values.</p>
+          <h3>What each stage learned from</h3>
+          {d.results.checks.sources.length === 0 ? (
+            <EmptyState title="No demos or training rows from traces yet" />
+          ) : (
+            <SourceQualityTable sources={d.results.checks.sources} definitions={d.results.checks.definitions} />
+          )}
+          <p className="subtle">Every trace a stage learned from passed the metric; the checks say how many of them also got the intermediate steps right (100%).</p>
+        </section>
+      ) : null}
 
       <section className="panel" aria-label="Cost per stage">
         <div className="row panel-head">

@@ -27,7 +27,7 @@ const Row = memo(function Row({ index, row, selected, start, tag, onSelect }: Ro
       </div>
     );
   }
-  const gold = goldPreview(row.labels);
+  const gold = goldPreview(row.labels, 60, row.prediction);
   return (
     <div
       className={selected ? 'tr-row selected' : 'tr-row'}

@@ -1,9 +1,10 @@
-// A module (predictor path) of the program with its LM calls.
+// A module (predictor path) of the program with its LM calls; a module's only call starts open
+// unless `openCalls` says otherwise (a pipeline's tree starts as its flow of steps).
 import { count } from '../../../components/format.ts';
 import { LMCallNode } from './LMCallNode.tsx';
 import { ms, type ModuleGroup } from './tree-model.ts';
 
-export function ModuleNode({ group, open, dim }: { group: ModuleGroup; open: boolean; dim: boolean }) {
+export function ModuleNode({ group, open, dim, openCalls = group.calls.length === 1 }: { group: ModuleGroup; open: boolean; dim: boolean; openCalls?: boolean }) {
   return (
     <details className={dim ? 'tt-node tt-module tt-dim' : 'tt-node tt-module'} open={open} data-testid="trace-module">
       <summary>
@@ -21,7 +22,7 @@ export function ModuleNode({ group, open, dim }: { group: ModuleGroup; open: boo
       </summary>
       <div className="tt-children">
         {group.calls.map((call) => (
-          <LMCallNode key={call.id} call={call} open={group.calls.length === 1} />
+          <LMCallNode key={call.id} call={call} open={openCalls} />
         ))}
       </div>
     </details>

@@ -29,11 +29,15 @@ export function fieldsPreview(fields: Fields | null | undefined, max = 200): str
 
 /**
  * The gold label for a list row: `gold: setosa` for one label field (the prediction next to it
- * names the field), `gold: a: 1 · b: 2` for several; null when the row has no labels.
+ * names the field), `gold: a: 1 · b: 2` for several; null when the row has no labels. Given the
+ * row's prediction, only the labels it predicts are shown when there are such (HotPotQA's
+ * `answer`, not its `gold_titles`, which the trace shows on the passages).
  */
-export function goldPreview(labels: Fields | null | undefined, max = 60): string | null {
+export function goldPreview(labels: Fields | null | undefined, max = 60, prediction?: Fields | null): string | null {
   if (!labels) return null;
-  const entries = Object.entries(labels);
+  const all = Object.entries(labels);
+  const predicted = prediction ? all.filter(([k]) => k in prediction) : [];
+  const entries = predicted.length > 0 ? predicted : all;
   if (entries.length === 0) return null;
   const [only] = entries;
   const text = entries.length === 1 && only ? fieldText(only[1]) : entries.map(([k, v]) => `${k}: ${fieldText(v)}`).join(' · ');

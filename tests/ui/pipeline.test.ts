@@ -1,0 +1,192 @@
+// A pipeline in the workbench: a small HotPotQA run (45 bundled questions written as a JSONL
+// data file, strategies "p" and "p, p -> p" over the stub LM, BM25 over the questions' paragraphs,
+// built in the workspace by the run) and a second index built directly, then in Chromium: a
+// trace with its retrieval nodes between the LM calls, gold passages marked and the check values
+// in its header; the Run view's intermediate-quality tables; Compare's check means; and the
+// Models page's Retrievers section. Screenshots go to test-artifacts/ui/pipeline-*.png.
+
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildPassageIndex, passageIndexFile } from '../../core/store/passage-index.ts';
+import { bundledHotpotQAPath, hotpotPassages, loadHotpotQA, type HotpotQuestion } from '../../core/tasks/hotpotqa-data.ts';
+import { chromiumAvailable, startWorkbench, type Workbench } from '../fixtures/ui-workbench.ts';
+
+let wb: Workbench;
+let runId: number;
+let questions: HotpotQuestion[];
+const tid = (id: string) => `[data-testid="${id}"]`;
+const POLL = { timeout: 10_000 };
+const crashes = () => wb.pageErrors.filter((e) => e.startsWith('pageerror') || e.startsWith('console'));
+
+/** The questions as the official JSON Lines rows (with `id`), as a user's data file would hold them. */
+function toJsonl(qs: readonly HotpotQuestion[]): string {
+  return qs
+    .map((q) =>
+      JSON.stringify({
+        id: q.id,
+        question: q.question,
+        answer: q.answer,
+        type: q.type,
+        level: q.level,
+        supporting_facts: q.supportingFacts,
+        context: q.context.map((c) => [c.title, c.sentences]),
+      }),
+    )
+    .join('\n');
+}
+
+const YES_NO = /^(are|is|was|were|do|does|did|can|could|has|have)\b/i;
+/**
+ * 45 bundled questions: 15 yes/no questions about "the same" whose answer is no, 15 other
+ * questions answered yes, 15 of the rest. The stub LM answers yes/no questions "yes", and "no"
+ * to the "same" ones once it is shown demos, so bootstrapped demos win the random search and
+ * the run has demo traces to measure ("what each stage learned from").
+ */
+function pickQuestions(all: readonly HotpotQuestion[]): HotpotQuestion[] {
+  const sameNo = all.filter((q) => YES_NO.test(q.question.trim()) && /\bsame\b/i.test(q.question) && q.answer === 'no');
+  const yes = all.filter((q) => YES_NO.test(q.question.trim()) && !/\bsame\b/i.test(q.question) && q.answer === 'yes');
+  const rest = all.filter((q) => !YES_NO.test(q.question.trim()));
+  return [...sameNo.slice(0, 15), ...yes.slice(0, 15), ...rest.slice(0, 15)];
+}
+
+describe.skipIf(!chromiumAvailable)('a retrieval pipeline in the workbench', () => {
+  beforeAll(async () => {
+    wb = await startWorkbench();
+    questions = pickQuestions(await loadHotpotQA(bundledHotpotQAPath()));
+    const dataPath = path.join(wb.dir, 'hotpot-45.jsonl');
+    writeFileSync(dataPath, `${toJsonl(questions)}\n`);
+    expect(questions).toHaveLength(45);
+    const experiment = await wb.api.createExperiment({
+      task: 'hotpotqa',
+      name: 'UI test: hotpotqa p',
+      strategies: 'p, p -> p',
+      seeds: 1,
+      dataPath,
+      lm: { provider: 'openai', model: 'stub-model', baseUrl: wb.stub.baseUrl },
+      // No labeled demos: the bootstrapped candidates (demos from the program's own passing
+      // traces, which the stub answers like labeled ones) win instead of a labeled one that ties.
+      optimizer: { candidates: 1, maxLabeled: 0 },
+    });
+    runId = (await wb.api.startRun({ experimentId: experiment.id })).runId;
+    expect(await wb.waitForRunEnd(runId, 240_000)).toBe('finished');
+  }, 360_000);
+
+  afterAll(async () => {
+    await wb?.close();
+  }, 60_000);
+
+  it('shows a trace’s retrievals between its LM calls, the gold passages and its check values', async () => {
+    // A test-split example whose hop-1 retrieval found a gold paragraph (BM25 finds one for most).
+    const detail = await wb.api.getRun({ runId });
+    const zeroShot = detail.stages.find((s) => s.prefix === '')!;
+    const page1 = await wb.api.pageExampleResults({ stageId: zeroShot.id, split: 'test', limit: 100 });
+    const row = page1.rows.find((r) => r.traceId !== null && (r.checks?.recall_hop1 ?? 0) > 0);
+    expect(row, 'an example whose first retrieval found a gold paragraph').toBeDefined();
+    const trace = await wb.api.getTrace({ traceId: row!.traceId! });
+    expect(trace.trace.retrievals).toHaveLength(2);
+
+    const { page } = wb;
+    await wb.goto(`#/runs/${runId}/traces?stage=${zeroShot.id}&trace=${row!.traceId}`);
+    const pane = page.locator(tid('trace-pane'));
+    await pane.locator(tid('trace-retrieval')).first().waitFor();
+    // Execution order: query, retrieve, query, retrieve, answer.
+    const order = await pane.locator('.tt-program > .tt-children > .tt-node').evaluateAll((els) =>
+      els.map((el) => {
+        const e = el as unknown as { getAttribute(n: string): string | null; querySelector(s: string): { textContent: string | null } | null };
+        return `${e.getAttribute('data-testid')}:${e.querySelector('.tt-path')?.textContent ?? ''}`;
+      }),
+    );
+    expect(order).toEqual(['trace-module:generate_query[0]', 'trace-retrieval:retrieve[0]', 'trace-module:generate_query[1]', 'trace-retrieval:retrieve[1]', 'trace-module:generate_answer']);
+
+    const first = pane.locator(tid('trace-retrieval')).first();
+    const hop1 = trace.trace.retrievals![0]!;
+    const summary = (await first.locator('summary').first().textContent()) ?? '';
+    expect(summary).toContain(hop1.query);
+    expect(summary).toContain(hop1.retriever);
+    expect(summary).toContain(`k ${hop1.k}`);
+    expect(await first.locator(tid('trace-passage')).count()).toBe(hop1.passages.length);
+    // Gold: exactly the passages whose title is one of the example's gold titles, with a text badge.
+    const gold = new Set(row!.labels!.gold_titles as string[]);
+    const goldRanks = hop1.passages.flatMap((p, i) => (gold.has(p.title) ? [i] : []));
+    expect(goldRanks.length).toBeGreaterThan(0);
+    const marked = await first.locator(tid('trace-passage')).evaluateAll((els) => els.map((el, i) => ((el as unknown as { getAttribute(n: string): string | null }).getAttribute('data-gold') ? i : -1)).filter((i) => i >= 0));
+    expect(marked).toEqual(goldRanks);
+    expect(await first.locator(tid('trace-passage-gold')).first().textContent()).toMatch(/gold/);
+
+    // The check values, labelled from the task's definitions.
+    const checks = pane.locator(tid('trace-checks'));
+    await expect.poll(() => checks.textContent(), POLL).toContain('recall@hop1');
+    const hop1Value = Math.round(trace.trace.checks!.recall_hop1! * 100);
+    expect(await pane.locator(tid('trace-check-recall_hop1')).textContent()).toBe(`recall@hop1 ${hop1Value}%`);
+    expect(await pane.locator(tid('trace-check-recall_hop1')).getAttribute('title')).toMatch(/gold paragraphs/);
+    // The shot starts at the hop-1 query's module: the steps in order, hop 1's passages open.
+    await pane.locator(tid('trace-module')).first().evaluate((el) => (el as unknown as { scrollIntoView(o: object): void }).scrollIntoView({ block: 'start' }));
+    await wb.shot('pipeline-trace');
+    expect(crashes()).toEqual([]);
+  }, 90_000);
+
+  it('shows the intermediate quality per strategy and what each stage learned from', async () => {
+    const { page } = wb;
+    const results = (await wb.api.getRun({ runId })).results;
+    expect(results.checks).toBeDefined();
+    await wb.goto(`#/runs/${runId}`);
+    const table = page.locator(tid('check-table'));
+    await table.waitFor();
+    expect(await table.locator('[data-testid^="check-row-"]').count()).toBe(results.checks!.rows.length);
+    expect(await table.locator(tid('check-head-recall_hop2')).first().textContent()).toBe('recall@hop2');
+    // A cell shows the API's mean (percent, one decimal).
+    const zero = results.checks!.rows.find((r) => r.strategy === '')!;
+    const mean = zero.cells.test!.recall_hop1!.mean!;
+    expect(await table.locator(tid('check-row-zero-shot')).textContent()).toContain(mean.toFixed(1));
+    // The p stage kept bootstrapped demos: the traces they came from, measured.
+    const demos = results.checks!.sources.find((s) => s.source === 'demos' && s.prefix === 'p');
+    expect(demos, 'the p stage learned from demo traces').toBeDefined();
+    const sources = page.locator(tid('source-quality-table'));
+    await sources.waitFor();
+    const row = sources.locator(tid(`source-row-${demos!.stageId}-demos`));
+    expect(await row.textContent()).toMatch(/Π demos/);
+    const hop2 = demos!.checks.recall_hop2!;
+    expect(await row.textContent()).toContain(`${hop2.full} of ${hop2.n} at 100%`);
+    await page.locator(tid('run-checks')).scrollIntoViewIfNeeded();
+    await wb.shot('pipeline-run');
+    expect(crashes()).toEqual([]);
+  }, 60_000);
+
+  it('shows the check means beside the scores in Compare', async () => {
+    const { page } = wb;
+    await wb.goto(`#/compare?runs=${runId}`);
+    const checks = page.locator(tid('compare-checks'));
+    await checks.waitFor();
+    expect(await checks.locator(tid('compare-checks-row')).count()).toBeGreaterThanOrEqual(2);
+    expect(await checks.textContent()).toContain('recall@hop1');
+    await wb.shot('pipeline-compare');
+  }, 60_000);
+
+  it('lists the workspace’s passage indexes under Retrievers on the Models page', async () => {
+    const file = passageIndexFile(wb.dbPath, 'ui-wiki');
+    mkdirSync(path.dirname(file), { recursive: true });
+    buildPassageIndex(file, hotpotPassages(questions.slice(0, 5)), { source: 'first five bundled questions' });
+    const listed = await wb.api.listRetrievers();
+    const mine = listed.indexes.find((i) => i.name === 'ui-wiki')!;
+    expect(mine.passages).toBeGreaterThan(10);
+
+    const { page } = wb;
+    await wb.goto('#/models');
+    const section = page.locator(tid('models-retrievers'));
+    const row = section.locator(tid('retriever-index-ui-wiki'));
+    await row.waitFor();
+    const text = (await row.textContent()) ?? '';
+    expect(text).toContain('bm25:ui-wiki');
+    expect(text).toContain(mine.passages.toLocaleString('en-US'));
+    expect(text).toContain('first five bundled questions');
+    // The run's own index (built on first use from its data file) is listed too.
+    expect(await section.locator('[data-testid^="retriever-index-"]').count()).toBe(listed.indexes.length);
+    expect(listed.indexes.length).toBeGreaterThanOrEqual(2);
+    expect(await section.locator(tid('retrievers-build-command')).textContent()).toBe('tandem index build <corpus.jsonl> --name <name>');
+    expect(await section.locator(tid('retrievers-spec-forms')).textContent()).toContain('colbert:<url>');
+    await section.scrollIntoViewIfNeeded();
+    await wb.shot('pipeline-models');
+    expect(crashes()).toEqual([]);
+  }, 60_000);
+});
