@@ -12,6 +12,7 @@ import { ResumeError } from '../runner/run-experiment.ts';
 import { StepKindError } from '../runner/steps/registry.ts';
 import { StoreError } from '../store/errors.ts';
 import { UnknownTaskError } from '../tasks/registry.ts';
+import { RetrieveError } from '../retrieve/errors.ts';
 
 export { API_ERROR_CODES, type ApiErrorCode, type ApiErrorJson, type ApiIssue } from '../contract/errors.ts';
 
@@ -88,6 +89,10 @@ export function toApiError(error: unknown): ApiError {
   if (error instanceof ResumeError) return new ApiError('conflict', error.message, cause);
   // A saved run names a step kind this build does not register: its spec is fine, this build is not.
   if (error instanceof StepKindError) return new ApiError('config', error.message, cause);
+  if (error instanceof RetrieveError) {
+    const code = error.kind === 'cancelled' ? 'cancelled' : error.kind === 'config' || error.kind === 'index' ? 'config' : 'internal';
+    return new ApiError(code, error.message, cause);
+  }
   if (error instanceof LMError) return new ApiError(error.kind === 'config' ? 'config' : error.kind === 'cancelled' ? 'cancelled' : 'internal', error.message, cause);
   if (error instanceof Error) return new ApiError(error.name === 'AbortError' ? 'cancelled' : 'internal', error.message, cause);
   return new ApiError('internal', String(error), cause);
