@@ -1,12 +1,16 @@
 // The k best passages of a query by BM25, exactly, without scoring every passage a query term is
-// in (block-max MaxScore). Terms are ordered by the most they can add to a score; while k
-// passages are held, the terms whose bounds together cannot lift a passage past the k-th best
-// are "non-essential": only passages holding an essential term are candidates, and a candidate
-// looks up the other terms, best first, only while its bound (its score so far plus what the
-// remaining terms could add, per block where known) still beats the k-th best. Frequent terms
-// (small IDF) thus drop out after the first few candidates, and their long lists are merely
-// skipped through. A passage's final score is summed over the query's terms in query order, so
-// the scores are exactly those of scoring every passage (ties: the lower passage number first).
+// in (MaxScore, with block maxima). Each term bounds what it can add to any passage (its IDF times
+// its highest weight). The search
+//  1. adds up the terms' scores per passage, rarest (highest bound) first, until the bounds of
+//     the terms left together cannot lift a passage that holds none of the added terms past the
+//     k-th best partial score (a floor of the k-th best full score, as scores only grow);
+//  2. keeps the passages whose partial score plus those bounds can still beat that floor;
+//  3. looks each one up, in passage order, in the terms left, largest bound first, while its
+//     bound (per block of postings where known, without decoding the block) can still beat the
+//     k-th best so far, and scores the survivors in full.
+// Frequent words thus cost a skim over their block headers, not a score per passage. A passage's
+// score is summed over the query's terms in query order, so scores are exactly those of scoring
+// every passage, and equal scores rank the lower passage number first.
 
 import { TopScores, type PostingCursor } from './postings.ts';
 

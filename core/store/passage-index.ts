@@ -18,6 +18,7 @@ import { openDatabase, type Db } from './database.ts';
 import { StoreError } from './errors.ts';
 import { queryTerms, wordsOf } from './passage-terms.ts';
 import { PostingCursor } from './postings.ts';
+import { PostingsCache, type TermPostingsRow } from './postings-cache.ts';
 import { PostingsBuilder } from './postings-builder.ts';
 
 export interface ScoredPassage extends Passage {
@@ -125,7 +126,7 @@ interface PassageRow extends Passage {
 }
 
 export class PassageIndex {
-  private readonly termRow: (term: string) => { passages: number; postings: Uint8Array } | undefined;
+  private readonly termRows: PostingsCache;
   private readonly passageRow: (doc: number) => Passage | undefined;
   private scratch: TopKScratch | null = null;
 
@@ -136,7 +137,7 @@ export class PassageIndex {
     private readonly norm: Float64Array,
   ) {
     const term = db.prepare('SELECT passages, postings FROM terms WHERE term = ?');
-    this.termRow = (t) => term.get(t) as { passages: number; postings: Uint8Array } | undefined;
+    this.termRows = new PostingsCache((t) => term.get(t) as TermPostingsRow | undefined);
     const passage = db.prepare('SELECT id, title, text FROM passages WHERE rowid = ?');
     this.passageRow = (doc) => passage.get(doc) as PassageRow | undefined;
   }
@@ -173,11 +174,11 @@ export class PassageIndex {
     if (k <= 0) return [];
     const terms: QueryTerm[] = [];
     for (const term of queryTerms(query)) {
-      const row = this.termRow(term);
+      const row = this.termRows.get(term);
       if (row) terms.push({ idf: bm25Idf(this.info.passages, row.passages), cursor: new PostingCursor(row.postings, row.passages) });
     }
     this.scratch ??= new TopKScratch(this.info.passages);
-    return topK(terms, k, this.norm, K1, this.scratch).map(({ doc, score }) => {
+    return topK(terms, Math.min(k, this.info.passages), this.norm, K1, this.scratch).map(({ doc, score }) => {
       const p = this.passageRow(doc);
       if (!p) throw new StoreError('open-failed', `passage index ${this.info.file} has postings for passage ${doc}, which it does not hold; build it again`);
       return { id: p.id, title: p.title, text: p.text, score };

@@ -59,12 +59,16 @@ export function encodePostings(docs: ArrayLike<number>, tfs: ArrayLike<number>, 
   return out.subarray(0, at);
 }
 
-/** The k highest scores offered, one per passage (a passage offered again has its score raised). */
+/**
+ * The k highest scores offered, one per passage (a passage offered again has its score raised,
+ * never lowered): a min-heap of k entries with each passage's place in it.
+ */
 export class TopScores {
   /** The k-th highest score; -Infinity while fewer than k passages were offered. */
   least = -Infinity;
   private readonly docs: Int32Array;
   private readonly scores: Float64Array;
+  private readonly places = new Map<number, number>();
   private size = 0;
 
   constructor(private readonly k: number) {
@@ -73,18 +77,52 @@ export class TopScores {
   }
 
   offer(doc: number, score: number): void {
-    let at = this.docs.subarray(0, this.size).indexOf(doc);
-    if (at < 0) {
-      if (this.size < this.k) at = this.size++;
-      else for (let i = at = 0; i < this.size; i++) if (this.scores[i]! < this.scores[at]!) at = i;
+    const place = this.places.get(doc);
+    if (place !== undefined) {
+      this.scores[place] = score;
+      this.down(place);
+    } else if (this.size < this.k) {
+      this.set(this.size, doc, score);
+      this.up(this.size++);
+    } else {
+      this.places.delete(this.docs[0]!);
+      this.set(0, doc, score);
+      this.down(0);
     }
+    if (this.size === this.k) this.least = this.scores[0]!;
+  }
+
+  private set(at: number, doc: number, score: number): void {
     this.docs[at] = doc;
     this.scores[at] = score;
-    if (this.size === this.k) {
-      let least = Infinity;
-      for (let i = 0; i < this.size; i++) if (this.scores[i]! < least) least = this.scores[i]!;
-      this.least = least;
+    this.places.set(doc, at);
+  }
+
+  private up(at: number): void {
+    while (at > 0) {
+      const parent = (at - 1) >> 1;
+      if (this.scores[parent]! <= this.scores[at]!) return;
+      this.swap(at, parent);
+      at = parent;
     }
+  }
+
+  private down(at: number): void {
+    for (;;) {
+      const left = 2 * at + 1;
+      if (left >= this.size) return;
+      const child = left + 1 < this.size && this.scores[left + 1]! < this.scores[left]! ? left + 1 : left;
+      if (this.scores[at]! <= this.scores[child]!) return;
+      this.swap(at, child);
+      at = child;
+    }
+  }
+
+  private swap(a: number, b: number): void {
+    const doc = this.docs[a]!;
+    const score = this.scores[a]!;
+    this.set(a, this.docs[b]!, this.scores[b]!);
+    this.set(b, doc, score);
   }
 }
 
