@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildPassageIndex, passageIndexFile } from '../../core/store/passage-index.ts';
 import { bundledHotpotQAPath, hotpotPassages, loadHotpotQA, type HotpotQuestion } from '../../core/tasks/hotpotqa-data.ts';
-import { chromiumAvailable, startWorkbench, type Workbench } from '../fixtures/ui-workbench.ts';
+import { chromiumAvailable, startWorkbench, type PageGlobal, type Workbench } from '../fixtures/ui-workbench.ts';
 
 let wb: Workbench;
 let runId: number;
@@ -114,6 +114,17 @@ describe.skipIf(!chromiumAvailable)('a retrieval pipeline in the workbench', () 
     expect(marked).toEqual(goldRanks);
     expect(await first.locator(tid('trace-passage-gold')).first().textContent()).toMatch(/gold/);
 
+    // A long passage starts clamped; "show all" opens it.
+    const longTexts = hop1.passages.filter((p) => p.text.length > 240).length;
+    expect(longTexts).toBeGreaterThan(0);
+    expect(await first.locator('.tt-clamp').count()).toBe(longTexts);
+    const more = first.locator('.tt-more').first();
+    expect(await more.getAttribute('aria-expanded')).toBe('false');
+    await more.click();
+    expect(await more.getAttribute('aria-expanded')).toBe('true');
+    expect(await first.locator('.tt-clamp').count()).toBe(longTexts - 1);
+    await more.click();
+
     // The check values, labelled from the task's definitions.
     const checks = pane.locator(tid('trace-checks'));
     await expect.poll(() => checks.textContent(), POLL).toContain('recall@hop1');
@@ -187,6 +198,25 @@ describe.skipIf(!chromiumAvailable)('a retrieval pipeline in the workbench', () 
     expect(await section.locator(tid('retrievers-spec-forms')).textContent()).toContain('colbert:<url>');
     await section.scrollIntoViewIfNeeded();
     await wb.shot('pipeline-models');
+    expect(crashes()).toEqual([]);
+  }, 60_000);
+
+  it('reads in the dark theme: the trace with its passages, the Run view’s tables', async () => {
+    const { page } = wb;
+    await wb.goto(`#/runs/${runId}`);
+    await page.locator(tid('check-table')).waitFor();
+    if ((await page.evaluate(() => (globalThis as unknown as PageGlobal).document.documentElement.dataset.theme)) !== 'dark') await page.getByRole('button', { name: 'Toggle theme' }).click();
+    expect(await page.evaluate(() => (globalThis as unknown as PageGlobal).document.documentElement.dataset.theme)).toBe('dark');
+    await page.locator(tid('run-checks')).scrollIntoViewIfNeeded();
+    await wb.shot('pipeline-run-dark');
+    const traced = (await wb.api.pageExampleResults({ stageId: (await wb.api.getRun({ runId })).stages.find((s) => s.prefix === '')!.id, split: 'test', limit: 100 })).rows.find(
+      (r) => r.traceId !== null && (r.checks?.recall_hop1 ?? 0) > 0,
+    )!;
+    await wb.goto(`#/runs/${runId}/traces?trace=${traced.traceId}`);
+    const pane = page.locator(tid('trace-pane'));
+    await pane.locator(tid('trace-passage-gold')).first().waitFor();
+    await pane.locator(tid('trace-module')).first().evaluate((el) => (el as unknown as { scrollIntoView(o: object): void }).scrollIntoView({ block: 'start' }));
+    await wb.shot('pipeline-trace-dark');
     expect(crashes()).toEqual([]);
   }, 60_000);
 });

@@ -1,11 +1,17 @@
 // One retrieval of a trace: a summary line (module path, query, retriever, k, latency, cache,
 // attempts, error, how many gold passages) that opens to the full query and the passages in rank
 // order. A passage whose title is one of the example's gold supporting titles is marked with a
-// "gold" badge (text, not colour alone).
+// "gold" badge (text, not colour alone). Long passage texts start clamped to a few lines.
+import { useState } from 'react';
 import { ms } from './tree-model.ts';
 import type { TraceRetrieval } from './execution-order.ts';
 
+/** Texts longer than this start clamped, with a toggle. */
+const CLAMP_CHARS = 240;
+
 function Passage({ rank, passage, gold }: { rank: number; passage: TraceRetrieval['passages'][number]; gold: boolean }) {
+  const long = passage.text.length > CLAMP_CHARS;
+  const [full, setFull] = useState(false);
   return (
     <li className={gold ? 'tt-passage tt-passage-gold' : 'tt-passage'} data-testid="trace-passage" data-gold={gold || undefined}>
       <div className="tt-passage-head">
@@ -27,7 +33,12 @@ function Passage({ rank, passage, gold }: { rank: number; passage: TraceRetrieva
           </span>
         ) : null}
       </div>
-      <div className="tt-passage-text">{passage.text}</div>
+      <div className={long && !full ? 'tt-passage-text tt-clamp' : 'tt-passage-text'}>{passage.text}</div>
+      {long ? (
+        <button type="button" className="tt-more" aria-expanded={full} onClick={() => setFull((f) => !f)}>
+          {full ? 'show less' : 'show all'}
+        </button>
+      ) : null}
     </li>
   );
 }
