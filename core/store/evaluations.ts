@@ -10,6 +10,7 @@ import type { FieldValue, Prediction } from '../program/example.ts';
 import type { CallError, ProgramTrace } from '../program/trace.ts';
 import type { Db } from './database.ts';
 import { finite, fromJsonOrNull, toJsonOrNull } from './json.ts';
+import { retrievalSearchText } from './example-result-search.ts';
 import type { TraceWriter } from './trace-writer.ts';
 
 export interface ExampleResultInput {
@@ -91,12 +92,12 @@ export class EvaluationRepository {
     this.resultStmt = db.prepare<[number, number, string | null, number, number, string | null, number, string | null, string | null]>(
       'INSERT INTO example_results (evaluation_id, example_index, example_id, score, passed, prediction, trace_id, error, labels) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
-    // A result's search text (migration 6): its example id, its trace's inputs as stored and its
-    // prediction. One row of VALUES per result: into FTS5 that is 2-3 times cheaper than
+    // A result's search text (migration 6): its example id, its trace's inputs as stored, its
+    // prediction, and what its trace retrieved (queries and passage titles). One row of VALUES per result: into FTS5 that is 2-3 times cheaper than
     // INSERT … SELECT (per row or for the whole evaluation) or a trigger.
-    this.searchStmt = db.prepare<[number, string | null, number, string | null]>(
+    this.searchStmt = db.prepare<[number, string | null, number, string | null, number]>(
       `INSERT INTO example_results_fts (rowid, text)
-       VALUES (?, coalesce(?, '') || ' ' || coalesce((SELECT inputs FROM traces WHERE id = ?), '') || ' ' || coalesce(?, ''))`,
+       VALUES (?, coalesce(?, '') || ' ' || coalesce((SELECT inputs FROM traces WHERE id = ?), '') || ' ' || coalesce(?, '') || ' ' || ${retrievalSearchText('?')})`,
     );
     this.getStmt = db.prepare<[number], EvaluationRow>(`SELECT ${COLUMNS} FROM evaluations WHERE id = ?`);
     this.listForRunStmt = db.prepare<[number], EvaluationRow>(`SELECT ${COLUMNS} FROM evaluations WHERE run_id = ? ORDER BY id`);
@@ -157,7 +158,7 @@ export class EvaluationRepository {
         toJsonOrNull(result.trace.error, `error of example ${result.exampleIndex}`),
         toJsonOrNull(result.labels ?? null, `labels of example ${result.exampleIndex}`),
       ).lastInsertRowid;
-      this.searchStmt.run(Number(resultId), result.exampleId, traceId, prediction);
+      this.searchStmt.run(Number(resultId), result.exampleId, traceId, prediction, traceId);
     }
     return { evaluationId, score, n, errors };
   }

@@ -7,7 +7,7 @@ import type { CheckValues, ExampleResultRow, ExampleResultSort, FieldValue } fro
 import type { Db } from './database.ts';
 import { StoreError } from './errors.ts';
 import { toResultRecord, type ExampleResultColumns } from './evaluations.ts';
-import { likeAnywhere, searchTerms } from './example-result-search.ts';
+import { likeAnywhere, retrievalSearchText, searchTerms } from './example-result-search.ts';
 import { fromJsonForDisplay } from './json.ts';
 import { StatementCache, type SqlValue } from './statement-cache.ts';
 
@@ -74,7 +74,7 @@ const ORDER: Record<ExampleResultSort, { orderBy: string; after: string; params:
 };
 
 /** The search text of a result (see migration 6, which indexes exactly this for longer words). */
-const SEARCH_TEXT = "(coalesce(er.example_id, '') || ' ' || coalesce(t.inputs, '') || ' ' || coalesce(er.prediction, ''))";
+const SEARCH_TEXT = `(coalesce(er.example_id, '') || ' ' || coalesce(t.inputs, '') || ' ' || coalesce(er.prediction, '') || ' ' || ${retrievalSearchText('t.id')})`;
 
 /**
  * A bound rowid. better-sqlite3 binds JS numbers as REAL, and FTS5 only seeks to a rowid bound

@@ -43,3 +43,14 @@ export function searchTerms(search: string | undefined): SearchTerms {
 export function likeAnywhere(word: string): string {
   return `%${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
+
+/**
+ * What a result's trace retrieved, as search text: each retrieval's query and the titles of the
+ * passages it returned (not their texts, which would grow the index many times over), so a
+ * search for a paragraph's title finds the examples whose retrieval brought it back.
+ * `traceId` is the SQL expression of the trace's id.
+ */
+export function retrievalSearchText(traceId: string): string {
+  return `coalesce((SELECT group_concat(r.query || ' ' || coalesce((SELECT group_concat(json_extract(p.value, '$.title'), ' ') FROM json_each(r.passages) p), ''), ' ')
+    FROM retrieval_calls r WHERE r.trace_id = ${traceId}), '')`;
+}

@@ -86,4 +86,22 @@ describe('traces with retrievals and intermediate checks', () => {
     const page = t.store.exampleResultPages.page(summary.evaluationId, { sort: 'index', limit: 10 });
     expect(page.rows[0]!.checks).toEqual({ recall_hop1: 1 });
   });
+
+  it('finds example results by what their traces retrieved: a query word or a passage title', () => {
+    const { runId, stageId } = seedRun(t.store);
+    const withRetrieval = makeTrace([makeCall()], { retrievals: [retrieval()] });
+    const without = makeTrace([makeCall()]);
+    const summary = t.store.evaluations.save({
+      runId,
+      stageId,
+      candidateId: null,
+      split: 'dev',
+      results: [withRetrieval, without].map((trace, i) => ({ exampleIndex: i, exampleId: `ex-${i}`, score: 1, passed: true, prediction: trace.prediction, trace })),
+    });
+    const search = (text: string) => t.store.exampleResultPages.page(summary.evaluationId, { sort: 'index', limit: 10, search: text }).rows.map((r) => r.exampleId);
+    expect(search('Tromadue')).toEqual(['ex-0']); // a passage title (through the trigram index)
+    expect(search('birthplace')).toEqual(['ex-0']); // a word of the query
+    expect(search('"Varnel Oskit"')).toEqual(['ex-0']);
+    expect(search('Elbria')).toEqual([]); // passage texts are not indexed, only titles
+  });
 });
