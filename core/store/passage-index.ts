@@ -128,18 +128,21 @@ interface PassageRow extends Passage {
 export class PassageIndex {
   private readonly termRows: PostingsCache;
   private readonly passageRow: (doc: number) => Passage | undefined;
-  private scratch: TopKScratch | null = null;
+  private readonly lengthsRow: () => { lengths: Buffer } | undefined;
+  /** What a search needs per passage, read at the first search so that opening (and listing) stays cheap. */
+  private perPassage: { norm: Float64Array; scratch: TopKScratch } | null = null;
 
   private constructor(
     private readonly db: Db,
     readonly info: PassageIndexInfo,
-    /** k1·(1 − b + b·length/avgdl) per passage number. */
-    private readonly norm: Float64Array,
+    private readonly averageLength: number,
   ) {
     const term = db.prepare('SELECT passages, postings FROM terms WHERE term = ?');
     this.termRows = new PostingsCache((t) => term.get(t) as TermPostingsRow | undefined);
     const passage = db.prepare('SELECT id, title, text FROM passages WHERE rowid = ?');
     this.passageRow = (doc) => passage.get(doc) as PassageRow | undefined;
+    const lengths = db.prepare('SELECT lengths FROM passage_lengths WHERE id = 1');
+    this.lengthsRow = () => lengths.get() as { lengths: Buffer } | undefined;
   }
 
   /** Opens an index; `scoringBudget` is accepted for older callers and ignored (see SCORING_BUDGET). */
@@ -152,13 +155,9 @@ export class PassageIndex {
         throw new Error(`it was built by an older version of Tandem (format ${meta.get('format') ?? 'FTS5'}, not ${FORMAT}); build it again with tandem index build`);
       }
       const info: PassageIndexInfo = { file, passages: Number(meta.get('passages') ?? 0), source: meta.get('source') || null, builtAt: Number(meta.get('builtAt') ?? 0) };
-      const row = db.prepare('SELECT lengths FROM passage_lengths WHERE id = 1').get() as { lengths: Buffer } | undefined;
-      if (!row || row.lengths.byteLength !== (info.passages + 1) * 4) throw new Error(`its passage lengths do not cover its ${info.passages} passages`);
-      const lengths = new Uint32Array(row.lengths.buffer.slice(row.lengths.byteOffset, row.lengths.byteOffset + row.lengths.byteLength));
-      const average = Number(meta.get('averageLength'));
-      const norm = new Float64Array(lengths.length);
-      for (let d = 1; d < lengths.length; d++) norm[d] = K1 * (1 - B + (B * lengths[d]!) / average);
-      return new PassageIndex(db, info, norm);
+      const stored = db.prepare('SELECT length(lengths) AS bytes FROM passage_lengths WHERE id = 1').get() as { bytes: number } | undefined;
+      if (stored?.bytes !== (info.passages + 1) * 4) throw new Error(`its passage lengths do not cover its ${info.passages} passages`);
+      return new PassageIndex(db, info, Number(meta.get('averageLength')));
     } catch (error) {
       db.close();
       throw new StoreError('open-failed', `${file} is not a passage index: ${(error as Error).message}`, { cause: error });
@@ -177,8 +176,8 @@ export class PassageIndex {
       const row = this.termRows.get(term);
       if (row) terms.push({ idf: bm25Idf(this.info.passages, row.passages), cursor: new PostingCursor(row.postings, row.passages) });
     }
-    this.scratch ??= new TopKScratch(this.info.passages);
-    return topK(terms, Math.min(k, this.info.passages), this.norm, K1, this.scratch).map(({ doc, score }) => {
+    const { norm, scratch } = this.searchState();
+    return topK(terms, Math.min(k, this.info.passages), norm, K1, scratch).map(({ doc, score }) => {
       const p = this.passageRow(doc);
       if (!p) throw new StoreError('open-failed', `passage index ${this.info.file} has postings for passage ${doc}, which it does not hold; build it again`);
       return { id: p.id, title: p.title, text: p.text, score };
@@ -187,6 +186,17 @@ export class PassageIndex {
 
   close(): void {
     this.db.close();
+  }
+
+  private searchState(): { norm: Float64Array; scratch: TopKScratch } {
+    if (this.perPassage) return this.perPassage;
+    const row = this.lengthsRow()!;
+    // A copy: the blob's bytes need not be 4-byte aligned in their buffer.
+    const lengths = new Uint32Array(row.lengths.buffer.slice(row.lengths.byteOffset, row.lengths.byteOffset + row.lengths.byteLength));
+    // k1·(1 − b + b·length/avgdl) per passage number, as the postings' block maxima were computed.
+    const norm = new Float64Array(lengths.length);
+    for (let d = 1; d < lengths.length; d++) norm[d] = K1 * (1 - B + (B * lengths[d]!) / this.averageLength);
+    return (this.perPassage = { norm, scratch: new TopKScratch(this.info.passages) });
   }
 }
 

@@ -119,6 +119,26 @@ describe('passage index', () => {
     }
   });
 
+  it('builds and searches an index of no passages, and of a passage without words', () => {
+    const empty = path.join(dir, 'indexes', 'empty.sqlite');
+    buildPassageIndex(empty, []);
+    let index = PassageIndex.open(empty);
+    try {
+      expect(index.info.passages).toBe(0);
+      expect(index.search('anything', 5)).toEqual([]);
+    } finally {
+      index.close();
+    }
+    buildPassageIndex(empty, [{ id: 'x', title: '', text: '!!!' }, { id: 'y', title: 'Lighthouse', text: 'lighthouse keeper' }]);
+    index = PassageIndex.open(empty);
+    try {
+      expect(index.search('lighthouses', 5).map((h) => h.id)).toEqual(['y']);
+      expect(index.search('!!!', 5)).toEqual([]);
+    } finally {
+      index.close();
+    }
+  });
+
   it('refuses an index file of an older format, saying to build it again', () => {
     const old = path.join(dir, 'indexes', 'old.sqlite');
     const db = new Database(old);
