@@ -8,7 +8,8 @@
 // weight (postings.ts). A search reads only its terms' postings and finds the exact top k by
 // BM25 (FTS5's formula: k1 = 1.2, b = 0.75, IDF floored at 1e-6) with block-max MaxScore
 // (bm25-top-k.ts), which skips what frequent words cannot change: at a million passages FTS5's
-// whole-query bm25() took over a second, this takes milliseconds, with the same ranking.
+// whole-query bm25() took over a second, this takes milliseconds, with the same ranking (but a
+// term counts once however many query words stem to it, where FTS5 counts each word).
 
 import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
