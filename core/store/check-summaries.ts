@@ -2,7 +2,9 @@
 // and over any set of traces (the ones a stage's demos or a fine-tune job's rows came from).
 // Values live as JSON on each trace (traces.checks); json_each unpacks them, avg skips nulls.
 
+import type { CheckValues } from '../contract/views/program.ts';
 import type { Db } from './database.ts';
+import { fromJsonForDisplay } from './json.ts';
 
 /** A check's mean over the traces where it applies, and over how many it applied. */
 export interface CheckMean {
@@ -40,6 +42,20 @@ export class CheckSummaryRepository {
   /** Each stage evaluation's check means (candidate evaluations left out), for one run. */
   forRunEvaluations(runId: number): EvaluationCheckMean[] {
     return this.byEvaluationStmt.all(runId);
+  }
+
+  /** Each given trace's check values (traces without checks are left out). */
+  valuesFor(traceIds: readonly number[]): Map<number, CheckValues> {
+    const out = new Map<number, CheckValues>();
+    if (traceIds.length === 0) return out;
+    const rows = this.db
+      .prepare<[string], { id: number; checks: string }>('SELECT id, checks FROM traces WHERE id IN (SELECT value FROM json_each(?)) AND checks IS NOT NULL')
+      .all(JSON.stringify(traceIds));
+    for (const row of rows) {
+      const values = fromJsonForDisplay<CheckValues>(row.checks);
+      if (values) out.set(row.id, values);
+    }
+    return out;
   }
 
   /** Check means over the given traces (ids not found, or without checks, count for nothing). */

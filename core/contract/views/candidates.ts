@@ -1,7 +1,7 @@
 // The random-search candidates of a prompt stage: how each was built, its validation score, the
 // winner, and per predictor its instructions and demos.
 
-import type { FieldValue, SignatureSpec } from './program.ts';
+import type { CheckValues, FieldValue, SignatureSpec } from './program.ts';
 import type { StageSummary } from './runs.ts';
 
 export type CandidateKind = 'zero-shot' | 'labeled' | 'bootstrap' | 'shuffled';
@@ -12,6 +12,8 @@ export interface DemoView {
   exampleId: string | null;
   /** The stored trace an augmented demo was taken from; null for labeled demos. */
   sourceTraceId: number | null;
+  /** The task's intermediate checks on that trace (e.g. both gold paragraphs retrieved?); null when none. */
+  sourceChecks: CheckValues | null;
   fields: Record<string, FieldValue>;
 }
 
@@ -38,6 +40,12 @@ export interface CandidateView {
   n: number | null;
   errors: number | null;
   predictors: PredictorView[];
+  /**
+   * The task's checks over the traces this candidate's bootstrapped demos came from: mean (0..1),
+   * traces measured, and how many had the check at 1 (right for the right reason). Empty when
+   * the candidate has no bootstrapped demos or the task no checks.
+   */
+  demoChecks: Record<string, { mean: number | null; n: number; full: number }>;
 }
 
 export interface StageCandidates {

@@ -77,6 +77,7 @@ describe('traces with retrievals and intermediate checks', () => {
       { check: 'recall_hop2', mean: 0.75, n: 2, full: 1 },
     ]);
     expect(t.store.checkSummaries.forTraces([])).toEqual([]);
+    expect([...t.store.checkSummaries.valuesFor([ids[1]!, 424242]).entries()]).toEqual([[ids[1], { recall_hop1: 0, recall_hop2: 1 }]]);
   });
 
   it('shows check values on each example result of a page', () => {
