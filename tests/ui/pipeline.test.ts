@@ -1,16 +1,18 @@
 // A pipeline in the workbench: a small HotPotQA run (45 bundled questions written as a JSONL
-// data file, strategies "p" and "p, p -> p" over the stub LM, BM25 over the questions' paragraphs,
-// built in the workspace by the run) and a second index built directly, then in Chromium: a
-// trace with its retrieval nodes between the LM calls, gold passages marked and the check values
-// in its header; the Run view's intermediate-quality tables; Compare's check means; and the
-// Models page's Retrievers section. Screenshots go to test-artifacts/ui/pipeline-*.png.
+// data file; strategies "p" and "p -> w" over the stub LM, the w step trained by the real LoRA
+// trainer on a tiny checkpoint; BM25 over the questions' paragraphs, built in the workspace by the
+// run) and a second index built directly, then in Chromium: a trace with its retrieval nodes
+// between the LM calls, gold passages marked and the check values in its header; the Run view's
+// intermediate-quality tables (per strategy, and the demos and training rows each stage learned
+// from); Compare's check means; the modules of the fine-tune job; and the Models page's
+// Retrievers section. Screenshots go to test-artifacts/ui/pipeline-*.png.
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildPassageIndex, passageIndexFile } from '../../core/store/passage-index.ts';
 import { bundledHotpotQAPath, hotpotPassages, loadHotpotQA, type HotpotQuestion } from '../../core/tasks/hotpotqa-data.ts';
-import { chromiumAvailable, startWorkbench, type PageGlobal, type Workbench } from '../fixtures/ui-workbench.ts';
+import { chromiumAvailable, startWorkbench, tinyTrainerCommand, type PageGlobal, type Workbench } from '../fixtures/ui-workbench.ts';
 
 let wb: Workbench;
 let runId: number;
@@ -60,8 +62,9 @@ describe.skipIf(!chromiumAvailable)('a retrieval pipeline in the workbench', () 
     const experiment = await wb.api.createExperiment({
       task: 'hotpotqa',
       name: 'UI test: hotpotqa p',
-      strategies: 'p, p -> p',
+      strategies: 'p, p -> w',
       seeds: 1,
+      finetune: { command: await tinyTrainerCommand(wb.dir) },
       dataPath,
       lm: { provider: 'openai', model: 'stub-model', baseUrl: wb.stub.baseUrl },
       // No labeled demos: the bootstrapped candidates (demos from the program's own passing
@@ -159,6 +162,10 @@ describe.skipIf(!chromiumAvailable)('a retrieval pipeline in the workbench', () 
     expect(await row.textContent()).toMatch(/Π demos/);
     const hop2 = demos!.checks.recall_hop2!;
     expect(await row.textContent()).toContain(`${hop2.full} of ${hop2.n} at 100%`);
+    // The w stage trained on rows from passing traces: measured the same way.
+    const training = results.checks!.sources.find((s) => s.source === 'training' && s.prefix === 'p -> w');
+    expect(training, 'the w stage learned from training traces').toBeDefined();
+    expect(await sources.locator(tid(`source-row-${training!.stageId}-training`)).textContent()).toMatch(/Θ training rows/);
     await page.locator(tid('run-checks')).scrollIntoViewIfNeeded();
     await wb.shot('pipeline-run');
     expect(crashes()).toEqual([]);
@@ -172,6 +179,34 @@ describe.skipIf(!chromiumAvailable)('a retrieval pipeline in the workbench', () 
     expect(await checks.locator(tid('compare-checks-row')).count()).toBeGreaterThanOrEqual(2);
     expect(await checks.textContent()).toContain('recall@hop1');
     await wb.shot('pipeline-compare');
+  }, 60_000);
+
+  it('names the modules a fine-tune job trained', async () => {
+    const [job] = await wb.api.listFinetuneJobs({ runId });
+    expect(job!.predictors.length).toBeGreaterThan(1);
+    const { page } = wb;
+    await wb.goto(`#/runs/${runId}/finetune`);
+    await page.locator(tid('finetune-jobs')).waitFor();
+    expect(await page.locator(tid('finetune-job-modules')).first().textContent()).toBe(job!.predictors.join(', '));
+    await wb.shot('pipeline-finetune');
+  }, 60_000);
+
+  it('checks the retriever given in the New experiment form with the contract’s grammar', async () => {
+    const { page } = wb;
+    await wb.goto('#/experiments?new=1');
+    await page.locator(tid('new-experiment-form')).waitFor();
+    await page.locator(tid('nx-task')).selectOption('hotpotqa');
+    await page.locator(tid('nx-lm-openai')).check();
+    await page.locator(tid('nx-base-url')).fill(wb.stub.baseUrl);
+    await page.locator(tid('nx-model')).fill('stub-model');
+    await page.locator(tid('nx-retriever')).fill('colbert:not a url');
+    const before = (await wb.api.listExperiments({})).length;
+    await page.locator(tid('nx-submit')).click();
+    const issues = page.locator(tid('nx-retriever-issues'));
+    await issues.waitFor();
+    expect(await issues.textContent()).toMatch(/colbert needs the server's search URL/);
+    expect((await wb.api.listExperiments({})).length).toBe(before);
+    await wb.shot('pipeline-form-retriever');
   }, 60_000);
 
   it('lists the workspace’s passage indexes under Retrievers on the Models page', async () => {

@@ -215,6 +215,9 @@ describe.skipIf(!chromiumAvailable)('the workbench in Chromium', () => {
     await page.locator(tid('finetune-detail')).waitFor();
     await expect.poll(() => page.locator(tid('finetune-detail')).textContent(), POLL).toMatch(/finished/);
     await page.locator(tid('loss-chart')).waitFor();
+    // each job row names the modules (predictors) it trained
+    const jobs = await wb.api.listFinetuneJobs({ runId });
+    expect(await page.locator(tid('finetune-job-modules')).first().textContent()).toBe(jobs[0]!.predictors.join(', '));
     await wb.shot('finetune');
   }, 60_000);
 

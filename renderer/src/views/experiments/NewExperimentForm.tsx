@@ -4,7 +4,8 @@
 // they name too. The fine-tuner rule is the contract's, applied to the step kinds the API lists, so
 // the trainer field says it is needed exactly when the server would refuse without it. Defaults
 // are the contract's. The LM is the embedded demo model (local engine) or any OpenAI-compatible
-// endpoint; API keys never pass through the form.
+// endpoint; API keys never pass through the form. A task that retrieves may be given a retriever
+// (`bm25:<index>` or `colbert:<url>`, checked by the contract's grammar).
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { getClient } from '../../api/client.ts';
 import type { ApiIssue, TaskInfo } from '../../api/types.ts';
@@ -18,12 +19,12 @@ import { useStepKinds } from '../../app/step-kinds.ts';
 import { finetunerIssue, finetuningTokens } from '../../../../core/contract/finetuner-rule.ts';
 import { PAPER_STRATEGIES, parseStrategies, toggle } from './strategies.ts';
 
-type Field = 'name' | 'task' | 'strategies' | 'seeds' | 'candidates' | 'lm' | 'model' | 'baseUrl' | 'apiKeyEnv' | 'command' | 'general';
+type Field = 'name' | 'task' | 'strategies' | 'seeds' | 'candidates' | 'lm' | 'model' | 'baseUrl' | 'apiKeyEnv' | 'command' | 'retriever' | 'general';
 
 /** Which form field a server issue path belongs to. */
 function fieldOf(path: string): Field {
   const root = path.replace(/\[\d+\]/g, '');
-  if (root === 'strategies' || root === 'name' || root === 'task' || root === 'seeds') return root;
+  if (root === 'strategies' || root === 'name' || root === 'task' || root === 'seeds' || root === 'retriever') return root;
   if (root === 'optimizer.candidates') return 'candidates';
   if (root === 'lm.model') return 'model';
   if (root === 'lm.baseUrl') return 'baseUrl';
@@ -47,6 +48,7 @@ export function NewExperimentForm({ tasks, demo, onDone, onCancel }: { tasks: Ta
   const [baseUrl, setBaseUrl] = useState('');
   const [apiKeyEnv, setApiKeyEnv] = useState('');
   const [command, setCommand] = useState('');
+  const [retriever, setRetriever] = useState('');
   const [start, setStart] = useState(true);
   const [busy, setBusy] = useState(false);
   const [issues, setIssues] = useState<Partial<Record<Field, string[]>>>({});
@@ -90,6 +92,7 @@ export function NewExperimentForm({ tasks, demo, onDone, onCancel }: { tasks: Ta
           ? { provider: 'local', model: DEMO_MODEL }
           : { provider: 'openai', model: model.trim(), ...(baseUrl.trim() ? { baseUrl: baseUrl.trim() } : {}), ...(apiKeyEnv.trim() ? { apiKeyEnv: apiKeyEnv.trim() } : {}) },
       ...(lmKind === 'openai' && command.trim() ? { finetune: { command: command.trim() } } : {}),
+      ...(retriever.trim() ? { retriever: retriever.trim() } : {}),
     };
     const checked = CreateExperimentInput.safeParse(input, { reportInput: true });
     if (!checked.success) {
@@ -212,6 +215,15 @@ export function NewExperimentForm({ tasks, demo, onDone, onCancel }: { tasks: Ta
             </div>
           ) : null}
           <FieldIssues issues={issues.lm} />
+        </div>
+
+        <label htmlFor="nx-retriever">Retriever</label>
+        <div>
+          <input id="nx-retriever" className="mono wide" value={retriever} onChange={(e) => setRetriever(e.target.value)} placeholder="bm25:<index> or colbert:<url>" data-testid="nx-retriever" aria-invalid={!!issues.retriever} />
+          <span className="subtle hint">
+            For tasks whose program retrieves passages (e.g. hotpotqa); empty: the task's default. A workspace index (see Models → Retrievers) or a ColBERTv2 server's URL.
+          </span>
+          <FieldIssues issues={issues.retriever} testid="nx-retriever-issues" />
         </div>
 
         <label htmlFor="nx-name">Name</label>

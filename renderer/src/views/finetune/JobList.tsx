@@ -58,7 +58,13 @@ export function JobList({ entries, selectedKey, hrefOf, live }: { entries: ListE
                   )}
                 </td>
                 <td className="mono ft-modules" data-testid="finetune-job-modules">
-                  {e.job ? e.job.predictors.join(', ') : ''}
+                  {/* One unbroken line per module path; the list wraps between them. */}
+                  {e.job?.predictors.map((p, i, all) => (
+                    <span key={p} className="ft-module">
+                      {p}
+                      {i < all.length - 1 ? ', ' : ''}
+                    </span>
+                  ))}
                 </td>
                 <td>
                   <StatusBadge status={status} />

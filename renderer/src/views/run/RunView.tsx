@@ -171,7 +171,7 @@ export function RunView({ runId }: { runId: number }) {
           {d.results.checks.sources.length === 0 ? (
             <EmptyState title="No demos or training rows from traces yet" />
           ) : (
-            <SourceQualityTable sources={d.results.checks.sources} definitions={d.results.checks.definitions} />
+            <SourceQualityTable runId={runId} sources={d.results.checks.sources} definitions={d.results.checks.definitions} />
           )}
           <p className="subtle">Every trace a stage learned from passed the metric; the checks say how many of them also got the intermediate steps right (100%).</p>
         </section>

@@ -2,13 +2,19 @@
 // or its training rows (a weight step) came from — every one of them passed the metric — and per
 // intermediate check their mean and how many scored 1 (right answer for the right reason).
 import type { CheckInfo, SourceQuality } from '../../api/types.ts';
+import { hrefFor } from '../../app/router.ts';
 import { stageKindName, useStepKinds } from '../../app/step-kinds.ts';
 import { pct } from '../../components/format.ts';
 
 const SOURCE_LABEL: Record<SourceQuality['source'], string> = { demos: 'Π demos', training: 'Θ training rows' };
 const SOURCE_NOUN: Record<SourceQuality['source'], string> = { demos: 'demo traces', training: 'training traces' };
 
-export function SourceQualityTable({ sources, definitions }: { sources: SourceQuality[]; definitions: CheckInfo[] }) {
+/** Where the source is seen whole: the stage's candidates (their demos) or its fine-tune job (its rows). */
+function sourceHref(runId: number, s: SourceQuality): string {
+  return s.source === 'demos' ? hrefFor('candidates', { runId, itemId: s.stageId }) : hrefFor('finetune', { runId, params: { stage: s.stageId } });
+}
+
+export function SourceQualityTable({ runId, sources, definitions }: { runId: number; sources: SourceQuality[]; definitions: CheckInfo[] }) {
   const kinds = useStepKinds();
   return (
     <div className="table-scroll">
@@ -35,7 +41,9 @@ export function SourceQualityTable({ sources, definitions }: { sources: SourceQu
               <td className="mono" title={stageKindName(s.kind, kinds)}>
                 {s.prefix}
               </td>
-              <td title={s.source === 'demos' ? "the traces the stage's bootstrapped demos were taken from" : "the traces the stage's fine-tuning rows were made from"}>{SOURCE_LABEL[s.source]}</td>
+              <td title={s.source === 'demos' ? "the traces the stage's bootstrapped demos were taken from" : "the traces the stage's fine-tuning rows were made from"}>
+                <a href={sourceHref(runId, s)}>{SOURCE_LABEL[s.source]}</a>
+              </td>
               <td className="num">{s.traces}</td>
               {definitions.map((d) => {
                 const c = s.checks[d.name];
