@@ -28,7 +28,7 @@ describe('experiments', () => {
     ws = openWorkspace();
     const { api } = ws;
     expect(await api.listExperiments()).toEqual([]);
-    expect((await api.listTasks()).map((t) => t.name)).toEqual(['gsm8k', 'iris']);
+    expect((await api.listTasks()).map((t) => t.name)).toEqual(['gsm8k', 'hotpotqa', 'iris']);
 
     const created = await api.createExperiment({ task: 'iris', strategies: 'p, p', seeds: 2, lm, optimizer: { candidates: 2 } });
     expect(created).toMatchObject({ name: 'iris: p', task: 'iris', strategies: ['p'], seeds: [0, 1], runCount: 0, latestRun: null, best: null, runs: [] });

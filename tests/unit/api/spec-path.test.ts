@@ -106,7 +106,7 @@ describe('one spec path', () => {
         flag: '--strategies',
         text: 'strategy "p -> w" has a "w" (fine-tuning) step, but provider "openai" has no fine-tuning backend; use a model on the local engine, or give a fine-tuning command',
       },
-      { api: { task: 'hotpot', lm }, flags: {}, task: 'hotpot', field: 'task', flag: '', text: 'unknown task "hotpot"; available tasks: gsm8k, iris' },
+      { api: { task: 'hotpot', lm }, flags: {}, task: 'hotpot', field: 'task', flag: '', text: 'unknown task "hotpot"; available tasks: gsm8k, hotpotqa, iris' },
       { api: { task: 'iris', dataPath: '/no/such/file.csv', lm }, flags: { data: '/no/such/file.csv' }, field: 'dataPath', flag: '--data', text: 'no such file or folder: /no/such/file.csv' },
     ];
     for (const c of cases) {

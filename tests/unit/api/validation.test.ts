@@ -32,7 +32,7 @@ describe('createExperiment input', () => {
 
   it('refuses zero seeds, an unknown task and several problems at once', async () => {
     expect((await apiError(ws.api.createExperiment({ task: 'iris', seeds: 0, lm }))).message).toBe('seeds: must be ≥ 1, got 0');
-    expect((await apiError(ws.api.createExperiment({ task: 'hotpot', lm }))).message).toBe('task: unknown task "hotpot"; available tasks: gsm8k, iris');
+    expect((await apiError(ws.api.createExperiment({ task: 'hotpot', lm }))).message).toBe('task: unknown task "hotpot"; available tasks: gsm8k, hotpotqa, iris');
     const many = await apiError(
       ws.api.createExperiment({ task: 'iris', seeds: 1.5, lm: { provider: 'vllm', model: '' }, optimizer: { candidates: -1 }, sampling: { temperature: 3 } } as never),
     );
@@ -116,7 +116,7 @@ describe('paging, ids and filters', () => {
     expect(missing).toEqual({ code: 'not-found', message: 'experiment 999 does not exist' });
     expect((await apiError(ws.api.getTrace({ traceId: 5 }))).code).toBe('not-found');
     expect((await apiError(ws.api.callMethod('dropDatabase', {}))).code).toBe('not-found');
-    expect(await ws.api.callMethod('listTasks', undefined)).toHaveLength(2);
+    expect(await ws.api.callMethod('listTasks', undefined)).toHaveLength(3);
     expect((await apiError(ws.api.callMethod('getRun', { runId: -1 }))).message).toBe('runId: must be ≥ 1, got -1');
     expect((await apiError(ws.api.pullModel({ repo: 'not a repo' }))).message).toMatch(/^repo: must be a hub repo id/);
     const error = ApiError.fromJSON({ code: 'conflict', message: 'x' });

@@ -91,10 +91,18 @@ describe('stub answer policy', () => {
   });
 
   it('answers other fields with a placeholder', () => {
-    const system = 'Inputs you receive:\n- `context`: text\n\nOutputs you write:\n- `search_query`: a query\n';
-    expect(answerChat([{ role: 'system', content: system }, { role: 'user', content: '[[ ## context ## ]]\nabc' }])).toBe(
-      '[[ ## search_query ## ]]\nstub search_query\n\n[[ ## completed ## ]]',
-    );
+    const system = 'Inputs you receive:\n- `context`: text\n\nOutputs you write:\n- `summary`: a summary\n';
+    expect(answerChat([{ role: 'system', content: system }, { role: 'user', content: '[[ ## context ## ]]\nabc' }])).toBe('[[ ## summary ## ]]\nstub summary\n\n[[ ## completed ## ]]');
+  });
+
+  it('answers multi-hop fields: a query from the question and the first title found, an answer from the context', () => {
+    const system = (out: string) => `Inputs you receive:\n- \`context\`: passages\n- \`question\`: q\n\nOutputs you write:\n- \`${out}\`: x\n`;
+    const user = (context: string, question: string) => ({ role: 'user' as const, content: `[[ ## context ## ]]\n${context}\n\n[[ ## question ## ]]\n${question}` });
+    const context = '[1] Varnel Oskit | Varnel Oskit was born in Tromadue.\n[2] Tromadue | Tromadue is a town.';
+    expect(answerChat([{ role: 'system', content: system('search_query') }, user('', 'Where was Varnel Oskit born?')])).toContain('[[ ## search_query ## ]]\nWhere was Varnel Oskit born?\n');
+    expect(answerChat([{ role: 'system', content: system('search_query') }, user(context, 'Where was he born?')])).toContain('[[ ## search_query ## ]]\nVarnel Oskit Where was he born?\n');
+    expect(answerChat([{ role: 'system', content: system('answer') }, user(context, 'Which town?')])).toContain('[[ ## answer ## ]]\nTromadue\n');
+    expect(answerChat([{ role: 'system', content: system('answer') }, user(context, 'Is Tromadue a town?')])).toContain('[[ ## answer ## ]]\nyes\n');
   });
 
   it('validates fault specs', () => {
