@@ -157,7 +157,7 @@ describe('bad input gives one clear line and leaves no rows', () => {
   };
 
   it('unknown task', async () => {
-    expectOneLineError(await runCli(['run', 'hotpot', ...lmArgs(path.join(dir, 'bad1.db'))]), /unknown task "hotpot"; available tasks: gsm8k, iris/);
+    expectOneLineError(await runCli(['run', 'hotpot', ...lmArgs(path.join(dir, 'bad1.db'))]), /unknown task "hotpot"; available tasks: gsm8k, hotpotqa, iris/);
   });
 
   it('unknown strategy token, and malformed strategies', async () => {

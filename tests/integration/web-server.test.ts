@@ -163,7 +163,7 @@ describe('POST /api/call/<method>', () => {
     const tasks = await call('listTasks', {});
     expect(tasks.status).toBe(200);
     expect(tasks.headers.get('content-type')).toBe('application/json; charset=utf-8');
-    expect((tasks.json as Array<{ name: string }>).map((t) => t.name)).toEqual(['gsm8k', 'iris']);
+    expect((tasks.json as Array<{ name: string }>).map((t) => t.name)).toEqual(['gsm8k', 'hotpotqa', 'iris']);
     // No body at all is the empty input.
     expect((await call('listTasks', undefined)).json).toEqual(tasks.json);
 
