@@ -182,7 +182,7 @@ export class PostingCursor {
    * `count`) each passage whose score was 0, and keeping `top` the k highest scores; returns the
    * new count. `norm[doc]` and `k1` as in encodePostings. The cursor ends past its last posting.
    */
-  addAll(idf: number, k1: number, norm: Float64Array, scores: Float64Array, touched: Int32Array, count: number, top: TopScores): number {
+  addAll(idf: number, k1: number, norm: Float64Array, scores: Float32Array, touched: Int32Array, count: number, top: TopScores): number {
     const kf = idf * (k1 + 1);
     while (this.size > 0) {
       const docs = this.docs;
