@@ -5,6 +5,7 @@ import { reproducibility, type DeterminismReport } from '../runner/determinism-c
 import type { RunOutcome } from '../runner/run-experiment.ts';
 import type { Store } from '../store/index.ts';
 import type { ResultCell, RunChecks } from '../contract/views/results.ts';
+import { checkTable, sourceTable } from '../report/check-tables.ts';
 import { duration, table } from './format.ts';
 
 export function formatCell(cell: ResultCell | undefined): string {
@@ -30,30 +31,14 @@ export function renderOutcome(outcome: RunOutcome, check: DeterminismReport | nu
   ].join('\n');
 }
 
-/** The task's intermediate checks per strategy and split, and what each stage learned from. */
+/** The task's intermediate checks per strategy and split, and what each stage learned from (the report's tables). */
 export function renderChecks(checks: RunChecks, splits: readonly string[]): string[] {
-  const columns = splits.flatMap((split) => checks.definitions.map((d) => ({ split, check: d })));
-  const rows = checks.rows.map((r) => [r.label, ...columns.map(({ split, check }) => formatCell(r.cells[split]?.[check.name]))]);
-  const lines = [
-    `intermediate checks (%, mean${rowsHaveSpread(checks) ? ' ± 95% CI' : ''}; \`tandem report\` describes each)`,
-    table(['strategy', ...columns.map(({ split, check }) => `${split} ${check.label}`)], rows, ['left', ...columns.map(() => 'right' as const)]),
-  ];
+  const align = (head: string[]) => head.map((_, i) => (i === 0 ? 'left' : 'right') as 'left' | 'right');
+  const t = checkTable(checks, splits, formatCell);
+  const lines = [`intermediate checks (%, mean${rowsHaveSpread(checks) ? ' ± 95% CI' : ''}; \`tandem report\` describes each)`, table(t.head, t.rows, align(t.head))];
   if (checks.sources.length > 0) {
-    const sourceRows = checks.sources.map((s) => [
-      String(s.seed ?? ''),
-      s.prefix,
-      s.source === 'demos' ? 'demos' : 'training rows',
-      String(s.traces),
-      ...checks.definitions.map((d) => {
-        const c = s.checks[d.name];
-        return c && c.mean !== null ? `${(c.mean * 100).toFixed(1)} (${c.full}/${c.n} full)` : 'n/a';
-      }),
-    ]);
-    lines.push(
-      '',
-      'what each stage learned from (passing traces; full = check value 1)',
-      table(['seed', 'stage', 'source', 'traces', ...checks.definitions.map((d) => d.label)], sourceRows, ['right', 'left', 'left', 'right', ...checks.definitions.map(() => 'right' as const)]),
-    );
+    const s = sourceTable(checks);
+    lines.push('', 'what each stage learned from: passing traces, each check as mean % (traces at 100% / traces)', table(s.head, s.rows, align(s.head)));
   }
   return lines;
 }

@@ -1,114 +1,20 @@
-// A FIFO limiter: at most `maxConcurrency` tasks run at once; the rest wait in arrival order.
-// A waiter whose AbortSignal fires leaves the queue at once and rejects with LMError 'cancelled'.
+// How LM calls wait: the FIFO limiter of core/util with LMError 'cancelled' for a waiter whose
+// signal fires, and a backoff sleep that is cancelled the same way.
 
+import { abortableSleep, abortDetail, Limiter as FifoLimiter } from '../util/limiter.ts';
 import { LMError } from './errors.ts';
 
-interface Waiter {
-  grant: () => void;
-  reject: (error: unknown) => void;
-  detach: () => void;
-}
-
-export class Limiter {
-  readonly maxConcurrency: number;
-  private activeCount = 0;
-  private readonly queue: Waiter[] = [];
-
+export class Limiter extends FifoLimiter {
   constructor(maxConcurrency: number) {
-    if (!Number.isInteger(maxConcurrency) || maxConcurrency < 1) {
-      throw new RangeError(`maxConcurrency must be a positive integer, got ${maxConcurrency}`);
-    }
-    this.maxConcurrency = maxConcurrency;
-  }
-
-  /** Tasks running now. */
-  get active(): number {
-    return this.activeCount;
-  }
-
-  /** Tasks waiting for a slot. */
-  get pending(): number {
-    return this.queue.length;
-  }
-
-  /** Runs `fn` once a slot is free; the slot is released when its promise settles. */
-  run<T>(fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
-    if (signal?.aborted) return Promise.reject(cancelledError(signal));
-    // A free slot is taken at once, without a round trip through acquire's promise.
-    if (this.activeCount < this.maxConcurrency && this.queue.length === 0) {
-      this.activeCount++;
-      return this.hold(fn, this.releaser());
-    }
-    return this.acquire(signal).then((release) => this.hold(fn, release));
-  }
-
-  /** Runs `fn` holding a slot; gives the slot back when it settles (or throws synchronously). */
-  private async hold<T>(fn: () => Promise<T>, release: () => void): Promise<T> {
-    try {
-      return await fn();
-    } finally {
-      release();
-    }
-  }
-
-  /** Waits for a slot and returns the function that gives it back (idempotent). */
-  acquire(signal?: AbortSignal): Promise<() => void> {
-    if (signal?.aborted) return Promise.reject(cancelledError(signal));
-    if (this.activeCount < this.maxConcurrency && this.queue.length === 0) {
-      this.activeCount++;
-      return Promise.resolve(this.releaser());
-    }
-    return new Promise<() => void>((resolve, reject) => {
-      const onAbort = () => {
-        const index = this.queue.indexOf(waiter);
-        if (index >= 0) this.queue.splice(index, 1);
-        reject(cancelledError(signal));
-      };
-      const waiter: Waiter = {
-        grant: () => {
-          waiter.detach();
-          resolve(this.releaser());
-        },
-        reject,
-        detach: () => signal?.removeEventListener('abort', onAbort),
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-      this.queue.push(waiter);
-    });
-  }
-
-  private releaser(): () => void {
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      const next = this.queue.shift();
-      // Hand the slot straight to the next waiter so a newcomer cannot jump the queue.
-      if (next) next.grant();
-      else this.activeCount--;
-    };
+    super(maxConcurrency, (signal) => cancelledError(signal));
   }
 }
 
 export function cancelledError(signal?: AbortSignal, attempts = 0): LMError {
-  const reason: unknown = signal?.reason;
-  const detail = reason instanceof Error && reason.name !== 'AbortError' ? `: ${reason.message}` : '';
-  return new LMError('cancelled', `the request was cancelled${detail}`, { attempts, cause: reason });
+  return new LMError('cancelled', `the request was cancelled${abortDetail(signal)}`, { attempts, cause: signal?.reason });
 }
 
 /** Waits `ms`, rejecting with LMError 'cancelled' as soon as `signal` fires. */
 export function sleep(ms: number, signal?: AbortSignal, attempts = 0): Promise<void> {
-  if (signal?.aborted) return Promise.reject(cancelledError(signal, attempts));
-  if (ms <= 0) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(cancelledError(signal, attempts));
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
+  return abortableSleep(ms, signal, () => cancelledError(signal, attempts));
 }
