@@ -5,6 +5,7 @@
 // cancelled.
 
 import type { RetrievedPassage } from '../contract/views/program.ts';
+import { SharedCalls } from '../util/shared-calls.ts';
 import { cancelledError } from './concurrency.ts';
 import { copyPassages, retrievalCacheKey, type RetrievalCache } from './retrieval-cache.ts';
 import type { RetrieveInfo, RetrieveOptions, RetrieveRequest, Retriever } from './retriever.ts';
@@ -16,21 +17,12 @@ export interface RetrievalCacheStats {
   shared: number;
 }
 
-interface InFlight {
-  promise: Promise<RetrievedPassage[]>;
-  controller: AbortController;
-  /** Callers still waiting. */
-  waiting: number;
-  /** How the inner retriever served it, for the caller that started it. */
-  info: RetrieveInfo | undefined;
-}
-
 const CACHE_HIT: RetrieveInfo = Object.freeze({ cached: true, attempts: 0, latencyMs: 0 });
 
 export class CachedRetriever implements Retriever {
   readonly id: string;
   readonly backend: string;
-  private readonly inFlight = new Map<string, InFlight>();
+  private readonly shared = new SharedCalls<RetrievedPassage[], RetrieveInfo>((signal) => cancelledError(signal));
   private readonly counters: RetrievalCacheStats = { hits: 0, misses: 0, shared: 0 };
 
   constructor(
@@ -55,68 +47,20 @@ export class CachedRetriever implements Retriever {
       onRetrieveInfo?.(CACHE_HIT);
       return hit;
     }
-    const running = this.inFlight.get(key);
-    if (running && !running.controller.signal.aborted) {
-      this.counters.shared++;
-      const passages = copyPassages(await this.wait(running, signal));
-      onRetrieveInfo?.(CACHE_HIT);
-      return passages;
-    }
-    this.counters.misses++;
-    const entry = this.start(key, request);
-    const passages = copyPassages(await this.wait(entry, signal));
-    if (entry.info) onRetrieveInfo?.(entry.info);
-    return passages;
-  }
-
-  private start(key: string, request: RetrieveRequest): InFlight {
-    const controller = new AbortController();
-    let info: RetrieveInfo | undefined;
-    const promise = this.inner
-      .retrieve({ query: request.query, k: request.k }, { signal: controller.signal, onRetrieveInfo: (reported) => (info = reported) })
-      .then((passages) => {
-        entry.info = info;
-        this.cache.set(key, passages);
-        return passages;
-      });
-    const entry: InFlight = { promise, controller, waiting: 0, info: undefined };
-    this.inFlight.set(key, entry);
-    const forget = () => {
-      if (this.inFlight.get(key) === entry) this.inFlight.delete(key);
-    };
-    promise.then(forget, forget);
-    return entry;
-  }
-
-  /** Waits for a shared retrieval; this caller's signal rejects this caller only. */
-  private wait(entry: InFlight, signal: AbortSignal | undefined): Promise<RetrievedPassage[]> {
-    entry.waiting++;
-    return new Promise<RetrievedPassage[]>((resolve, reject) => {
-      let settled = false;
-      const leave = () => {
-        settled = true;
-        entry.waiting--;
-        signal?.removeEventListener('abort', onAbort);
-      };
-      const onAbort = () => {
-        if (settled) return;
-        leave();
-        if (entry.waiting === 0) entry.controller.abort(signal?.reason);
-        reject(cancelledError(signal));
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-      entry.promise.then(
-        (passages) => {
-          if (settled) return;
-          leave();
-          resolve(passages);
-        },
-        (error: unknown) => {
-          if (settled) return;
-          leave();
-          reject(error);
-        },
-      );
-    });
+    const joined = this.shared.joinable(key);
+    if (joined) this.counters.shared++;
+    else this.counters.misses++;
+    const { value, info } = await this.shared.run(
+      key,
+      (shared, report) =>
+        this.inner.retrieve({ query: request.query, k: request.k }, { signal: shared, onRetrieveInfo: report }).then((passages) => {
+          this.cache.set(key, passages);
+          return passages;
+        }),
+      signal,
+    );
+    const served = joined ? CACHE_HIT : info;
+    if (served) onRetrieveInfo?.(served);
+    return copyPassages(value);
   }
 }
