@@ -4,26 +4,18 @@
 import type { CachedResponse, ResponseCache } from '../lm/response-cache.ts';
 import type { Db } from './database.ts';
 import { toJson } from './json.ts';
+import { KeyedJsonTable } from './keyed-json-table.ts';
 
 export class SqliteResponseCache implements ResponseCache {
-  private readonly getStmt;
-  private readonly setStmt;
-  private readonly countStmt;
+  private readonly table: KeyedJsonTable;
 
-  constructor(
-    db: Db,
-    private readonly now: () => number,
-  ) {
-    this.getStmt = db.prepare<[string], string>('SELECT response FROM lm_cache WHERE key = ?').pluck();
-    this.setStmt = db.prepare<[string, string, number]>(
-      'INSERT INTO lm_cache (key, response, created_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET response = excluded.response, created_at = excluded.created_at',
-    );
-    this.countStmt = db.prepare<[], number>('SELECT count(*) FROM lm_cache').pluck();
+  constructor(db: Db, now: () => number) {
+    this.table = new KeyedJsonTable(db, 'lm_cache', 'response', now);
   }
 
   /** A stored entry that cannot be read (hand-edited, truncated) counts as a miss. */
   get(key: string): CachedResponse | undefined {
-    const text = this.getStmt.get(key);
+    const text = this.table.get(key);
     if (text === undefined) return undefined;
     try {
       const value = JSON.parse(text) as CachedResponse;
@@ -35,10 +27,10 @@ export class SqliteResponseCache implements ResponseCache {
 
   set(key: string, response: CachedResponse): void {
     const { text, model, finishReason, usage } = response;
-    this.setStmt.run(key, toJson({ text, model, finishReason, usage }, 'cached LM response'), this.now());
+    this.table.set(key, toJson({ text, model, finishReason, usage }, 'cached LM response'));
   }
 
   count(): number {
-    return this.countStmt.get() ?? 0;
+    return this.table.count();
   }
 }

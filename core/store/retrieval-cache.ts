@@ -5,26 +5,18 @@ import type { RetrievedPassage } from '../contract/views/program.ts';
 import type { RetrievalCache } from '../retrieve/retrieval-cache.ts';
 import type { Db } from './database.ts';
 import { toJson } from './json.ts';
+import { KeyedJsonTable } from './keyed-json-table.ts';
 
 export class SqliteRetrievalCache implements RetrievalCache {
-  private readonly getStmt;
-  private readonly setStmt;
-  private readonly countStmt;
+  private readonly table: KeyedJsonTable;
 
-  constructor(
-    db: Db,
-    private readonly now: () => number,
-  ) {
-    this.getStmt = db.prepare<[string], string>('SELECT passages FROM retrieval_cache WHERE key = ?').pluck();
-    this.setStmt = db.prepare<[string, string, number]>(
-      'INSERT INTO retrieval_cache (key, passages, created_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET passages = excluded.passages, created_at = excluded.created_at',
-    );
-    this.countStmt = db.prepare<[], number>('SELECT count(*) FROM retrieval_cache').pluck();
+  constructor(db: Db, now: () => number) {
+    this.table = new KeyedJsonTable(db, 'retrieval_cache', 'passages', now);
   }
 
   /** A stored entry that cannot be read (hand-edited, truncated) counts as a miss. */
   get(key: string): RetrievedPassage[] | undefined {
-    const text = this.getStmt.get(key);
+    const text = this.table.get(key);
     if (text === undefined) return undefined;
     let value: unknown;
     try {
@@ -37,11 +29,11 @@ export class SqliteRetrievalCache implements RetrievalCache {
 
   set(key: string, passages: readonly RetrievedPassage[]): void {
     const rows = passages.map(({ id, title, text, score }) => ({ id, title, text, score }));
-    this.setStmt.run(key, toJson(rows, 'cached retrieval passages'), this.now());
+    this.table.set(key, toJson(rows, 'cached retrieval passages'));
   }
 
   count(): number {
-    return this.countStmt.get() ?? 0;
+    return this.table.count();
   }
 }
 
