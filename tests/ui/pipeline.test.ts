@@ -134,6 +134,9 @@ describe.skipIf(!chromiumAvailable)('a retrieval pipeline in the workbench', () 
     const hop1Value = Math.round(trace.trace.checks!.recall_hop1! * 100);
     expect(await pane.locator(tid('trace-check-recall_hop1')).textContent()).toBe(`recall@hop1 ${hop1Value}%`);
     expect(await pane.locator(tid('trace-check-recall_hop1')).getAttribute('title')).toMatch(/gold paragraphs/);
+    // The example's row in the list carries the same values, labelled in its tooltip.
+    const rowChecks = page.locator(`${tid('trace-row')}[data-trace-id="${row!.traceId}"] ${tid('trace-row-checks')}`);
+    await expect.poll(() => rowChecks.getAttribute('aria-label'), POLL).toContain(`recall@hop1 ${hop1Value}%`);
     // The shot starts at the hop-1 query's module: the steps in order, hop 1's passages open.
     await pane.locator(tid('trace-module')).first().evaluate((el) => (el as unknown as { scrollIntoView(o: object): void }).scrollIntoView({ block: 'start' }));
     await wb.shot('pipeline-trace');

@@ -1,4 +1,4 @@
-// The run's fine-tune jobs as a compact table: stage, the modules (predictors) it trained,
+// The run's fine-tune jobs as a compact table: stage with the modules (predictors) it trained,
 // status, rows, final loss, time.
 import type { FinetuneJobRecord, StageSummary } from '../../api/types.ts';
 import { useRouter } from '../../app/router.ts';
@@ -21,8 +21,7 @@ export function JobList({ entries, selectedKey, hrefOf, live }: { entries: ListE
         <thead>
           <tr>
             <th>Job</th>
-            <th>Stage</th>
-            <th title="the program's modules (predictor paths) whose calls became this job's training rows">Modules</th>
+            <th title="the stage, and under it the program's modules (predictor paths) whose calls became the job's training rows">Stage · modules</th>
             <th>Status</th>
             <th className="num">rows</th>
             <th className="num">loss</th>
@@ -56,15 +55,17 @@ export function JobList({ entries, selectedKey, hrefOf, live }: { entries: ListE
                   ) : (
                     `#${e.stageId}`
                   )}
-                </td>
-                <td className="mono ft-modules" data-testid="finetune-job-modules">
-                  {/* One unbroken line per module path; the list wraps between them. */}
-                  {e.job?.predictors.map((p, i, all) => (
-                    <span key={p} className="ft-module">
-                      {p}
-                      {i < all.length - 1 ? ', ' : ''}
-                    </span>
-                  ))}
+                  {e.job ? (
+                    <div className="ft-modules" data-testid="finetune-job-modules">
+                      {/* One unbroken path each; the line wraps between them. */}
+                      {e.job.predictors.map((p, i, all) => (
+                        <span key={p} className="ft-module">
+                          {p}
+                          {i < all.length - 1 ? ', ' : ''}
+                        </span>
+                      ))}
+                    </div>
+                  ) : null}
                 </td>
                 <td>
                   <StatusBadge status={status} />

@@ -74,7 +74,8 @@ export function TrainingRows({ runId, jobId }: { runId: number; jobId: number })
             <col style={{ width: 64 }} />
             <col style={{ width: 64 }} />
             <col style={{ width: 92 }} />
-            <col style={{ width: 110 }} />
+            {/* wide enough for a pipeline's module paths, e.g. generate_query[0] */}
+            <col style={{ width: 144 }} />
             <col />
             <col style={{ width: '32%' }} />
           </colgroup>
@@ -106,7 +107,9 @@ export function TrainingRows({ runId, jobId }: { runId: number; jobId: number })
                     )}
                   </td>
                   <td className="mono">{r.exampleId ?? '—'}</td>
-                  <td className="mono">{r.predictor}</td>
+                  <td className="mono" title={r.predictor}>
+                    {r.predictor}
+                  </td>
                   <td className="ft-preview">{previewOf(r, 'user')}</td>
                   <td className="ft-preview mono">{previewOf(r, 'assistant')}</td>
                 </tr>

@@ -2,7 +2,8 @@
 // spacer, only the visible ones (plus overscan) mounted; asks the pager for the rows in view.
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useEffect, useRef, type RefObject } from 'react';
-import type { ExampleResultRow } from '../../api/types.ts';
+import type { CheckInfo, ExampleResultRow } from '../../api/types.ts';
+import { checkValueText, orderedChecks } from '../../components/check-definitions.ts';
 import { fieldsPreview, goldPreview } from './tree/fields.ts';
 import type { ResultPager } from './result-pager.ts';
 
@@ -14,10 +15,23 @@ interface RowProps {
   selected: boolean;
   start: number;
   tag: string;
+  checkDefs: readonly CheckInfo[];
   onSelect(index: number): void;
 }
 
-const Row = memo(function Row({ index, row, selected, start, tag, onSelect }: RowProps) {
+/** The row's intermediate checks as compact percentages ("100 · 50"), labelled in the tooltip. */
+function Checks({ checks, defs }: { checks: ExampleResultRow['checks']; defs: readonly CheckInfo[] }) {
+  if (!checks || Object.keys(checks).length === 0) return null;
+  const items = orderedChecks(checks, defs);
+  const label = items.map((c) => `${c.label} ${checkValueText(c.value)}`).join(' · ');
+  return (
+    <span className="tr-checks" title={`intermediate checks: ${label}`} aria-label={label} data-testid="trace-row-checks">
+      {items.map((c) => (c.value === null ? 'n/a' : Math.round(c.value * 100))).join(' · ')}
+    </span>
+  );
+}
+
+const Row = memo(function Row({ index, row, selected, start, tag, checkDefs, onSelect }: RowProps) {
   const style = { transform: `translateY(${start}px)`, height: ROW_HEIGHT };
   if (!row) {
     return (
@@ -45,6 +59,7 @@ const Row = memo(function Row({ index, row, selected, start, tag, onSelect }: Ro
       </span>
       <span className={row.passed ? 'badge badge-pass' : 'badge badge-fail'}>{row.passed ? 'pass' : 'fail'}</span>
       <span className="tr-score">{row.score.toFixed(2)}</span>
+      <Checks checks={row.checks} defs={checkDefs} />
       {row.error ? (
         <span className="badge badge-error" title={row.error.message}>
           {row.error.kind}
@@ -66,6 +81,7 @@ export function ResultList({
   total,
   selected,
   tag,
+  checkDefs,
   onSelect,
   firstVisible,
 }: {
@@ -73,6 +89,8 @@ export function ResultList({
   total: number;
   selected: number | null;
   tag: string;
+  /** Labels of the run's intermediate checks (empty: the raw names). */
+  checkDefs: readonly CheckInfo[];
   onSelect(index: number): void;
   /** Set to the first row in view, where `j` starts when nothing is selected. */
   firstVisible: RefObject<number>;
@@ -105,7 +123,7 @@ export function ResultList({
     <div className="tr-scroll" ref={scrollRef} role="listbox" aria-label="Example results" data-testid="trace-list" tabIndex={-1}>
       <div className="tr-spacer" style={{ height: virtualizer.getTotalSize() }}>
         {items.map((item) => (
-          <Row key={item.index} index={item.index} row={pager.row(item.index)} selected={item.index === selected} start={item.start} tag={tag} onSelect={onSelect} />
+          <Row key={item.index} index={item.index} row={pager.row(item.index)} selected={item.index === selected} start={item.start} tag={tag} checkDefs={checkDefs} onSelect={onSelect} />
         ))}
       </div>
     </div>

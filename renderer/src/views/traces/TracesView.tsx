@@ -7,6 +7,7 @@ import { getClient } from '../../api/client.ts';
 import { ApiCallError } from '../../api/transport.ts';
 import { replaceParams, useRouter } from '../../app/router.ts';
 import { useApi, useApiEvents, useThrottled } from '../../app/use-api.ts';
+import { useCheckDefinitions } from '../../components/check-definitions.ts';
 import { count } from '../../components/format.ts';
 import { EmptyState, ErrorState, Loading } from '../../components/states.tsx';
 import { ResultList } from './ResultList.tsx';
@@ -29,6 +30,7 @@ export function TracesView({ runId, params }: { runId: number; params: URLSearch
   // Memoized: the view re-renders on every selection step; the filter bar need not.
   const p = useMemo(() => readParams(params), [params]);
   const stagesState = useApi(() => getClient().listStages({ runId }), [runId]);
+  const checkDefs = useCheckDefinitions(runId);
   // ?stage= (e.g. from the Run view's tree) selects the stage; without it the first evaluated one.
   const { stageId, options: stages, unknown: unknownStage } = useMemo(() => chooseStage(stagesState.data, p.stageId), [stagesState.data, p.stageId]);
   const { pager, version } = usePager(unknownStage ? null : toQuery(p, stageId));
@@ -113,7 +115,7 @@ export function TracesView({ runId, params }: { runId: number; params: URLSearch
         {p.q || p.outcome ? 'Nothing matches these filters. Clear the search or the outcome filter.' : 'This evaluation has no example results.'}
       </EmptyState>
     );
-  else list = <ResultList pager={pager} total={pager.total} selected={selected} tag={tag} onSelect={pickNow} firstVisible={firstVisible} />;
+  else list = <ResultList pager={pager} total={pager.total} selected={selected} tag={tag} checkDefs={checkDefs} onSelect={pickNow} firstVisible={firstVisible} />;
 
   return (
     <div className="tr-view" data-testid="view-traces">
