@@ -34,3 +34,37 @@ export function runCli(args: string[], options: { env?: Record<string, string | 
     });
   });
 }
+
+/**
+ * Starts the CLI and SIGKILLs it once `until` holds for its stderr (checked on output and every
+ * 50 ms), `delayMs` after that: a crash at a chosen point of a run.
+ */
+export function runUntilKilled(
+  args: string[],
+  until: (stderr: string) => boolean,
+  delayMs: number,
+  env: Record<string, string> = {},
+): Promise<{ killed: boolean; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [TANDEM_BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let armed = false;
+    const check = () => {
+      if (!armed && until(stderr)) {
+        armed = true;
+        setTimeout(() => child.kill('SIGKILL'), delayMs);
+      }
+    };
+    const poll = setInterval(check, 50);
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      check();
+    });
+    child.on('close', (_code, signal) => {
+      clearInterval(poll);
+      resolve({ killed: signal === 'SIGKILL', stdout, stderr });
+    });
+  });
+}

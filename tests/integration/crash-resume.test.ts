@@ -5,7 +5,6 @@
 // Real parts throughout: the CLI process, an OpenAI-compatible server in its own process, SQLite,
 // and the engine's real LoRA trainer (on a tiny checkpoint) as the fine-tuning command.
 
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engineDir } from '../../core/engine/engine-paths.ts';
 import { findPython } from '../../core/engine/python.ts';
 import { openStore } from '../../core/store/index.ts';
-import { runCli, TANDEM_BIN } from '../helpers/cli.ts';
+import { runCli, runUntilKilled as runUntilKilledWith } from '../helpers/cli.ts';
 import { makeTinyCheckpoint } from '../helpers/engine.ts';
 import { startStubServer, type StubServerHandle } from '../fixtures/stub-server-process.ts';
 
@@ -36,31 +35,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** Starts a CLI process and SIGKILLs it once `until` says so (checked on output and every 50 ms). */
-function runUntilKilled(cliArgs: string[], until: (stderr: string) => boolean, delayMs: number): Promise<{ killed: boolean; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [TANDEM_BIN, ...cliArgs], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    let armed = false;
-    const check = () => {
-      if (!armed && until(stderr)) {
-        armed = true;
-        setTimeout(() => child.kill('SIGKILL'), delayMs);
-      }
-    };
-    const poll = setInterval(check, 50);
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-      check();
-    });
-    child.on('close', (_code, signal) => {
-      clearInterval(poll);
-      resolve({ killed: signal === 'SIGKILL', stdout, stderr });
-    });
-  });
-}
+const runUntilKilled = (cliArgs: string[], until: (stderr: string) => boolean, delayMs: number) => runUntilKilledWith(cliArgs, until, delayMs, env);
 
 function counts(db: string, runId: number) {
   const store = openStore(db);
