@@ -184,6 +184,27 @@ describe.skipIf(!chromiumAvailable)('a retrieval pipeline in the workbench', () 
     await wb.shot('pipeline-compare');
   }, 60_000);
 
+  it('shows the p stage’s bootstrapped demos of every module, and a flipped example’s trace inline in Compare', async () => {
+    const { page } = wb;
+    const p = (await wb.api.getRun({ runId })).stages.find((s) => s.prefix === 'p')!;
+    await wb.goto(`#/runs/${runId}/candidates/${p.id}`);
+    await page.locator(tid('view-candidates')).waitFor();
+    const best = page.locator(`${tid('candidate-row')}`).filter({ hasText: 'bootstrap' }).first();
+    await best.click();
+    await page.locator(tid('candidate-demo')).first().waitFor();
+    expect(await page.locator(tid('candidate-detail')).textContent()).toContain('generate_query[0]');
+    await wb.shot('pipeline-candidates');
+
+    await wb.goto(`#/compare?runs=${runId}`);
+    await page.locator(tid('compare-checks')).waitFor();
+    const flip = page.locator(tid('compare-flip-toggle')).first();
+    await flip.waitFor();
+    await flip.click();
+    await page.locator(`${tid('compare-flip-traces')} ${tid('trace-retrieval')}`).first().waitFor();
+    await wb.shot('pipeline-compare-flip');
+    expect(crashes()).toEqual([]);
+  }, 60_000);
+
   it('names the modules a fine-tune job trained', async () => {
     const [job] = await wb.api.listFinetuneJobs({ runId });
     expect(job!.predictors.length).toBeGreaterThan(1);
