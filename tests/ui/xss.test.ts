@@ -3,14 +3,21 @@
 // named with a payload, then every view of the run in Chromium — with the page's CSP bypassed,
 // so a payload that became markup would also run. After each view: window.__xss is unset, no
 // element from a payload exists (nor ever existed: a MutationObserver watches from page start),
-// no dialog opened; and the traces view shows the payloads as text.
+// no dialog opened; and the traces view shows the payloads as text. A second, HotPotQA run whose
+// data file (named with a payload) has payloads in every paragraph's title and text puts them in
+// retrieved passages, gold titles, queries and index sources: its trace's retrieval nodes, its
+// intermediate-quality tables and the Models page's Retrievers stay text too.
 
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundledHotpotQAPath, loadHotpotQA, type HotpotQuestion } from '../../core/tasks/hotpotqa-data.ts';
 import { XSS_PAYLOADS } from '../fixtures/stub-openai-server.ts';
 import { chromiumAvailable, startWorkbench, tinyTrainerCommand, type PageGlobal, type Workbench } from '../fixtures/ui-workbench.ts';
 
 let wb: Workbench;
 let runId: number;
+let hotpotRunId: number;
 const dialogs: string[] = [];
 const tid = (id: string) => `[data-testid="${id}"]`;
 /** expect.poll gives up after 1 s by default; views may take a few round trips. */
@@ -31,6 +38,23 @@ const WATCH = `(() => {
   new MutationObserver((records) => { for (const r of records) r.addedNodes.forEach(check); })
     .observe(document, { childList: true, subtree: true });
 })();`;
+
+const TITLE_PAYLOAD = '<img src=x onerror="window.__xss=1">';
+const TEXT_PAYLOAD = '<script>window.__xss=1</script>';
+
+/** A question as a JSON Lines row with a payload in every paragraph title (gold titles too) and text. */
+function withPayloads(q: HotpotQuestion): string {
+  const title = (t: string) => `${t} ${TITLE_PAYLOAD}`;
+  return JSON.stringify({
+    id: q.id,
+    question: q.question,
+    answer: q.answer,
+    type: q.type,
+    level: q.level,
+    supporting_facts: q.supportingFacts.map(([t, i]) => [title(t), i]),
+    context: q.context.map((c) => [title(c.title), c.sentences.map((x, i) => (i === 0 ? `${x} ${TEXT_PAYLOAD}` : x))]),
+  });
+}
 
 interface XssGlobal extends PageGlobal {
   __payloadHits: string[];
@@ -68,6 +92,18 @@ describe.skipIf(!chromiumAvailable)('LM output with HTML and script payloads', (
     });
     ({ runId } = await wb.api.startRun({ experimentId: experiment.id }));
     expect(await wb.waitForRunEnd(runId, 480_000)).toBe('finished');
+
+    const dataPath = path.join(wb.dir, `${TITLE_PAYLOAD}.jsonl`);
+    writeFileSync(dataPath, (await loadHotpotQA(bundledHotpotQAPath())).slice(0, 12).map(withPayloads).join('\n'));
+    const hotpot = await wb.api.createExperiment({
+      task: 'hotpotqa',
+      strategies: 'p',
+      dataPath,
+      lm: { provider: 'openai', model: 'stub-model', baseUrl: wb.stub.baseUrl },
+      optimizer: { candidates: 0 },
+    });
+    hotpotRunId = (await wb.api.startRun({ experimentId: hotpot.id })).runId;
+    expect(await wb.waitForRunEnd(hotpotRunId, 240_000)).toBe('finished');
   }, 600_000);
 
   afterAll(async () => {
@@ -146,6 +182,36 @@ describe.skipIf(!chromiumAvailable)('LM output with HTML and script payloads', (
     await page.waitForTimeout(500);
     await expectInert('fine-tune');
     await wb.shot('xss-finetune');
+  }, 60_000);
+
+  it('stays text in a pipeline: retrieval nodes, gold badges, check tables and the Retrievers section', async () => {
+    const { page } = wb;
+    // A trace whose first retrieval found a gold paragraph (its title carries a payload too).
+    const zeroShot = (await wb.api.getRun({ runId: hotpotRunId })).stages.find((st) => st.prefix === '')!;
+    const found = (await wb.api.pageExampleResults({ stageId: zeroShot.id, split: 'test', limit: 100 })).rows.find((r) => r.traceId !== null && (r.checks?.recall_hop1 ?? 0) > 0);
+    expect(found).toBeDefined();
+    await wb.goto(`#/runs/${hotpotRunId}/traces?stage=${zeroShot.id}&trace=${found!.traceId}`);
+    await page.locator(tid('trace-row')).first().waitFor();
+    const pane = page.locator(tid('trace-pane'));
+    await pane.locator(tid('trace-retrieval')).first().waitFor();
+    await pane.locator('details').evaluateAll((els) => els.forEach((d) => ((d as unknown as { open: boolean }).open = true)));
+    for (const more of await pane.locator('.tt-more').all()) await more.click();
+    await page.waitForTimeout(300);
+    const passages = (await pane.locator(tid('trace-passage')).allTextContents()).join('\n');
+    expect(passages).toContain(TITLE_PAYLOAD);
+    expect(passages).toContain(TEXT_PAYLOAD);
+    expect(await pane.locator(tid('trace-passage-gold')).count()).toBeGreaterThan(0);
+    await expectInert('pipeline trace');
+    await wb.shot('xss-pipeline-trace');
+
+    await wb.goto(`#/runs/${hotpotRunId}`);
+    await page.locator(tid('check-table')).waitFor();
+    await expectInert('pipeline run');
+    await wb.goto('#/models');
+    const section = page.locator(tid('models-retrievers'));
+    await section.locator('[data-testid^="retriever-index-"]').first().waitFor();
+    expect(await section.textContent()).toContain(TITLE_PAYLOAD);
+    await expectInert('models (retrievers)');
   }, 60_000);
 
   it('would notice a payload that became markup (control)', async () => {
