@@ -12,7 +12,11 @@ function load(runId: number): Promise<CheckInfo[]> {
   if (!p) {
     p = getClient()
       .getRun({ runId })
-      .then((d) => d.results.checks?.definitions ?? []);
+      .then((d) => {
+        const defs = d.results.checks?.definitions ?? [];
+        if (defs.length === 0) cache.delete(runId); // none (yet): asked again next time
+        return defs;
+      });
     p.catch(() => cache.delete(runId)); // asked again next time
     cache.set(runId, p);
   }
