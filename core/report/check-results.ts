@@ -47,17 +47,32 @@ export function runChecks(
 function sourceQualities(store: Store, runId: number, stages: readonly StageRecord[]): SourceQuality[] {
   const out: SourceQuality[] = [];
   const jobs = store.finetuneJobs.listForRun(runId);
+  const byId = new Map(stages.map((s) => [s.id, s]));
   for (const stage of stages) {
     if (stage.status !== 'finished' || stage.prefix === '') continue;
-    const demoTraces = Object.values(stage.programState?.predictors ?? {}).flatMap((p) =>
-      p.demos.flatMap((d) => (d.augmented && typeof d.sourceTraceId === 'number' ? [d.sourceTraceId] : [])),
-    );
+    const demoTraces = demoTraceIds(stage);
+    // Demos a stage kept from its parent (a weight step keeps the prompts it started from) are
+    // the parent's; a stage learned from demos only when they changed.
+    const parent = stage.parentStageId === null ? undefined : byId.get(stage.parentStageId);
+    const inherited = parent !== undefined && sameIds(demoTraces, demoTraceIds(parent));
     const base = { stageId: stage.id, seed: stage.seed, prefix: stage.prefix, kind: stage.kind };
-    if (demoTraces.length > 0) out.push({ ...base, source: 'demos', ...measured(store.checkSummaries.forTraces([...new Set(demoTraces)])) });
+    if (demoTraces.length > 0 && !inherited) out.push({ ...base, source: 'demos', ...measured(store.checkSummaries.forTraces(demoTraces)) });
     const trainingTraces = jobs.filter((j) => j.stageId === stage.id && j.status === 'finished').flatMap((j) => j.sourceTraceIds ?? []);
     if (trainingTraces.length > 0) out.push({ ...base, source: 'training', ...measured(store.checkSummaries.forTraces([...new Set(trainingTraces)])) });
   }
   return out;
+}
+
+/** The distinct traces a stage's bootstrapped demos came from, ascending. */
+function demoTraceIds(stage: StageRecord): number[] {
+  const ids = Object.values(stage.programState?.predictors ?? {}).flatMap((p) =>
+    p.demos.flatMap((d) => (d.augmented && typeof d.sourceTraceId === 'number' ? [d.sourceTraceId] : [])),
+  );
+  return [...new Set(ids)].sort((a, b) => a - b);
+}
+
+function sameIds(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((id, i) => id === b[i]);
 }
 
 function measured(means: readonly CheckMean[]): Pick<SourceQuality, 'traces' | 'checks'> {
