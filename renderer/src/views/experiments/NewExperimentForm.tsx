@@ -49,6 +49,8 @@ export function NewExperimentForm({ tasks, demo, onDone, onCancel }: { tasks: Ta
   const [apiKeyEnv, setApiKeyEnv] = useState('');
   const [command, setCommand] = useState('');
   const [retriever, setRetriever] = useState('');
+  // Θ pools every module's rows per LM into one adapter (the paper); this trains one per module.
+  const [perModule, setPerModule] = useState(false);
   const [start, setStart] = useState(true);
   const [busy, setBusy] = useState(false);
   const [issues, setIssues] = useState<Partial<Record<Field, string[]>>>({});
@@ -91,7 +93,7 @@ export function NewExperimentForm({ tasks, demo, onDone, onCancel }: { tasks: Ta
         lmKind === 'demo'
           ? { provider: 'local', model: DEMO_MODEL }
           : { provider: 'openai', model: model.trim(), ...(baseUrl.trim() ? { baseUrl: baseUrl.trim() } : {}), ...(apiKeyEnv.trim() ? { apiKeyEnv: apiKeyEnv.trim() } : {}) },
-      ...(lmKind === 'openai' && command.trim() ? { finetune: { command: command.trim() } } : {}),
+      ...(lmKind === 'openai' && command.trim() ? { finetune: { command: command.trim(), ...(perModule && neededBy.length > 0 ? { perModule: true } : {}) } } : perModule && neededBy.length > 0 ? { finetune: { perModule: true } } : {}),
       ...(retriever.trim() ? { retriever: retriever.trim() } : {}),
     };
     const checked = CreateExperimentInput.safeParse(input, { reportInput: true });
@@ -164,6 +166,12 @@ export function NewExperimentForm({ tasks, demo, onDone, onCancel }: { tasks: Ta
             <input type="checkbox" checked={oneSeedAtATime} onChange={(e) => setOneSeedAtATime(e.target.checked)} data-testid="nx-one-seed-at-a-time" />
             one seed at a time
           </label>
+          {neededBy.length > 0 ? (
+            <label className="row radio subtle" title="Fine-tuning steps pool every module's training rows per model into one adapter, as the paper does; tick to train one adapter per module">
+              <input type="checkbox" checked={perModule} onChange={(e) => setPerModule(e.target.checked)} data-testid="nx-per-module" />
+              one adapter per module
+            </label>
+          ) : null}
           <FieldIssues issues={[...(issues.seeds ?? []), ...(issues.candidates ?? [])]} />
         </div>
 
