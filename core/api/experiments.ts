@@ -6,7 +6,9 @@ import type { CreateExperimentInput, ExperimentIdInput, ListExperimentsInput, Pa
 import type { BestScore, DeletedExperiment, ExperimentDetail, ExperimentSummary, ResultRow, TaskInfo } from '../contract/views/index.ts';
 import { specConfig, specFromConfig } from '../runner/experiment-spec.ts';
 import type { ExperimentRecord, RunRecord } from '../store/index.ts';
+import { retrieverSpecText } from '../contract/retriever-spec.ts';
 import { listTasks as registeredTasks } from '../tasks/registry.ts';
+import { checkInfoOf } from '../tasks/task.ts';
 import type { ApiContext } from './context.ts';
 import { conflict, notFound } from './errors.ts';
 import type { RunManager } from './run-manager.ts';
@@ -14,7 +16,13 @@ import { buildSpec } from './spec.ts';
 import { runSummary } from './views.ts';
 
 export function listTasks(): TaskInfo[] {
-  return registeredTasks().map((t) => ({ name: t.name, description: t.description, protocol: { ...t.protocol } }));
+  return registeredTasks().map((t) => ({
+    name: t.name,
+    description: t.description,
+    protocol: { ...t.protocol },
+    checks: checkInfoOf(t),
+    defaultRetriever: t.retrieval ? retrieverSpecText({ backend: 'bm25', index: t.retrieval.defaultIndex(null) }) : null,
+  }));
 }
 
 export class Experiments {

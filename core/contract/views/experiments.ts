@@ -1,6 +1,7 @@
 // Experiments as the API lists them (with the latest run's status and best score) and returns
 // one (with its spec and every run), and the tasks an experiment can name.
 
+import type { CheckInfo } from './results.ts';
 import type { RunSummary } from './runs.ts';
 import type { ExperimentSpec } from './spec.ts';
 
@@ -9,6 +10,10 @@ export interface TaskInfo {
   description: string;
   /** The Π subsample sizes (examples to bootstrap from / to validate on). */
   protocol: { train: number; val: number };
+  /** Its intermediate checks (empty: none). */
+  checks: CheckInfo[];
+  /** For a task whose program retrieves: the retriever used when an experiment names none (`bm25:<index>` for its bundled data); null otherwise. */
+  defaultRetriever: string | null;
 }
 
 export interface BestScore {

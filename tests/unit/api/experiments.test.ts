@@ -28,7 +28,17 @@ describe('experiments', () => {
     ws = openWorkspace();
     const { api } = ws;
     expect(await api.listExperiments()).toEqual([]);
-    expect((await api.listTasks()).map((t) => t.name)).toEqual(['gsm8k', 'hotpotqa', 'iris']);
+    const tasks = await api.listTasks();
+    expect(tasks.map((t) => t.name)).toEqual(['gsm8k', 'hotpotqa', 'iris']);
+    // A task says what it checks besides its metric and what it retrieves from by default.
+    const hotpot = tasks.find((t) => t.name === 'hotpotqa')!;
+    expect(hotpot.checks.map((c) => [c.name, c.module])).toEqual([
+      ['recall_hop1', 'generate_query[0]'],
+      ['recall_hop2', 'generate_query[1]'],
+      ['answer_f1', 'generate_answer'],
+    ]);
+    expect(hotpot.defaultRetriever).toBe('bm25:hotpotqa');
+    expect(tasks.find((t) => t.name === 'iris')).toMatchObject({ checks: [], defaultRetriever: null });
 
     const created = await api.createExperiment({ task: 'iris', strategies: 'p, p', seeds: 2, lm, optimizer: { candidates: 2 } });
     expect(created).toMatchObject({ name: 'iris: p', task: 'iris', strategies: ['p'], seeds: [0, 1], runCount: 0, latestRun: null, best: null, runs: [] });
