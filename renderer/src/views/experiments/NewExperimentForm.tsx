@@ -94,7 +94,7 @@ export function NewExperimentForm({ tasks, demo, onDone, onCancel }: { tasks: Ta
           ? { provider: 'local', model: DEMO_MODEL }
           : { provider: 'openai', model: model.trim(), ...(baseUrl.trim() ? { baseUrl: baseUrl.trim() } : {}), ...(apiKeyEnv.trim() ? { apiKeyEnv: apiKeyEnv.trim() } : {}) },
       ...(lmKind === 'openai' && command.trim() ? { finetune: { command: command.trim(), ...(perModule && neededBy.length > 0 ? { perModule: true } : {}) } } : perModule && neededBy.length > 0 ? { finetune: { perModule: true } } : {}),
-      ...(retriever.trim() ? { retriever: retriever.trim() } : {}),
+      ...(retriever.trim() && taskInfo?.defaultRetriever ? { retriever: retriever.trim() } : {}),
     };
     const checked = CreateExperimentInput.safeParse(input, { reportInput: true });
     if (!checked.success) {
@@ -225,14 +225,18 @@ export function NewExperimentForm({ tasks, demo, onDone, onCancel }: { tasks: Ta
           <FieldIssues issues={issues.lm} />
         </div>
 
-        <label htmlFor="nx-retriever">Retriever</label>
-        <div>
-          <input id="nx-retriever" className="mono wide" value={retriever} onChange={(e) => setRetriever(e.target.value)} placeholder="bm25:<index> or colbert:<url>" data-testid="nx-retriever" aria-invalid={!!issues.retriever} />
-          <span className="subtle hint">
-            For tasks whose program retrieves passages (e.g. hotpotqa); empty: the task's default. A workspace index (see Models → Retrievers) or a ColBERTv2 server's URL.
-          </span>
-          <FieldIssues issues={issues.retriever} testid="nx-retriever-issues" />
-        </div>
+        {taskInfo?.defaultRetriever ? (
+          <>
+            <label htmlFor="nx-retriever">Retriever</label>
+            <div>
+              <input id="nx-retriever" className="mono wide" value={retriever} onChange={(e) => setRetriever(e.target.value)} placeholder={taskInfo.defaultRetriever} data-testid="nx-retriever" aria-invalid={!!issues.retriever} />
+              <span className="subtle hint">
+                What this task's program retrieves from: bm25:&lt;index&gt; (a workspace index, see Models → Retrievers) or colbert:&lt;url&gt; (a ColBERTv2 server, the paper's setting). Empty: {taskInfo.defaultRetriever}, built on first use.
+              </span>
+              <FieldIssues issues={issues.retriever} testid="nx-retriever-issues" />
+            </div>
+          </>
+        ) : null}
 
         <label htmlFor="nx-name">Name</label>
         <div>
