@@ -4,8 +4,10 @@
 // run) and a second index built directly, then in Chromium: a trace with its retrieval nodes
 // between the LM calls, gold passages marked and the check values in its header; the Run view's
 // intermediate-quality tables (per strategy, and the demos and training rows each stage learned
-// from); Compare's check means; the modules of the fine-tune job; and the Models page's
-// Retrievers section. Screenshots go to test-artifacts/ui/pipeline-*.png.
+// from); the p stage's candidates with the quality of their demo traces (per candidate and per
+// demo) and their demos' passages as numbered lists; Compare's check means; the modules of the
+// fine-tune job; and the Models page's Retrievers section. Screenshots go to
+// test-artifacts/ui/pipeline-*.png.
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -184,15 +186,62 @@ describe.skipIf(!chromiumAvailable)('a retrieval pipeline in the workbench', () 
     await wb.shot('pipeline-compare');
   }, 60_000);
 
-  it('shows the p stage’s bootstrapped demos of every module, and a flipped example’s trace inline in Compare', async () => {
+  it('shows the p stage’s bootstrapped demos of every module with their quality, and a flipped example’s trace inline in Compare', async () => {
     const { page } = wb;
     const p = (await wb.api.getRun({ runId })).stages.find((s) => s.prefix === 'p')!;
+    // A bootstrapped candidate whose demo traces were measured.
+    const { candidates } = await wb.api.listCandidates({ stageId: p.id });
+    const cand = candidates.find((c) => c.kind !== 'zero-shot' && c.demoChecks.recall_hop2 !== undefined && c.demoChecks.recall_hop2.n > 0);
+    expect(cand, 'a candidate with measured demo traces').toBeDefined();
     await wb.goto(`#/runs/${runId}/candidates/${p.id}`);
     await page.locator(tid('view-candidates')).waitFor();
-    const best = page.locator(`${tid('candidate-row')}`).filter({ hasText: 'bootstrap' }).first();
-    await best.click();
-    await page.locator(tid('candidate-demo')).first().waitFor();
-    expect(await page.locator(tid('candidate-detail')).textContent()).toContain('generate_query[0]');
+    await page.locator(`${tid('candidate-row')}[data-candidate-idx="${cand!.idx}"]`).click();
+    const detail = page.locator(`${tid('candidate-detail')}[data-candidate-idx="${cand!.idx}"]`);
+    await detail.locator(tid('candidate-demo')).first().waitFor();
+    expect(await detail.textContent()).toContain('generate_query[0]');
+
+    // The demo set's quality in the header, labelled from the task's definitions.
+    const hop2 = cand!.demoChecks.recall_hop2!;
+    const quality = detail.locator(tid('candidate-demo-quality-recall_hop2'));
+    const traces = hop2.n === 1 ? 'trace' : 'traces';
+    await expect.poll(() => quality.textContent(), POLL).toBe(`recall@hop2 ${Math.round(hop2.mean! * 100)}% · ${hop2.full} of ${hop2.n} demo ${traces} at 100%`);
+    expect(await quality.getAttribute('title')).toMatch(/gold paragraphs/);
+    // The table counts the demo traces at 100% of one check: recall after both hops first, another on request.
+    const cell = page.locator(`${tid('candidate-row')}[data-candidate-idx="${cand!.idx}"] ${tid('candidate-row-quality')}`);
+    const pick = page.locator(tid('candidate-quality-pick'));
+    expect(await pick.inputValue()).toBe('recall_hop2');
+    expect(await cell.textContent()).toBe(`${hop2.full}/${hop2.n}`);
+    const f1 = cand!.demoChecks.answer_f1!;
+    await pick.selectOption('answer_f1');
+    await expect.poll(() => cell.textContent(), POLL).toBe(`${f1.full}/${f1.n}`);
+    await pick.selectOption('recall_hop2');
+
+    // A bootstrapped demo carries its source trace's checks, ✓ at 100% and ✗ below (text, not colour alone).
+    const pi = cand!.predictors.findIndex((pr) => pr.demos.some((d) => d.sourceChecks?.recall_hop2 !== undefined && d.sourceChecks.recall_hop2 !== null));
+    expect(pi).toBeGreaterThanOrEqual(0);
+    const di = cand!.predictors[pi]!.demos.findIndex((d) => d.sourceChecks?.recall_hop2 !== undefined && d.sourceChecks.recall_hop2 !== null);
+    const value = cand!.predictors[pi]!.demos[di]!.sourceChecks!.recall_hop2!;
+    const demo = detail.locator(tid('candidate-predictor')).nth(pi).locator(tid('candidate-demo')).nth(di);
+    expect(await demo.locator(tid('demo-check-recall_hop2')).textContent()).toBe(`recall@hop2 ${Math.round(value * 100)}% ${value === 1 ? '✓' : '✗'}`);
+
+    // A demo's passages (the answer module's `context`) as a numbered list, long ones clamped.
+    const answer = cand!.predictors.findIndex((pr) => pr.path === 'generate_answer');
+    const contextDemo = cand!.predictors[answer]!.demos[0]!;
+    const passages = contextDemo.fields.context as string[];
+    expect(Array.isArray(passages)).toBe(true);
+    const answerDemo = detail.locator(tid('candidate-predictor')).nth(answer).locator(tid('candidate-demo')).first();
+    const items = answerDemo.locator(`${tid('demo-field-list')} ${tid('demo-field-item')}`);
+    expect(await items.count()).toBe(passages.length);
+    expect(await items.first().locator('.tt-passage-title').textContent()).toBe(passages[0]!.split(' | ')[0]);
+    const longItems = passages.filter((t) => t.length - t.indexOf(' | ') - 3 > 240).length;
+    expect(longItems).toBeGreaterThan(0);
+    expect(await answerDemo.locator(`${tid('demo-field-list')} .tt-clamp`).count()).toBe(longItems);
+    const more = answerDemo.locator(`${tid('demo-field-list')} .tt-more`).first();
+    await more.click();
+    expect(await more.getAttribute('aria-expanded')).toBe('true');
+    expect(await answerDemo.locator(`${tid('demo-field-list')} .tt-clamp`).count()).toBe(longItems - 1);
+    await more.click();
+    await detail.locator(tid('candidate-demo-quality')).scrollIntoViewIfNeeded();
     await wb.shot('pipeline-candidates');
 
     await wb.goto(`#/compare?runs=${runId}`);

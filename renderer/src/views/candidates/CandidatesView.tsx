@@ -8,6 +8,7 @@ import { useCommands, type Command } from '../../app/commands.ts';
 import { hrefFor, replaceParams, useRouter } from '../../app/router.ts';
 import { useApi, useApiEvents, useThrottled } from '../../app/use-api.ts';
 import { pct } from '../../components/format.ts';
+import { useCheckDefinitions } from '../../components/check-definitions.ts';
 import { EmptyState, ErrorState, Loading } from '../../components/states.tsx';
 import { CandidateDetail } from './CandidateDetail.tsx';
 import { CandidateScatter } from './CandidateScatter.tsx';
@@ -90,6 +91,8 @@ function StageCandidatesPanel({ runId, stageId }: { runId: number; stageId: numb
   const winner = winnerOf(candidates);
   const selected = candidates.find((c) => String(c.idx) === param) ?? winner ?? candidates[0];
   const select = (c: CandidateView) => replaceParams({ c: c.idx });
+  // Labels of the checks on the demos' source traces, asked only when some demo was measured.
+  const defs = useCheckDefinitions(runId, candidates.some((c) => Object.keys(c.demoChecks).length > 0));
   const onSort = (key: SortKey) => setSort((s) => (s.key === key ? { key, desc: !s.desc } : { key, desc: key === 'score' }));
 
   const ref = useRef({ rows, selected });
@@ -124,7 +127,7 @@ function StageCandidatesPanel({ runId, stageId }: { runId: number; stageId: numb
               winner: {winner ? `#${winner.idx} · ${kindLabel(winner.kind)} · ${pct(winner.score)}` : 'none yet'}
             </span>
           </div>
-          <CandidateTable rows={rows} sort={sort} onSort={onSort} selectedId={selected?.id ?? null} onSelect={select} />
+          <CandidateTable rows={rows} sort={sort} onSort={onSort} selectedId={selected?.id ?? null} onSelect={select} defs={defs} />
         </div>
         <div className="panel">
           <div className="row cand-panel-head">
@@ -137,7 +140,7 @@ function StageCandidatesPanel({ runId, stageId }: { runId: number; stageId: numb
         </div>
       </div>
       <div className="panel cand-detail">
-        <CandidateDetail c={selected} baseline={baselineOf(candidates)} runId={runId} />
+        <CandidateDetail c={selected} baseline={baselineOf(candidates)} runId={runId} defs={defs} />
       </div>
     </>
   );
