@@ -4,7 +4,7 @@
 // in words is kept for BM25. finish() then cuts every term's postings into stored blocks
 // (postings.ts), which needs the corpus's average length and so waits for the last passage.
 
-import { encodePostings, putVarint } from './postings.ts';
+import { decodePairs, encodePostings, putVarint } from './postings.ts';
 import { termOf, wordsOf } from './passage-terms.ts';
 
 export interface TermPostings {
@@ -86,26 +86,8 @@ export class PostingsBuilder {
       }
       const bytes = this.buffers[id]!;
       const end = this.used[id]!;
-      let at = 0;
-      let doc = 0;
-      for (let i = 0; i < n; i++) {
-        let byte = bytes[at++]!;
-        let gap = byte & 0x7f;
-        for (let shift = 7; byte & 0x80; shift += 7) {
-          byte = bytes[at++]!;
-          gap |= (byte & 0x7f) << shift;
-        }
-        byte = bytes[at++]!;
-        let tf = byte & 0x7f;
-        for (let shift = 7; byte & 0x80; shift += 7) {
-          byte = bytes[at++]!;
-          tf |= (byte & 0x7f) << shift;
-        }
-        doc += gap;
-        docs[i] = doc;
-        tfs[i] = tf;
-      }
-      if (at !== end) throw new Error(`postings of term "${this.terms[id]}" decode to ${at} bytes, not ${end}`);
+      const decoded = decodePairs(bytes, 0, end, 0, docs, tfs);
+      if (decoded !== n) throw new Error(`postings of term "${this.terms[id]}" decode to ${decoded} passages, not ${n}`);
       this.buffers[id] = EMPTY;
       yield { term: this.terms[id]!, passages: n, blob: encodePostings(docs, tfs, n, norm, k1) };
     }

@@ -248,28 +248,37 @@ export class PostingCursor {
     this.decoded = this.block;
     if (this.block >= this.lastDocs.length) return;
     const bytes = this.bytes;
-    let at = this.dataStart + (this.block === 0 ? 0 : this.ends[this.block - 1]!);
+    const at = this.dataStart + (this.block === 0 ? 0 : this.ends[this.block - 1]!);
     const end = this.dataStart + this.ends[this.block]!;
-    let doc = this.block === 0 ? 0 : this.lastDocs[this.block - 1]!;
-    let n = 0;
-    while (at < end) {
-      let byte = bytes[at++]!;
-      let gap = byte & 0x7f;
-      for (let shift = 7; byte & 0x80; shift += 7) {
-        byte = bytes[at++]!;
-        gap |= (byte & 0x7f) << shift;
-      }
-      byte = bytes[at++]!;
-      let tf = byte & 0x7f;
-      for (let shift = 7; byte & 0x80; shift += 7) {
-        byte = bytes[at++]!;
-        tf |= (byte & 0x7f) << shift;
-      }
-      doc += gap;
-      this.docs[n] = doc;
-      this.counts[n] = tf;
-      n++;
-    }
-    this.size = n;
+    const doc = this.block === 0 ? 0 : this.lastDocs[this.block - 1]!;
+    this.size = decodePairs(bytes, at, end, doc, this.docs, this.counts);
   }
+}
+
+/**
+ * Decodes varint (passage gap, count) pairs from `bytes[at..end)` into `docs` and `counts`, the
+ * passages counted on from `doc`; returns how many pairs. The one decoder of the pair format,
+ * for searches (a block at a time) and for the build (a whole term's list).
+ */
+export function decodePairs(bytes: Uint8Array, at: number, end: number, doc: number, docs: Int32Array, counts: Int32Array): number {
+  let n = 0;
+  while (at < end) {
+    let byte = bytes[at++]!;
+    let gap = byte & 0x7f;
+    for (let shift = 7; byte & 0x80; shift += 7) {
+      byte = bytes[at++]!;
+      gap |= (byte & 0x7f) << shift;
+    }
+    byte = bytes[at++]!;
+    let tf = byte & 0x7f;
+    for (let shift = 7; byte & 0x80; shift += 7) {
+      byte = bytes[at++]!;
+      tf |= (byte & 0x7f) << shift;
+    }
+    doc += gap;
+    docs[n] = doc;
+    counts[n] = tf;
+    n++;
+  }
+  return n;
 }

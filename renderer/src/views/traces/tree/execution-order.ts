@@ -1,25 +1,12 @@
 // A trace's nodes in the order they ran: LM calls grouped into module nodes (consecutive calls of
 // one predictor), with each retrieval placed after the LM calls that came before it
 // (`afterCalls`). A trace without retrievals keeps the module grouping of groupByModule.
-import { groupByModule, type ModuleGroup, type TraceCall } from './tree-model.ts';
+import { addCall, emptyGroup, groupByModule, type ModuleGroup, type TraceCall } from './tree-model.ts';
 import type { TraceDetail } from '../../../api/types.ts';
 
 export type TraceRetrieval = NonNullable<TraceDetail['trace']['retrievals']>[number];
 
 export type TraceNode = { kind: 'module'; key: string; group: ModuleGroup } | { kind: 'retrieval'; key: string; retrieval: TraceRetrieval; index: number };
-
-function emptyGroup(path: string): ModuleGroup {
-  return { path, calls: [], promptTokens: 0, completionTokens: 0, latencyMs: 0, cachedCalls: 0, errors: 0 };
-}
-
-function add(g: ModuleGroup, call: TraceCall): void {
-  g.calls.push(call);
-  g.promptTokens += call.usage.promptTokens;
-  g.completionTokens += call.usage.completionTokens;
-  g.latencyMs += call.latencyMs;
-  if (call.cached) g.cachedCalls++;
-  if (call.error) g.errors++;
-}
 
 export function executionOrder(calls: readonly TraceCall[], retrievals: readonly TraceRetrieval[] | undefined): TraceNode[] {
   if (!retrievals || retrievals.length === 0) return groupByModule(calls).map((group) => ({ kind: 'module', key: `m:${group.path}`, group }));
@@ -41,7 +28,7 @@ export function executionOrder(calls: readonly TraceCall[], retrievals: readonly
       current = emptyGroup(call.predictor);
       nodes.push({ kind: 'module', key: `m:${call.predictor}:${i}`, group: current });
     }
-    add(current, call);
+    addCall(current, call);
   });
   flush(Infinity);
   return nodes;

@@ -19,17 +19,26 @@ export function groupByModule(calls: readonly TraceCall[]): ModuleGroup[] {
   for (const call of calls) {
     let g = groups.get(call.predictor);
     if (!g) {
-      g = { path: call.predictor, calls: [], promptTokens: 0, completionTokens: 0, latencyMs: 0, cachedCalls: 0, errors: 0 };
+      g = emptyGroup(call.predictor);
       groups.set(call.predictor, g);
     }
-    g.calls.push(call);
-    g.promptTokens += call.usage.promptTokens;
-    g.completionTokens += call.usage.completionTokens;
-    g.latencyMs += call.latencyMs;
-    if (call.cached) g.cachedCalls++;
-    if (call.error) g.errors++;
+    addCall(g, call);
   }
   return [...groups.values()];
+}
+
+export function emptyGroup(path: string): ModuleGroup {
+  return { path, calls: [], promptTokens: 0, completionTokens: 0, latencyMs: 0, cachedCalls: 0, errors: 0 };
+}
+
+/** Adds a call to its module's group, with its tokens, latency, cache hit and error. */
+export function addCall(g: ModuleGroup, call: TraceCall): void {
+  g.calls.push(call);
+  g.promptTokens += call.usage.promptTokens;
+  g.completionTokens += call.usage.completionTokens;
+  g.latencyMs += call.latencyMs;
+  if (call.cached) g.cachedCalls++;
+  if (call.error) g.errors++;
 }
 
 /** Milliseconds with a unit, precise for short calls. */
