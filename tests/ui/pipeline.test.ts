@@ -282,6 +282,31 @@ describe.skipIf(!chromiumAvailable)('a retrieval pipeline in the workbench', () 
     await wb.shot('pipeline-form-retriever');
   }, 60_000);
 
+  it('creates a HotPotQA experiment from the form with a workspace index and one adapter per module', async () => {
+    const { page } = wb;
+    await wb.goto('#/experiments?new=1');
+    await page.locator(tid('new-experiment-form')).waitFor();
+    // Iris does not retrieve: no Retriever field.
+    await page.locator(tid('nx-task')).selectOption('iris');
+    expect(await page.locator(tid('nx-retriever')).count()).toBe(0);
+    await page.locator(tid('nx-task')).selectOption('hotpotqa');
+    expect(await page.locator(tid('nx-retriever')).getAttribute('placeholder')).toBe('bm25:hotpotqa');
+    await page.locator(tid('nx-strategies')).fill('p -> w');
+    await page.locator(tid('nx-per-module')).check();
+    await page.locator(tid('nx-lm-openai')).check();
+    await page.locator(tid('nx-base-url')).fill(wb.stub.baseUrl);
+    await page.locator(tid('nx-model')).fill('stub-model');
+    await page.locator(tid('nx-finetune-command')).fill('trainer --data {train} --out {out}');
+    await page.locator(tid('nx-retriever')).fill('bm25:ui-form-index');
+    await page.locator(tid('nx-start')).uncheck();
+    const before = new Set((await wb.api.listExperiments({})).map((e) => e.id));
+    await page.locator(tid('nx-submit')).click();
+    await expect.poll(async () => (await wb.api.listExperiments({})).filter((e) => !before.has(e.id)).length, { timeout: 10_000 }).toBe(1);
+    const created = (await wb.api.listExperiments({})).find((e) => !before.has(e.id))!;
+    const detail = await wb.api.getExperiment({ experimentId: created.id });
+    expect(detail.spec).toMatchObject({ task: 'hotpotqa', strategies: ['p -> w'], retriever: { backend: 'bm25', index: 'ui-form-index' }, finetunePerModule: true });
+  }, 60_000);
+
   it('lists the workspace’s passage indexes under Retrievers on the Models page', async () => {
     const file = passageIndexFile(wb.dbPath, 'ui-wiki');
     mkdirSync(path.dirname(file), { recursive: true });
