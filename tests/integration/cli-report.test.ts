@@ -37,7 +37,7 @@ describe('tandem report', () => {
     const result = await runCli(['report', '1', '--format', 'csv', '--out', out, '--db', db]);
     expect(result.code, result.stderr).toBe(0);
     const lines = readFileSync(out, 'utf8').trim().split('\n');
-    expect(lines[0]).toBe('strategy,split,mean,ci95,no_passing_traces,seed_0,seed_1');
+    expect(lines[0]).toBe('strategy,split,mean,ci95,no_passing_traces,seed_0,seed_1,measure');
     expect(lines.map((l) => l.split(',')[0])).toEqual(['strategy', 'zero-shot', 'zero-shot', 'p', 'p']);
   });
 
