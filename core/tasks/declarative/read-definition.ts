@@ -56,7 +56,11 @@ function formatOf(file: string): DefinitionFormat {
 export function parseTaskDefinition(text: string, file: string, format: DefinitionFormat = formatOf(file)): TaskDefinition {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const value = format === 'json' ? parseJson(body, file) : parseYamlText(body, file);
-  if (value === null || value === undefined) throw new TaskDefinitionError(file, [{ path: '', message: 'the file is empty; expected a task definition (an object with name, dataset, inputs, outputs and metric)' }]);
+  const expected = 'a task definition (an object with name, dataset, inputs, outputs and metric)';
+  if (value === null || value === undefined) throw new TaskDefinitionError(file, [{ path: '', message: `the file is empty; expected ${expected}` }]);
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    throw new TaskDefinitionError(file, [{ path: '', message: `expected ${expected}, found ${Array.isArray(value) ? 'a list' : `a ${typeof value}`}`, line: 1 }]);
+  }
   const result = TaskDefinitionSchema.safeParse(value);
   if (result.success) return result.data;
   throw new TaskDefinitionError(file, locateIssues(body, result.error));
