@@ -15,7 +15,7 @@ export const CORE_LEVELS = [
   ['adapter'],
   ['evaluate'],
   ['tasks', 'finetune'],
-  ['models', 'optimize', 'store'],
+  ['models', 'optimize', 'store', 'public'],
   ['report'],
   ['runner'],
   ['api'],

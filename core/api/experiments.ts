@@ -7,10 +7,13 @@ import type { BestScore, DeletedExperiment, ExperimentDetail, ExperimentSummary,
 import { specConfig, specFromConfig } from '../runner/experiment-spec.ts';
 import type { ExperimentRecord, RunRecord } from '../store/index.ts';
 import { retrieverSpecText } from '../contract/retriever-spec.ts';
+import { prepareTaskFile } from '../runner/task-sources.ts';
+import { TaskFileError } from '../runner/task-file.ts';
+import { TaskDefinitionError } from '../tasks/define-task.ts';
 import { listTasks as registeredTasks } from '../tasks/registry.ts';
 import { checkInfoOf } from '../tasks/task.ts';
 import type { ApiContext } from './context.ts';
-import { conflict, notFound } from './errors.ts';
+import { ApiError, conflict, notFound } from './errors.ts';
 import type { RunManager } from './run-manager.ts';
 import { buildSpec } from './spec.ts';
 import { runSummary } from './views.ts';
@@ -56,7 +59,14 @@ export class Experiments {
     };
   }
 
-  create(input: Parsed<typeof CreateExperimentInput>): ExperimentDetail {
+  /** A task given as a file's path is loaded first (its errors name file and line); nothing is saved unless the spec builds. */
+  async create(input: Parsed<typeof CreateExperimentInput>): Promise<ExperimentDetail> {
+    try {
+      await prepareTaskFile(input.task);
+    } catch (error) {
+      if (error instanceof TaskFileError || error instanceof TaskDefinitionError) throw new ApiError('invalid-input', error.message, { issues: [{ path: 'task', message: error.message }], cause: error });
+      throw error;
+    }
     const spec = buildSpec(input, { env: this.ctx.env, ...(this.ctx.hasDemoModel ? { hasDemoModel: this.ctx.hasDemoModel } : {}) });
     const name = input.name ?? `${spec.task}: ${spec.strategies.join(', ')}`;
     const experimentId = this.ctx.store.experiments.create({ name, task: spec.task, config: specConfig(spec) });

@@ -109,7 +109,7 @@ export class Runs {
 
   /** The run's results; for a run without a saved spec, strategies, seeds and splits come from its stages. */
   results(run: RunRecord, spec: ExperimentSpec | null, stages: StageRecord[]): RunResults {
-    if (spec) return runResults(this.ctx.store, run.id, spec.strategies, spec.seeds, spec.evalSplits, taskChecks(spec.task));
+    if (spec) return runResults(this.ctx.store, run.id, spec.strategies, spec.seeds, spec.evalSplits, spec.taskSource?.checks ?? taskChecks(spec.task));
     const strategies = [...new Set(stages.map((s) => s.prefix).filter((p) => p !== ''))];
     const seeds = [...new Set(stages.map((s) => s.seed ?? run.seed))].sort((a, b) => a - b);
     const splits = [...new Set(stages.flatMap((s) => Object.keys(s.scores ?? {})))];

@@ -18,6 +18,9 @@ const USER_ERROR_NAMES = new Set([
   'ResumeError',
   'RetrieveError',
   'RetrieverSpecError',
+  'TaskFileError',
+  'TaskDefinitionError',
+  'MetricCheckError',
 ]);
 
 export class UsageError extends Error {

@@ -10,6 +10,7 @@ import { EXPERIMENT_DEFAULTS } from './defaults.ts';
 import { LM_PROVIDERS } from './providers.ts';
 import { parseRetrieverSpec, RetrieverSpecError, type RetrieverSpec } from './retriever-spec.ts';
 import { strategyListIssues } from './strategy.ts';
+import { looksLikeTaskFile } from './task-source.ts';
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -49,13 +50,17 @@ export const Strategies = z
     return issues.length > 0 ? z.NEVER : strategies.map((s) => s.key);
   });
 
-/** A task's name, as the task registry spells it (lower case); which tasks exist is checked by the builder. */
+/**
+ * A built-in task's name, as the task registry spells it (lower case), or the path of a task file
+ * (kept as given); which tasks exist, and whether a file holds one, is checked by the builder.
+ */
 export const TaskName = z
   .string()
   .trim()
   .min(1)
-  .max(100)
-  .transform((value) => value.toLowerCase());
+  .max(4096)
+  .transform((value) => (looksLikeTaskFile(value) ? value : value.toLowerCase()))
+  .refine((value) => looksLikeTaskFile(value) || value.length <= 100, { message: 'a task name is at most 100 characters' });
 
 /**
  * Which model, and where. `provider` and `model` go together; without them the builder picks the

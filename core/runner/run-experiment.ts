@@ -12,13 +12,14 @@ import { parseStrategyList, StrategyError, type Strategy } from '../contract/str
 import type { RunResults } from '../contract/views/results.ts';
 import { runResults } from '../report/results.ts';
 import type { Store } from '../store/index.ts';
-import { getTask } from '../tasks/registry.ts';
 import { checkInfoOf, type Task, type TaskSplits } from '../tasks/task.ts';
 import type { LMCallCounters, RunEvent } from './events.ts';
 import { seedLanes, specConfig, specFromConfig, type ExperimentSpec } from './experiment-spec.ts';
 import { oneFinetuneAtATime } from './finetune-queue.ts';
 import { attachTrainedAdapters } from './determinism-check.ts';
 import { createLMEnvironment } from './lm-environment.ts';
+import { checkMetric } from './metric-check.ts';
+import { taskForSpec } from './task-sources.ts';
 import { openRunRetriever, type RunRetriever } from './run-retriever.ts';
 import type { Runtime } from './runtime.ts';
 import { runSeedPool } from './seed-pool.ts';
@@ -70,7 +71,7 @@ async function prepare(spec: ExperimentSpec, options: RunOptions): Promise<Prepa
   // find its step kinds registered and, for a step that trains weights, a fine-tuning backend.
   const missingFinetuner = finetunerIssue(strategies, spec.lm.provider, options.runtime.finetuner !== undefined);
   if (missingFinetuner) throw new StrategyError(missingFinetuner);
-  const task = getTask(spec.task);
+  const task = await taskForSpec(spec);
   const splits = new Map<number, TaskSplits>();
   for (const seed of spec.seeds) {
     const s = await task.load({ seed, ...(spec.dataPath ? { dataPath: spec.dataPath } : {}) });
@@ -78,6 +79,7 @@ async function prepare(spec: ExperimentSpec, options: RunOptions): Promise<Prepa
     for (const split of spec.evalSplits) if (s[split].length === 0) throw new Error(`task "${task.name}" has an empty ${split} set`);
     splits.set(seed, s);
   }
+  checkMetric(task, splits.get(spec.seeds[0]!)!, spec.taskSource?.file ?? null);
   const emit = options.onEvent ?? (() => {});
   for (const message of new Set([...splits.values()].flatMap((s) => s.warnings ?? []))) emit({ type: 'warning', message });
   if (!options.skipProbe) {
@@ -214,7 +216,7 @@ async function execute(
         }),
       { signal, stop: (_error, seed) => stopSeeds.abort(new SeedFailedError(`seed ${seed} failed`)) },
     );
-    const results = runResults(store, runId, spec.strategies, spec.seeds, spec.evalSplits, checkInfoOf(getTask(spec.task)));
+    const results = runResults(store, runId, spec.strategies, spec.seeds, spec.evalSplits, checkInfoOf(task));
     const outcome: RunOutcome = { runId, experimentId, spec, model: defaultBinding.model, results, lm: { ...counters }, seconds: (Date.now() - started) / 1000 };
     store.runs.finish(runId, { table: results.rows, lm: outcome.lm, seconds: outcome.seconds, model: outcome.model });
     emit({ type: 'run-end', runId, status: 'finished' });

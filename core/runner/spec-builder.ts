@@ -20,6 +20,9 @@ import type { LoraHyperparams } from '../finetune/finetuner.ts';
 import { hyperparamsFor } from '../finetune/presets.ts';
 import { embeddedDemoModel } from '../models/embedded.ts';
 import { getTask, UnknownTaskError } from '../tasks/registry.ts';
+import type { Task } from '../tasks/task.ts';
+import { looksLikeTaskFile, type TaskSource } from '../contract/task-source.ts';
+import { preparedTask } from './task-sources.ts';
 import { seedsFrom, type ExperimentSpec, type FinetuneSpec, type LMSpecRecord } from './experiment-spec.ts';
 import { knownStepTokens, stepKinds } from './steps/registry.ts';
 
@@ -42,7 +45,8 @@ export interface SpecContext {
 }
 
 export function buildExperimentSpec(input: ExperimentInput, context: SpecContext): ExperimentSpec {
-  const task = checkTask(input.task);
+  const { task: taskDef, source: taskSource } = checkTask(input.task);
+  const task = taskDef.name;
   const strategies = checkStrategies(input.strategies);
   const lm = chooseModel(input.lm, context);
   const local = lm.provider === 'local';
@@ -61,7 +65,7 @@ export function buildExperimentSpec(input: ExperimentInput, context: SpecContext
     dataPath = path.resolve(input.dataPath);
     if (!existsSync(dataPath)) throw problem('dataPath', `no such file or folder: ${dataPath}`);
   }
-  const retrieval = getTask(task).retrieval;
+  const retrieval = taskDef.retrieval;
   if (input.retriever !== undefined && !retrieval) throw problem('retriever', `task "${task}" does not retrieve; only tasks whose programs retrieve take a retriever`);
   const retriever = input.retriever ?? (retrieval ? { backend: 'bm25' as const, index: retrieval.defaultIndex(dataPath) } : undefined);
   const hyperparams: LoraHyperparams = hyperparamsFor(lm.model);
@@ -79,6 +83,7 @@ export function buildExperimentSpec(input: ExperimentInput, context: SpecContext
   };
   return {
     task,
+    ...(taskSource ? { taskSource } : {}),
     dataPath,
     ...(retriever ? { retriever } : {}),
     strategies: strategies.map((s) => s.key),
@@ -113,9 +118,15 @@ export function finetunerIssue(strategies: readonly Strategy[], provider: LMProv
   return finetunerRuleIssue(strategies, stepKinds(), provider, hasBackend);
 }
 
-function checkTask(name: string): string {
+/** A built-in task's name, or a task file's task (loaded by prepareTaskFile) with its source. */
+function checkTask(name: string): { task: Task; source?: TaskSource } {
+  if (looksLikeTaskFile(name)) {
+    const prepared = preparedTask(name);
+    if (!prepared) throw problem('task', `${path.resolve(name)}: the task file was not loaded (prepareTaskFile comes before the spec)`);
+    return prepared;
+  }
   try {
-    return getTask(name).name;
+    return { task: getTask(name) };
   } catch (error) {
     if (error instanceof UnknownTaskError) throw problem('task', error.message);
     throw error;

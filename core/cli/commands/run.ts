@@ -12,6 +12,7 @@ import type { ExperimentSpec } from '../../runner/experiment-spec.ts';
 import { startRun } from '../../runner/run-experiment.ts';
 import { knownStepTokens } from '../../runner/steps/registry.ts';
 import { taskNames } from '../../tasks/registry.ts';
+import { prepareTaskFile } from '../../runner/task-sources.ts';
 import { specFromInput } from '../experiment-flags.ts';
 import { integer, numeric, resolveDbPath } from '../options.ts';
 import { UsageError } from '../user-error.ts';
@@ -67,7 +68,7 @@ export function registerRunCommand(program: Command): void {
   program
     .command('run')
     .description("optimize a task's program with one or more strategies over seeds and report the paper-style table")
-    .argument('<task>', `task to run: ${taskNames().join(', ')}`)
+    .argument('<task>', `task to run: ${taskNames().join(', ')}, or the path of your own task file (.ts, .js)`)
     .option('--strategy <strategy>', `one strategy: optimizer steps joined by "->" (tokens: ${knownStepTokens().join(', ')})`)
     .option('--strategies <list>', 'several strategies separated by commas, e.g. "p, w, p -> w -> p"')
     .option('--all', `the paper's eight: zero-shot, ${PAPER_STRATEGIES.join(', ')}`)
@@ -107,6 +108,7 @@ export function registerRunCommand(program: Command): void {
     .option('--check-determinism <n>', CHECK_DETERMINISM_HELP, integer('--check-determinism', 0, 100_000))
     .option('--json', 'print one JSON summary on stdout')
     .action(async (taskName: string, flags: RunFlags) => {
+      await prepareTaskFile(taskName);
       const spec = specFromFlags(taskName, flags);
       await withRunSession({ dbPath: resolveDbPath(flags.db), json: Boolean(flags.json), spec, checkCalls: flags.checkDeterminism }, (options) => startRun(spec, options));
     });

@@ -3,6 +3,7 @@
 // backend and every optimizer setting.
 
 import type { RetrieverSpec } from '../retriever-spec.ts';
+import type { TaskSource } from '../task-source.ts';
 import type { LMProvider } from '../providers.ts';
 import type { SamplingParams } from './program.ts';
 
@@ -52,7 +53,10 @@ export interface RandomSearchSettings {
 }
 
 export interface ExperimentSpec {
+  /** The task's name: a built-in task, or the name a task file gives its task. */
   task: string;
+  /** For a task from a file: where it came from (absent for built-in tasks). */
+  taskSource?: TaskSource;
   dataPath: string | null;
   /** What Retrieve modules search; absent for tasks that do not retrieve. */
   retriever?: RetrieverSpec;
