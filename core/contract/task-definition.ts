@@ -10,22 +10,25 @@
 // `planStages` works out every stage's fields once, for the validation below and the compiler.
 
 import { z } from 'zod';
+import type { ApiIssue } from './errors.ts';
+import { issuesOf } from './input-issues.ts';
 import { INDEX_NAME } from './retriever-spec.ts';
 
-/** The metric kinds a definition may name, in the order a form lists them, with their labels. */
+/** The metric kinds a definition may name, in the order a form lists them, with their labels and the fields each takes besides `field`. */
 export const METRIC_KINDS = [
-  { kind: 'exact', label: 'Exact match', description: 'The prediction equals the gold value (surrounding whitespace ignored).' },
+  { kind: 'exact', options: [], label: 'Exact match', description: 'The prediction equals the gold value (surrounding whitespace ignored).' },
   {
     kind: 'normalized-exact',
+    options: [],
     label: 'Normalized exact match',
     description: 'Equal after SQuAD normalization: lowercase, no punctuation, no articles (a, an, the), single spaces.',
   },
-  { kind: 'f1', label: 'Token F1 ≥ threshold', description: 'Passes (1) when the token F1 of the normalized answers reaches the threshold, else 0.' },
-  { kind: 'integer', label: 'Integer match', description: 'The last number in the prediction equals the gold integer (GSM8K style: 1,234, $18 and 18.0 are read).' },
-  { kind: 'numeric', label: 'Numeric within tolerance', description: 'The last number in the prediction is within ± tolerance of the gold number.' },
-  { kind: 'label', label: 'One of a label set', description: 'The prediction names one of the labels (case-insensitive) and it is the gold label.' },
-  { kind: 'contains', label: 'Contains the answer', description: 'The normalized gold answer appears, as whole words, in the normalized prediction.' },
-  { kind: 'regex', label: 'Regular expression', description: 'The pattern matches the prediction; the gold value is not used.' },
+  { kind: 'f1', options: ['threshold'], label: 'Token F1 ≥ threshold', description: 'Passes (1) when the token F1 of the normalized answers reaches the threshold, else 0.' },
+  { kind: 'integer', options: [], label: 'Integer match', description: 'The last number in the prediction equals the gold integer (GSM8K style: 1,234, $18 and 18.0 are read).' },
+  { kind: 'numeric', options: ['tolerance'], label: 'Numeric within tolerance', description: 'The last number in the prediction is within ± tolerance of the gold number.' },
+  { kind: 'label', options: ['labels'], label: 'One of a label set', description: 'The prediction names one of the labels (case-insensitive) and it is the gold label.' },
+  { kind: 'contains', options: [], label: 'Contains the answer', description: 'The normalized gold answer appears, as whole words, in the normalized prediction.' },
+  { kind: 'regex', options: ['pattern', 'flags'], label: 'Regular expression', description: 'The pattern matches the prediction; the gold value is not used.' },
 ] as const;
 
 export type MetricKind = (typeof METRIC_KINDS)[number]['kind'];
@@ -80,7 +83,9 @@ export const DatasetDefinition = z.strictObject({
   /** Column holding each example's id (unique); absent: `<task>-<row number>`. */
   idColumn: z.string().min(1).optional(),
   /** field name → column name (CSV header) or key (JSONL); a field not listed reads the column of its own name. */
-  columns: z.record(fieldName, z.string().min(1)).default({}),
+  columns: z
+    .record(fieldName, z.string().min(1), { error: (issue) => (issue.code === 'invalid_key' ? `field name "${String((issue as { input?: unknown }).input ?? '')}" must be an identifier: a letter or _, then letters, digits or _` : undefined) })
+    .default({}),
   /** Absent: equal thirds (like Iris). */
   splits: SplitsDefinition.optional(),
   /** A field whose values each split holds in (nearly) the same proportions. */
@@ -124,7 +129,7 @@ export const MetricDefinition = z.discriminatedUnion(
     z.strictObject({ kind: z.literal('f1'), ...metricField, threshold: z.number().gt(0).max(1) }),
     z.strictObject({ kind: z.literal('integer'), ...metricField }),
     z.strictObject({ kind: z.literal('numeric'), ...metricField, tolerance: z.number().min(0) }),
-    z.strictObject({ kind: z.literal('label'), ...metricField, labels: z.array(z.string().trim().min(1)).min(1) }),
+    z.strictObject({ kind: z.literal('label'), ...metricField, labels: z.array(z.union([z.string().trim().min(1), z.number().transform(String)])).min(1) }),
     z.strictObject({ kind: z.literal('contains'), ...metricField }),
     z.strictObject({ kind: z.literal('regex'), ...metricField, pattern: z.string().min(1), flags: z.string().optional() }),
   ],
@@ -338,4 +343,10 @@ export function stagePathOf(definition: Pick<TaskDefinition, 'stages'>, stage: s
   if (typeof stage === 'number') return Number.isInteger(stage) && stage >= 0 && stage < stages.length ? stagePath(stage) : null;
   const index = stages.findIndex((s) => 'name' in s && s.name === stage);
   return index < 0 ? null : stagePath(index);
+}
+
+/** A definition checked as every front end checks it: the parsed definition, or one readable problem per field (`issuesOf`). */
+export function validateTaskDefinition(value: unknown): { success: true; definition: TaskDefinition } | { success: false; issues: ApiIssue[] } {
+  const result = TaskDefinitionSchema.safeParse(value, { reportInput: true });
+  return result.success ? { success: true, definition: result.data } : { success: false, issues: issuesOf(result.error) };
 }

@@ -108,7 +108,7 @@ function defaultDescription(definition: TaskDefinition): string {
  * fails here with the field's path rather than later.
  */
 export function compileDeclarativeTask(definition: TaskDefinitionInput | TaskDefinition, baseDir: string): DeclarativeTask {
-  const result = TaskDefinitionSchema.safeParse(definition);
+  const result = TaskDefinitionSchema.safeParse(definition, { reportInput: true });
   if (!result.success) {
     const name = typeof (definition as { name?: unknown }).name === 'string' ? (definition as { name: string }).name : 'unnamed';
     throw new TaskDefinitionError(`task definition "${name}"`, issuesOf(result.error));

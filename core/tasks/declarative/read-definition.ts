@@ -61,7 +61,7 @@ export function parseTaskDefinition(text: string, file: string, format: Definiti
   if (typeof value !== 'object' || Array.isArray(value)) {
     throw new TaskDefinitionError(file, [{ path: '', message: `expected ${expected}, found ${Array.isArray(value) ? 'a list' : `a ${typeof value}`}`, line: 1 }]);
   }
-  const result = TaskDefinitionSchema.safeParse(value);
+  const result = TaskDefinitionSchema.safeParse(value, { reportInput: true });
   if (result.success) return result.data;
   throw new TaskDefinitionError(file, locateIssues(body, result.error));
 }

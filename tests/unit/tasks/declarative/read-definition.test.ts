@@ -85,6 +85,9 @@ describe('reading a task definition file', () => {
     // A missing field is reported where its object starts.
     expect(missing.message).toMatch(/missing\.yaml: line 12, column 3 \(metric\.threshold\): is required/);
 
+    const typed = await failure('typed.json', '{\n  "name": "reviews",\n  "dataset": {\n    "file": 3\n  }\n}');
+    expect(typed.message).toMatch(/typed\.json: line 4, column 13 \(dataset\.file\): must be a string, got 3; line 1, column 1 \(inputs\): is required;/);
+
     const json = await failure('schema.json', JSON.stringify({ ...minimalDefinition(), name: 'Bad Name' }, null, 2));
     expect(json.message).toMatch(/schema\.json: line 2, column 11 \(name\): must be a lowercase slug/);
   });

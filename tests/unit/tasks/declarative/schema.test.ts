@@ -6,9 +6,11 @@ import { issuesOf } from '../../../../core/contract/input-issues.ts';
 import {
   METRIC_KIND_NAMES,
   METRIC_KINDS,
+  MetricDefinition,
   planStages,
   stagePathOf,
   TaskDefinitionSchema,
+  validateTaskDefinition,
   type TaskDefinitionInput,
 } from '../../../../core/contract/task-definition.ts';
 import { minimalDefinition } from './helpers.ts';
@@ -61,6 +63,12 @@ describe('task definition schema', () => {
   it('accepts every metric kind the form lists, and lists each once', () => {
     expect(METRIC_KINDS.map((m) => m.kind)).toEqual(Object.keys(metricExamples));
     expect(new Set(METRIC_KIND_NAMES).size).toBe(METRIC_KIND_NAMES.length);
+    // Each kind's options are exactly the schema's fields besides kind and field.
+    for (const branch of MetricDefinition.options) {
+      const kind = (branch.shape.kind as { value: string }).value;
+      const options = Object.keys(branch.shape).filter((k) => k !== 'kind' && k !== 'field');
+      expect(options, kind).toEqual([...METRIC_KINDS.find((m) => m.kind === kind)!.options]);
+    }
     for (const kind of METRIC_KIND_NAMES) {
       expect(problems(minimalDefinition({ metric: metricExamples[kind] as TaskDefinitionInput['metric'] })), kind).toEqual([]);
     }
@@ -103,7 +111,8 @@ describe('task definition schema', () => {
     expect(problemAt(minimalDefinition({ metric: { kind: 'label', field: 'sentiment', labels: ['Yes', 'yes'] } }), 'metric.labels')).toBe('labels must differ ignoring case; repeated: "yes"');
     expect(problemAt(minimalDefinition({ metric: { kind: 'regex', field: 'sentiment', pattern: '(ab' } }), 'metric.pattern')).toMatch(/^is not a valid regular expression: .*Unterminated group/);
     expect(problemAt(minimalDefinition({ metric: { kind: 'regex', field: 'sentiment', pattern: 'a', flags: 'g' } }), 'metric.flags')).toMatch(/g and y are not allowed/);
-    expect(problemAt(minimalDefinition({ outputs: [{ name: 'review' }] , metric: { kind: 'exact', field: 'review' } }), 'outputs[0].name')).toBe('field "review" is declared twice');
+    expect(TaskDefinitionSchema.parse(minimalDefinition({ metric: { kind: 'label', field: 'sentiment', labels: [1, 2, 'three'] } })).metric).toEqual({ kind: 'label', field: 'sentiment', labels: ['1', '2', 'three'] });
+    expect(problemAt(minimalDefinition({ outputs: [{ name: 'review' }], metric: { kind: 'exact', field: 'review' } }), 'outputs[0].name')).toBe('field "review" is declared twice');
     expect(problemAt(minimalDefinition({ outputs: [{ name: 'reasoning' }], metric: { kind: 'exact', field: 'reasoning' } }), 'outputs[0].name')).toMatch(/reserved: chain-of-thought stages write it/);
   });
 
@@ -111,6 +120,7 @@ describe('task definition schema', () => {
     expect(problemAt(minimalDefinition({ dataset: { file: 'reviews.txt' } }), 'dataset.format')).toMatch(/is required: "reviews.txt" ends in neither .csv nor .jsonl/);
     expect(problems(minimalDefinition({ dataset: { file: 'reviews.jsonl.gz' } }))).toEqual([]);
     expect(problemAt(minimalDefinition({ dataset: { file: 'r.csv', columns: { label: 'x' } } }), 'dataset.columns.label')).toBe('"label" is not an input or output field (fields: review, sentiment)');
+    expect(problemAt(minimalDefinition({ dataset: { file: 'r.csv', columns: { 'the review': 'text' } } }), 'dataset.columns.the review')).toMatch(/^field name "the review" must be an identifier/);
     expect(problemAt(minimalDefinition({ dataset: { file: 'r.csv', stratifyBy: 'label' } }), 'dataset.stratifyBy')).toMatch(/"label" is not an input or output field/);
     expect(problemAt(minimalDefinition({ dataset: { file: 'r.csv', splits: { train: 0.5, dev: 20, test: 0.2 } } }), 'dataset.splits.dev')).toMatch(/mixes sizes and fractions/);
     expect(problemAt(minimalDefinition({ dataset: { file: 'r.csv', splits: { train: 0.6, dev: 0.3, test: 0.3 } } }), 'dataset.splits')).toBe('fractions must sum to at most 1, got 1.2');
@@ -144,6 +154,18 @@ describe('task definition schema', () => {
     const parsed = TaskDefinitionSchema.parse(minimalDefinition({ retriever: { index: 'wiki' } }));
     expect(parsed.retriever).toEqual({ k: 3, index: 'wiki' });
     expect(planStages(parsed).stages[0]!.inputs.map((f) => f.name)).toEqual(['review', 'context']);
+  });
+
+  it('validates as front ends do: the definition, or one problem per field saying what was given', () => {
+    const ok = validateTaskDefinition(minimalDefinition());
+    expect(ok.success && ok.definition.name).toBe('reviews');
+    expect(validateTaskDefinition({ ...minimalDefinition(), name: 42, stages: [{ kind: 'tree' }] })).toEqual({
+      success: false,
+      issues: [
+        { path: 'name', message: 'must be a string, got 42' },
+        { path: 'stages[0].kind', message: 'must be one of "predict", "chain-of-thought", got "tree"' },
+      ],
+    });
   });
 
   it('parses its own output again to the same value (a spec stores the parsed definition)', () => {
