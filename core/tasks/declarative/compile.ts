@@ -62,13 +62,7 @@ export class DeclarativeTask implements Task {
     const file = this.datasetFile(options.dataPath);
     const examples = await loadDefinitionExamples(this.definition, file);
     const { dataset } = this.definition;
-    let sizes;
-    try {
-      sizes = declarativeSplitSizes(dataset.splits, examples.length, file);
-    } catch (error) {
-      if (error instanceof DatasetError) throw error;
-      throw new DatasetError((error as Error).message, { file });
-    }
+    const sizes = declarativeSplitSizes(dataset.splits, examples.length, file);
     const rng = new Rng(deriveSeed(options.seed, 'declarative', this.name, 'split'));
     const stratifyBy = dataset.stratifyBy;
     const splits =

@@ -6,7 +6,9 @@ import { compileDeclarativeTask, type DeclarativeTask } from './compile.ts';
 import { readTaskDefinition } from './read-definition.ts';
 
 export { compileDeclarativeTask, DeclarativeTask } from './compile.ts';
+export { columnsOf, loadDefinitionExamples } from './dataset.ts';
 export { DeclarativeProgram } from './program.ts';
+export { previewDeclarativeTask, type DeclarativePreview, type PreviewOptions } from './preview.ts';
 export { TaskDefinitionError, type DefinitionIssue } from './errors.ts';
 export { DEFINITION_EXTENSIONS, isDefinitionFile, parseTaskDefinition, readTaskDefinition, type ReadTaskDefinition } from './read-definition.ts';
 

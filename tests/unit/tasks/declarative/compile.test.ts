@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DatasetError } from '../../../../core/datasets/errors.ts';
-import { compileDeclarativeTask, loadDeclarativeTask, TaskDefinitionError } from '../../../../core/tasks/declarative/index.ts';
+import { compileDeclarativeTask, loadDeclarativeTask, previewDeclarativeTask, TaskDefinitionError } from '../../../../core/tasks/declarative/index.ts';
 import { minimalDefinition, reviewsCsv, tempFolder, type TempFolder } from './helpers.ts';
 
 let folder: TempFolder;
@@ -144,5 +144,20 @@ describe('compiling and loading a no-code task', () => {
     expect(() => compileDeclarativeTask({ ...mapped, metric: { kind: 'exact', field: 'nope' } }, folder.dir)).toThrow(
       'task definition "reviews": (metric.field): "nope" is not an output field (outputs: sentiment)',
     );
+  });
+});
+
+describe('previewing a no-code task', () => {
+  it('shows the first rows as loaded, the total, the stages and the first stage\'s rendered prompt', async () => {
+    const task = compileDeclarativeTask({ ...mapped, instructions: 'Say how the reviewer feels.', retriever: { index: 'wiki' } }, folder.dir);
+    const preview = await previewDeclarativeTask(task, { rows: 2 });
+    expect(preview.total).toBe(30);
+    expect(ids(preview.examples)).toEqual(['r0', 'r1']);
+    expect(preview.stages.map((s) => s.inputs.map((f) => f.name))).toEqual([['review', 'context']]);
+    const text = preview.prompt.map((m) => m.content).join('\n');
+    expect(preview.prompt[0]!.role).toBe('system');
+    expect(text).toContain('Say how the reviewer feels.');
+    expect(text).toContain('Review number 0, quite positive');
+    expect(text).toContain('(context: filled in at run time)');
   });
 });
