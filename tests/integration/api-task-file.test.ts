@@ -50,7 +50,7 @@ describe('a task file through the API', () => {
     const file = path.join(dir, 'echo.ts');
     const experiment = await ws.api.createExperiment({ task: file, strategies: 'p', lm, optimizer: { candidates: 1 } });
     expect(experiment.task).toBe('echo-api');
-    expect(experiment.spec.taskSource).toMatchObject({ kind: 'module', file, checks: [] });
+    expect(experiment.spec!.taskSource).toMatchObject({ kind: 'module', file, checks: [] });
     const { runId } = await ws.api.startRun({ experimentId: experiment.id });
     await ws.waitFor(runEnded(runId), 60_000);
     const run = await ws.api.getRun({ runId });

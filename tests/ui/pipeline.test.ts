@@ -9,7 +9,8 @@
 // fine-tune job; and the Models page's Retrievers section. Screenshots go to
 // test-artifacts/ui/pipeline-*.png.
 
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildPassageIndex, passageIndexFile } from '../../core/store/passage-index.ts';
@@ -305,6 +306,50 @@ describe.skipIf(!chromiumAvailable)('a retrieval pipeline in the workbench', () 
     const created = (await wb.api.listExperiments({})).find((e) => !before.has(e.id))!;
     const detail = await wb.api.getExperiment({ experimentId: created.id });
     expect(detail.spec).toMatchObject({ task: 'hotpotqa', strategies: ['p -> w'], retriever: { backend: 'bm25', index: 'ui-form-index' }, finetunePerModule: true });
+  }, 60_000);
+
+  it('creates an experiment from a task file given in the New experiment form, and shows a bad file’s error', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'tandem-ui-task-'));
+    try {
+      writeFileSync(
+        path.join(dir, 'echo.ts'),
+        [
+          "import { defineTask, example, Module, Predict, signature, type CallContext, type FieldValue } from 'tandem';",
+          'class Echo extends Module {',
+          "  say = new Predict(signature().input('word', 'A word.').output('answer', 'The same word.').instructions('Repeat the word.').build());",
+          '  forward(inputs: Record<string, FieldValue>, ctx: CallContext) { return this.say.forward(inputs, ctx); }',
+          '}',
+          "export default defineTask({ name: 'echo-ui', description: 'Repeat a word.', program: () => new Echo(), metric: (ex, pred) => (pred.answer === ex.labels.answer ? 1 : 0),",
+          "  examples: () => ['a', 'b', 'c', 'd', 'e', 'f'].map((w, i) => example('w' + i, { word: w }, { answer: w })) });",
+        ].join('\n'),
+      );
+      writeFileSync(path.join(dir, 'broken.ts'), "import { defineTask } from 'tandem';\nconst x = ;\n");
+      const { page } = wb;
+      await wb.goto('#/experiments?new=1');
+      await page.locator(tid('new-experiment-form')).waitFor();
+      await page.locator(tid('nx-task')).selectOption(':file');
+      await page.locator(tid('nx-task-file')).fill(path.join(dir, 'broken.ts'));
+      await page.locator(tid('nx-strategies')).fill('p');
+      await page.locator(tid('nx-lm-openai')).check();
+      await page.locator(tid('nx-base-url')).fill(wb.stub.baseUrl);
+      await page.locator(tid('nx-model')).fill('stub-model');
+      await page.locator(tid('nx-start')).uncheck();
+      await page.locator(tid('nx-submit')).click();
+      const issue = page.locator(tid('new-experiment-form')).getByText(/broken\.ts:2: /);
+      await issue.waitFor();
+      await wb.shot('own-task-file-error');
+
+      const before = new Set((await wb.api.listExperiments({})).map((e) => e.id));
+      await page.locator(tid('nx-task-file')).fill(path.join(dir, 'echo.ts'));
+      await page.locator(tid('nx-submit')).click();
+      await expect.poll(async () => (await wb.api.listExperiments({})).filter((e) => !before.has(e.id)).length, { timeout: 10_000 }).toBe(1);
+      const created = (await wb.api.listExperiments({})).find((e) => !before.has(e.id))!;
+      expect(created.task).toBe('echo-ui');
+      const detail = await wb.api.getExperiment({ experimentId: created.id });
+      expect(detail.spec!.taskSource).toMatchObject({ kind: 'module', file: path.join(dir, 'echo.ts') });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 60_000);
 
   it('lists the workspace’s passage indexes under Retrievers on the Models page', async () => {

@@ -19,6 +19,9 @@ import { useStepKinds } from '../../app/step-kinds.ts';
 import { finetunerIssue, finetuningTokens } from '../../../../core/contract/finetuner-rule.ts';
 import { PAPER_STRATEGIES, parseStrategies, toggle } from './strategies.ts';
 
+/** The task select's choice for a task file (not a task name: names are lower case letters, digits, . _ -). */
+const OWN_TASK = ':file';
+
 type Field = 'name' | 'task' | 'strategies' | 'seeds' | 'candidates' | 'lm' | 'model' | 'baseUrl' | 'apiKeyEnv' | 'command' | 'retriever' | 'general';
 
 /** Which form field a server issue path belongs to. */
@@ -37,6 +40,9 @@ function fieldOf(path: string): Field {
 export function NewExperimentForm({ tasks, demo, onDone, onCancel }: { tasks: TaskInfo[]; demo: DemoModelState; onDone(result: { experimentId: number; runId: number | null }): void; onCancel(): void }) {
   const [name, setName] = useState('');
   const [task, setTask] = useState(tasks.find((t) => t.name === NEW_EXPERIMENT_FORM_DEFAULTS.task)?.name ?? tasks[0]?.name ?? '');
+  // A researcher's own task: the path of a task file on the machine running Tandem.
+  const [taskFile, setTaskFile] = useState('');
+  const ownTask = task === OWN_TASK;
   const [strategies, setStrategies] = useState<string>(NEW_EXPERIMENT_FORM_DEFAULTS.strategies);
   const [seeds, setSeeds] = useState<number>(EXPERIMENT_DEFAULTS.seeds);
   const [candidates, setCandidates] = useState<number>(EXPERIMENT_DEFAULTS.optimizer.candidates);
@@ -84,7 +90,7 @@ export function NewExperimentForm({ tasks, demo, onDone, onCancel }: { tasks: Ta
     setIssues({});
     const input: CreateExperimentInput = {
       ...(name.trim() ? { name: name.trim() } : {}),
-      task,
+      task: ownTask ? taskFile.trim() : task,
       strategies,
       seeds,
       ...(oneSeedAtATime ? { seedConcurrency: 1 } : {}),
@@ -128,7 +134,16 @@ export function NewExperimentForm({ tasks, demo, onDone, onCancel }: { tasks: Ta
                 {t.name}
               </option>
             ))}
+            <option value={OWN_TASK}>your own task file…</option>
           </select>
+          {ownTask ? (
+            <>
+              <input className="mono wide" value={taskFile} onChange={(e) => setTaskFile(e.target.value)} placeholder="/path/to/my-task.ts" aria-label="Task file" data-testid="nx-task-file" />
+              <span className="subtle hint">
+                A TypeScript or JavaScript file on the machine running Tandem whose default export is <code>defineTask(…)</code> from &apos;tandem&apos; (see docs/TASKS.md).
+              </span>
+            </>
+          ) : null}
           {taskInfo ? (
             <span className="subtle hint">
               {taskInfo.description} · Π subsample {taskInfo.protocol.train} train / {taskInfo.protocol.val} val
@@ -240,7 +255,7 @@ export function NewExperimentForm({ tasks, demo, onDone, onCancel }: { tasks: Ta
 
         <label htmlFor="nx-name">Name</label>
         <div>
-          <input id="nx-name" className="wide" value={name} onChange={(e) => setName(e.target.value)} placeholder={`${task}: ${selected.join(', ')}`} data-testid="nx-name" />
+          <input id="nx-name" className="wide" value={name} onChange={(e) => setName(e.target.value)} placeholder={`${ownTask ? taskFile.split(/[\\/]/).pop() || 'my task' : task}: ${selected.join(', ')}`} data-testid="nx-name" />
           <FieldIssues issues={issues.name} />
         </div>
       </div>
@@ -253,7 +268,7 @@ export function NewExperimentForm({ tasks, demo, onDone, onCancel }: { tasks: Ta
         <button type="button" onClick={onCancel} disabled={busy}>
           Cancel
         </button>
-        <button type="submit" className="primary" disabled={busy || !task} data-testid="nx-submit">
+        <button type="submit" className="primary" disabled={busy || !task || (ownTask && !taskFile.trim())} data-testid="nx-submit">
           {busy ? 'Creating…' : start ? 'Create and run' : 'Create'}
         </button>
       </div>
