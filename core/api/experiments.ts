@@ -9,6 +9,7 @@ import type { ExperimentRecord, RunRecord } from '../store/index.ts';
 import { retrieverSpecText } from '../contract/retriever-spec.ts';
 import { prepareTaskFile } from '../runner/task-sources.ts';
 import { TaskFileError } from '../runner/task-file.ts';
+import { TaskDefinitionError as DefinitionFileError } from '../tasks/declarative/index.ts';
 import { TaskDefinitionError } from '../tasks/define-task.ts';
 import { listTasks as registeredTasks } from '../tasks/registry.ts';
 import { checkInfoOf } from '../tasks/task.ts';
@@ -64,7 +65,7 @@ export class Experiments {
     try {
       await prepareTaskFile(input.task);
     } catch (error) {
-      if (error instanceof TaskFileError || error instanceof TaskDefinitionError) throw new ApiError('invalid-input', error.message, { issues: [{ path: 'task', message: error.message }], cause: error });
+      if (error instanceof TaskFileError || error instanceof TaskDefinitionError || error instanceof DefinitionFileError) throw new ApiError('invalid-input', error.message, { issues: [{ path: 'task', message: error.message }], cause: error });
       throw error;
     }
     const spec = buildSpec(input, { env: this.ctx.env, ...(this.ctx.hasDemoModel ? { hasDemoModel: this.ctx.hasDemoModel } : {}) });

@@ -5,20 +5,29 @@
 // again (`taskForSpec`): the same file, checked by its hash.
 
 import path from 'node:path';
-import { CODE_TASK_FILE, looksLikeTaskFile, type TaskSource } from '../contract/task-source.ts';
-import { getTask } from '../tasks/registry.ts';
-import type { Task } from '../tasks/task.ts';
+import { existsSync } from 'node:fs';
+import { CODE_TASK_FILE, DEFINITION_TASK_FILE, looksLikeTaskFile, type TaskSource } from '../contract/task-source.ts';
+import type { TaskDefinitionInput } from '../contract/task-definition.ts';
+import { compileDeclarativeTask, loadDeclarativeTask, type DeclarativeTask } from '../tasks/declarative/index.ts';
+import { getTask, registerLoadedTask, taskNames } from '../tasks/registry.ts';
+import { checkInfoOf, type Task } from '../tasks/task.ts';
 import type { ExperimentSpec } from './experiment-spec.ts';
 import { loadTaskFile, TaskFileError } from './task-file.ts';
 
 const PREPARED = new Map<string, { task: Task; source: TaskSource }>();
 
-/** Loads the task file a task argument names (no-op for a built-in task's name). */
+/** Loads the task file a task argument names (no-op for a built-in task's name): code, or a no-code definition. */
 export async function prepareTaskFile(task: string): Promise<void> {
   if (!looksLikeTaskFile(task)) return;
   const file = path.resolve(task);
-  if (!CODE_TASK_FILE.test(file)) throw new TaskFileError(`${file}: no-code task definitions (.json, .yaml) are not supported yet; give a .ts or .js task file`);
-  PREPARED.set(file, await loadTaskFile(file));
+  if (CODE_TASK_FILE.test(file)) {
+    PREPARED.set(file, await loadTaskFile(file));
+    return;
+  }
+  if (!DEFINITION_TASK_FILE.test(file)) throw new TaskFileError(`${file}: a task file is code (.ts, .mts, .js, .mjs) or a no-code definition (.json, .yaml, .yml)`);
+  if (!existsSync(file)) throw new TaskFileError(`${file}: no such task file`);
+  const compiled = registered(await loadDeclarativeTask(file), file);
+  PREPARED.set(file, { task: compiled, source: definitionSource(compiled, file) });
 }
 
 /** The task a prepared task argument loaded, with the source to save. */
@@ -31,5 +40,16 @@ export async function taskForSpec(spec: Pick<ExperimentSpec, 'task' | 'taskSourc
   const source = spec.taskSource;
   if (!source) return getTask(spec.task);
   if (source.kind === 'module') return (await loadTaskFile(source.file, source.sha256)).task;
-  throw new TaskFileError(`task "${spec.task}" comes from a no-code definition, which this version of Tandem cannot load yet`);
+  // A definition travels whole in the spec: the file it was read from is not needed again.
+  return registered(compileDeclarativeTask(source.definition as TaskDefinitionInput, source.baseDir), source.file ?? `definition:${spec.task}`);
+}
+
+function registered(task: DeclarativeTask, file: string): DeclarativeTask {
+  if (taskNames().includes(task.name)) throw new TaskFileError(`${file}: "${task.name}" is a built-in task's name; give your task another name`);
+  registerLoadedTask(task, file);
+  return task;
+}
+
+function definitionSource(task: DeclarativeTask, file: string): TaskSource {
+  return { kind: 'definition', file, baseDir: task.baseDir, definition: task.definition, checks: checkInfoOf(task) };
 }

@@ -113,4 +113,51 @@ describe('tandem run <task file>', () => {
     expect(runsIn(db)).toBe(0);
     expect(readFileSync(path.join(dir, 'capitals.ts'), 'utf8')).toBe(TASK);
   }, 180_000);
+
+  it('runs a no-code definition, and resumes from the definition saved with the run when the file is gone', async () => {
+    const defDir = mkdtempSync(path.join(os.tmpdir(), 'tandem-definition-'));
+    try {
+      const rows = ['id,word,answer', ...['alpha', 'beta', 'gamma', 'delta', 'epsilon', 'zeta', 'eta', 'theta', 'iota'].map((w, i) => `w${i},${w},${w}`)];
+      writeFileSync(path.join(defDir, 'words.csv'), rows.join('\n') + '\n');
+      const yaml = [
+        'name: echo-words',
+        'description: Repeat a word.',
+        'dataset:',
+        '  file: words.csv',
+        '  idColumn: id',
+        'inputs:',
+        '  - { name: word, description: A word. }',
+        'outputs:',
+        '  - { name: answer, description: The same word. }',
+        'instructions: Repeat the word.',
+        'metric: { kind: exact, field: answer }',
+      ].join('\n');
+      const file = path.join(defDir, 'task.yaml');
+      writeFileSync(file, yaml + '\n');
+      const db = path.join(dir, 'definition', 'tandem.db');
+      const result = await runCli(['run', file, '--strategy', 'p', '--candidates', '1', ...lm(), '--db', db, '--json']);
+      expect(result.code, result.stderr).toBe(0);
+      const summary = JSON.parse(result.stdout);
+      expect(summary.task).toBe('echo-words');
+
+      const store = openStore(db);
+      const config = store.runs.get(summary.runId)!.config as { taskSource?: { kind: string; definition: { name: string } } };
+      expect(config.taskSource).toMatchObject({ kind: 'definition', file, baseDir: defDir, definition: { name: 'echo-words' } });
+      const runId = store.runs.create({ experimentId: summary.experimentId, strategy: 'p', seed: 0, lm: { provider: 'openai-compatible', model: 'stub-model' }, config: store.runs.get(summary.runId)!.config });
+      store.close();
+      rmSync(file);
+      const resumed = await runCli(['resume', String(runId), '--db', db, '--json']);
+      expect(resumed.code, resumed.stderr).toBe(0);
+      expect(JSON.parse(resumed.stdout).table).toEqual(summary.table);
+
+      // A definition with a mistake: one line naming the file, the line and the field.
+      writeFileSync(file, yaml.replace('metric: { kind: exact, field: answer }', 'metric: { kind: exact, field: anser }') + '\n');
+      const bad = await runCli(['run', file, '--strategy', 'p', ...lm(), '--db', path.join(dir, 'bad-def', 'tandem.db')]);
+      expect(bad.code).toBe(1);
+      expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+      expect(bad.stderr).toMatch(/task\.yaml.*(line )?11.*anser/);
+    } finally {
+      rmSync(defDir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
