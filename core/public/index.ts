@@ -24,6 +24,12 @@ export type { IntermediateCheck } from '../evaluate/intermediate-check.ts';
 export { ExactMatch, exactMatch, normalizeAnswer, type ExactMatchOptions } from '../evaluate/metrics/exact-match.ts';
 export { answerExactMatch, answerF1, AnswerExactMatch, AnswerF1 } from '../evaluate/metrics/answer-match.ts';
 export { Gsm8kIntegerMatch, parseLastNumber } from '../evaluate/metrics/gsm8k-integer.ts';
+export { ExactValueMatch } from '../evaluate/metrics/exact-value.ts';
+export { F1Threshold } from '../evaluate/metrics/token-f1.ts';
+export { IntegerMatch, NumericTolerance } from '../evaluate/metrics/number-match.ts';
+export { LabelSetMatch } from '../evaluate/metrics/label-set.ts';
+export { ContainsAnswer, containsAnswer } from '../evaluate/metrics/contains-answer.ts';
+export { RegexMatch } from '../evaluate/metrics/regex-match.ts';
 
 // Data
 export { readCsv, requireColumns, csvString, csvNumber, type CsvRow, type CsvTable } from '../datasets/csv.ts';

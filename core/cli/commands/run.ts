@@ -68,7 +68,7 @@ export function registerRunCommand(program: Command): void {
   program
     .command('run')
     .description("optimize a task's program with one or more strategies over seeds and report the paper-style table")
-    .argument('<task>', `task to run: ${taskNames().join(', ')}, or the path of your own task file (.ts, .js)`)
+    .argument('<task>', `task to run: ${taskNames().join(', ')}, or the path of your own task: a code file (.ts, .js) or a no-code definition (.yaml, .json); see docs/TASKS.md`)
     .option('--strategy <strategy>', `one strategy: optimizer steps joined by "->" (tokens: ${knownStepTokens().join(', ')})`)
     .option('--strategies <list>', 'several strategies separated by commas, e.g. "p, w, p -> w -> p"')
     .option('--all', `the paper's eight: zero-shot, ${PAPER_STRATEGIES.join(', ')}`)
