@@ -32,6 +32,7 @@ import { Experiments, listTasks } from './experiments.ts';
 import { Models } from './models.ts';
 import { listRetrievers } from './retrievers.ts';
 import { RunManager } from './run-manager.ts';
+import { listTaskDefinitions, previewTaskDefinition, saveTaskDefinition } from './task-definitions.ts';
 import { Runs } from './runs.ts';
 import type { Env } from './spec.ts';
 import { getLMCall, getTrace, lmCallStats, pageLMCalls } from './traces.ts';
@@ -135,6 +136,9 @@ export function createApi(options: ApiOptions): Api {
     pullModel: (input) => models.pull(input),
     cancelPull: (input) => models.cancelPull(input),
     listRetrievers: () => listRetrievers(ctx),
+    previewTaskDefinition: (input) => previewTaskDefinition(ctx, input),
+    saveTaskDefinition: (input) => saveTaskDefinition(ctx, input),
+    listTaskDefinitions: () => listTaskDefinitions(ctx),
   };
 
   const call = async (name: ApiMethodName, input: unknown): Promise<unknown> => {

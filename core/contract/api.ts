@@ -18,6 +18,9 @@ import type {
   LMCallRecord,
   LMCallStats,
   RetrieverList,
+  SavedTaskDefinitionResult,
+  TaskDefinitionCheck,
+  TaskDefinitionList,
   RunCurves,
   RunDetail,
   RunStatus,
@@ -80,6 +83,12 @@ export interface ApiResults {
   cancelPull: { operationId: number };
   /** The workspace's passage indexes (and those that cannot be read), with how to build one. */
   listRetrievers: RetrieverList;
+  /** A no-code task definition's text checked: its problems with their lines, or the definition and a preview of its data and first prompt. */
+  previewTaskDefinition: TaskDefinitionCheck;
+  /** A checked definition written to the workspace's tasks folder (refused with its problems when it does not check). */
+  saveTaskDefinition: SavedTaskDefinitionResult;
+  /** The definitions saved in the workspace's tasks folder, each with its problem if it no longer checks. */
+  listTaskDefinitions: TaskDefinitionList;
 }
 
 /** One method: inputs that may be left out entirely (all fields optional) make the argument optional. */

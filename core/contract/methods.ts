@@ -32,6 +32,9 @@ export const API_METHOD_NAMES = [
   'pullModel',
   'cancelPull',
   'listRetrievers',
+  'previewTaskDefinition',
+  'saveTaskDefinition',
+  'listTaskDefinitions',
 ] as const;
 
 export type ApiMethodName = (typeof API_METHOD_NAMES)[number];

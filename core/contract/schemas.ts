@@ -234,6 +234,36 @@ export const ModelOperationInput = z.strictObject({ operationId: id });
 export type ModelOperationInput = z.input<typeof ModelOperationInput>;
 
 // ---------------------------------------------------------------------------------------------
+// No-code task definitions
+
+/** The formats a definition's text is written in. */
+export const TASK_DEFINITION_FORMATS = ['yaml', 'json'] as const;
+/** The longest definition text accepted. */
+export const TASK_DEFINITION_MAX_LENGTH = 200_000;
+/** A saved definition's file name (without extension): a slug, as task names are. */
+export const TASK_FILE_NAME = /^[a-z0-9][a-z0-9_-]*$/;
+
+const definitionText = z.string().max(TASK_DEFINITION_MAX_LENGTH);
+const definitionFormat = z.enum(TASK_DEFINITION_FORMATS);
+
+export const PreviewTaskDefinitionInput = z.strictObject({
+  text: definitionText,
+  format: definitionFormat,
+  /** The folder relative dataset and corpus paths are against; default: the workspace's tasks folder. */
+  baseDir: z.string().trim().min(1).max(4096).optional(),
+});
+export type PreviewTaskDefinitionInput = z.input<typeof PreviewTaskDefinitionInput>;
+
+export const SaveTaskDefinitionInput = z.strictObject({
+  name: z.string().trim().max(64).regex(TASK_FILE_NAME, { error: 'must be a file name: lowercase letters, digits, - or _ (e.g. "product-sentiment")' }),
+  text: definitionText,
+  format: definitionFormat,
+  /** Replace a saved definition of the same name. */
+  overwrite: z.boolean().default(false),
+});
+export type SaveTaskDefinitionInput = z.input<typeof SaveTaskDefinitionInput>;
+
+// ---------------------------------------------------------------------------------------------
 // Every method
 
 /** Each method's input schema, checked against `vocabulary`'s runtime lists. */
@@ -268,6 +298,9 @@ export function inputSchemas(vocabulary: InputVocabulary = {}) {
     pullModel: PullModelInput,
     cancelPull: ModelOperationInput,
     listRetrievers: EmptyInput,
+    previewTaskDefinition: PreviewTaskDefinitionInput,
+    saveTaskDefinition: SaveTaskDefinitionInput,
+    listTaskDefinitions: EmptyInput,
   } as const satisfies Record<ApiMethodName, z.ZodType>;
 }
 

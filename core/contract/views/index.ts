@@ -14,3 +14,4 @@ export type * from './example-results.ts';
 export type * from './candidates.ts';
 export type * from './finetune.ts';
 export type * from './retrievers.ts';
+export type * from './task-definitions.ts';
