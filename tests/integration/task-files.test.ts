@@ -156,6 +156,15 @@ describe('tandem run <task file>', () => {
       expect(bad.code).toBe(1);
       expect(bad.stderr.trim().split('\n')).toHaveLength(1);
       expect(bad.stderr).toMatch(/task\.yaml.*(line )?11.*anser/);
+
+      // A dataset without a mapped column: one line naming the column and the file; no run recorded.
+      writeFileSync(file, yaml.replace('  idColumn: id', '  idColumn: id\n  columns: { answer: gold }') + '\n');
+      const missingDb = path.join(dir, 'missing-column', 'tandem.db');
+      const missing = await runCli(['run', file, '--strategy', 'p', ...lm(), '--db', missingDb]);
+      expect(missing.code).toBe(1);
+      expect(missing.stderr.trim().split('\n')).toHaveLength(1);
+      expect(missing.stderr).toMatch(/words\.csv.*gold/);
+      expect(runsIn(missingDb)).toBe(0);
     } finally {
       rmSync(defDir, { recursive: true, force: true });
     }
