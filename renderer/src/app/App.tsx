@@ -8,6 +8,7 @@ import { ExperimentsView } from '../views/experiments/ExperimentsView.tsx';
 import { FinetuneView } from '../views/finetune/FinetuneView.tsx';
 import { ModelsView } from '../views/models/ModelsView.tsx';
 import { RunView } from '../views/run/RunView.tsx';
+import { TasksView } from '../views/tasks/TasksView.tsx';
 import { TracesView } from '../views/traces/TracesView.tsx';
 import { CommandPalette } from './CommandPalette.tsx';
 import { useCommands, useCommandStore, type Command } from './commands.ts';
@@ -29,6 +30,8 @@ function CurrentView({ route }: { route: Route }) {
       return <CompareView params={route.params} />;
     case 'models':
       return <ModelsView />;
+    case 'tasks':
+      return <TasksView />;
     default:
       return <ExperimentsView />;
   }
@@ -56,6 +59,7 @@ export function App() {
     () => [
       { id: 'go.experiments', title: 'Go to Experiments', group: 'Navigate', shortcut: 'g e', run: () => navigate(hrefFor('experiments')) },
       { id: 'go.compare', title: 'Go to Compare', group: 'Navigate', shortcut: 'g c', run: () => navigate(hrefFor('compare')) },
+      { id: 'go.tasks', title: 'Go to Tasks', group: 'Navigate', shortcut: 'g d', run: () => navigate(hrefFor('tasks')) },
       { id: 'go.models', title: 'Go to Models and providers', group: 'Navigate', shortcut: 'g m', run: () => navigate(hrefFor('models')) },
       { id: 'theme.toggle', title: 'Toggle light / dark theme', group: 'View', shortcut: 't', run: () => useTheme.getState().toggle() },
       { id: 'help.palette', title: 'Show all commands', group: 'Help', shortcut: '?', run: () => useCommandStore.getState().setPaletteOpen(true) },
@@ -81,6 +85,7 @@ export function App() {
             <NavLink href={hrefFor('finetune', { runId })} label="Fine-tune" active={route.view === 'finetune'} />
           </div>
         ) : null}
+        <NavLink href={hrefFor('tasks')} label="Tasks" active={route.view === 'tasks'} shortcut="g d" />
         <NavLink href={hrefFor('compare')} label="Compare" active={route.view === 'compare'} shortcut="g c" />
         <NavLink href={hrefFor('models')} label="Models" active={route.view === 'models'} shortcut="g m" />
         <div className="sidebar-foot">

@@ -6,9 +6,10 @@
 //   #/runs/<runId>/finetune[/<jobId>]     fine-tune jobs
 //   #/compare?runs=1,2&baseline=p         strategies / runs against a baseline
 //   #/models                              models and providers
+//   #/tasks[?new=1]                       saved no-code task definitions, the New task form
 import { create } from 'zustand';
 
-export type ViewName = 'experiments' | 'run' | 'candidates' | 'traces' | 'finetune' | 'compare' | 'models';
+export type ViewName = 'experiments' | 'run' | 'candidates' | 'traces' | 'finetune' | 'compare' | 'models' | 'tasks';
 
 export interface Route {
   view: ViewName;
@@ -30,12 +31,13 @@ export function parseHash(hash: string): Route {
   }
   if (parts[0] === 'compare') return { view: 'compare', runId: null, itemId: null, params };
   if (parts[0] === 'models') return { view: 'models', runId: null, itemId: null, params };
+  if (parts[0] === 'tasks') return { view: 'tasks', runId: null, itemId: null, params };
   return { view: 'experiments', runId: null, itemId: null, params };
 }
 
 export function hrefFor(view: ViewName, opts: { runId?: number | null; itemId?: number | null; params?: Record<string, string | number | undefined> } = {}): string {
   let path: string;
-  if (view === 'experiments' || view === 'compare' || view === 'models') path = `/${view}`;
+  if (view === 'experiments' || view === 'compare' || view === 'models' || view === 'tasks') path = `/${view}`;
   else {
     path = `/runs/${opts.runId ?? ''}`;
     if (view !== 'run') path += `/${view}`;

@@ -16,6 +16,8 @@ import { NewExperimentForm } from './NewExperimentForm.tsx';
 export function ExperimentsView() {
   const navigate = useRouter((s) => s.navigate);
   const showForm = useRouter((s) => s.route.params.get('new') === '1');
+  // A saved task's "New experiment" (Tasks view) opens the form with its file as the task.
+  const presetTaskFile = useRouter((s) => s.route.params.get('taskFile'));
   const experiments = useApi(() => getClient().listExperiments({}), []);
   const tasks = useApi(() => getClient().listTasks({}), []);
   // The model list tells whether the demo model is there; a failure only hides that hint.
@@ -30,7 +32,7 @@ export function ExperimentsView() {
     if (e.type === 'experiment-created' || e.type === 'experiment-deleted' || e.type === 'run-status') reload();
   });
 
-  const setForm = useCallback((open: boolean) => replaceParams({ new: open ? '1' : null }), []);
+  const setForm = useCallback((open: boolean) => replaceParams({ new: open ? '1' : null, taskFile: null }), []);
 
   const runDemo = useCallback(async () => {
     setDemoBusy(true);
@@ -112,6 +114,7 @@ export function ExperimentsView() {
           <NewExperimentForm
             tasks={tasks.data}
             demo={demo}
+            taskFile={presetTaskFile}
             onCancel={() => setForm(false)}
             onDone={({ runId }) => {
               if (runId !== null) navigate(hrefFor('run', { runId }));

@@ -37,11 +37,11 @@ function fieldOf(path: string): Field {
   return 'general';
 }
 
-export function NewExperimentForm({ tasks, demo, onDone, onCancel }: { tasks: TaskInfo[]; demo: DemoModelState; onDone(result: { experimentId: number; runId: number | null }): void; onCancel(): void }) {
+export function NewExperimentForm({ tasks, demo, taskFile: presetFile, onDone, onCancel }: { tasks: TaskInfo[]; demo: DemoModelState; taskFile?: string | null; onDone(result: { experimentId: number; runId: number | null }): void; onCancel(): void }) {
   const [name, setName] = useState('');
-  const [task, setTask] = useState(tasks.find((t) => t.name === NEW_EXPERIMENT_FORM_DEFAULTS.task)?.name ?? tasks[0]?.name ?? '');
-  // A researcher's own task: the path of a task file on the machine running Tandem.
-  const [taskFile, setTaskFile] = useState('');
+  const [task, setTask] = useState(presetFile ? OWN_TASK : (tasks.find((t) => t.name === NEW_EXPERIMENT_FORM_DEFAULTS.task)?.name ?? tasks[0]?.name ?? ''));
+  // A researcher's own task: the path of a task file on the machine running Tandem (preset by a saved task's New experiment).
+  const [taskFile, setTaskFile] = useState(presetFile ?? '');
   const ownTask = task === OWN_TASK;
   const [strategies, setStrategies] = useState<string>(NEW_EXPERIMENT_FORM_DEFAULTS.strategies);
   const [seeds, setSeeds] = useState<number>(EXPERIMENT_DEFAULTS.seeds);
