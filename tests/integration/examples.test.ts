@@ -217,4 +217,20 @@ describe('examples/', () => {
       rmSync(outside, { recursive: true, force: true });
     }
   }, 240_000);
+
+  it('the no-code sentiment example runs "p, p -> w" with a trainer command and reports', async () => {
+    const db = path.join(dir, 'sentiment', 'tandem.db');
+    const args = runArgs(path.join(EXAMPLES, 'sentiment', 'task.yaml'), db).map((a) => (a === 'p' ? 'p, p -> w' : a));
+    // The stub never names a sentiment right, so Θ has no passing traces: the trainer is not called and p -> w is "—".
+    const result = await runCli([...args, '--finetune-command', 'false {train} {out}'], { timeoutMs: 180_000 });
+    expect(result.code, result.stderr).toBe(0);
+    const summary = JSON.parse(result.stdout);
+    expect(summary.task).toBe('product-sentiment');
+    expect(summary.table.map((r: { strategy: string }) => r.strategy)).toEqual(['', 'p', 'p -> w']);
+    expect(summary.stages.find((s: { prefix: string }) => s.prefix === 'p -> w')).toMatchObject({ status: 'finished', outcome: 'no-passing-traces' });
+    const report = await runCli(['report', String(summary.runId), '--format', 'markdown', '--db', db]);
+    expect(report.code, report.stderr).toBe(0);
+    expect(report.stdout).toContain(`# Tandem run ${summary.runId}: product-sentiment on stub-model`);
+    expect(report.stdout).toMatch(/\| p -> w \| — \| — \|/);
+  }, 240_000);
 });
