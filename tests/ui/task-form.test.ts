@@ -89,6 +89,24 @@ describe.skipIf(!chromiumAvailable)('the New task form', () => {
     expect(await page.locator(tid('task-check-state')).textContent()).toBe('valid');
     await wb.shot('task-form-preview');
 
+    // A metric's own options appear with it and reach the text.
+    await page.locator(tid('task-metric')).selectOption('f1');
+    await page.locator(tid('task-metric-threshold')).fill('0.8');
+    await expect.poll(() => page.locator(tid('task-yaml')).inputValue()).toContain('threshold: 0.8');
+    await page.locator(tid('task-metric')).selectOption('integer');
+    expect(await page.locator(tid('task-metric-threshold')).count()).toBe(0);
+
+    // A second stage: the first must name what it writes for the second (an issue on its line until it does).
+    await page.locator(tid('task-add-stage')).click();
+    await expect.poll(() => page.locator(tid('task-issue')).count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    expect(await page.locator(tid('task-issues')).textContent()).toContain('stages[0].outputs');
+    await page.locator(tid('task-stage-0-outputs')).fill('plan');
+    await expect.poll(() => page.locator(tid('task-preview-stages')).textContent(), { timeout: 15_000 }).toContain('question, plan → answer');
+    await wb.shot('task-form-stages');
+    await page.getByRole('button', { name: 'remove stage 2' }).click();
+    await page.locator(tid('task-stage-0-kind')).selectOption('predict');
+    await expect.poll(() => page.locator(tid('task-preview-stages')).textContent(), { timeout: 15_000 }).toBe('stages[0] (predict): question → answer');
+
     // Saved into the workspace's tasks folder, and listed.
     await page.locator(tid('task-save')).click();
     const saved = path.join(path.dirname(wb.dbPath), 'tasks', 'ui-sums.yaml');

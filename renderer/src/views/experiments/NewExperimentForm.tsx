@@ -140,7 +140,7 @@ export function NewExperimentForm({ tasks, demo, taskFile: presetFile, onDone, o
             <>
               <input className="mono wide" value={taskFile} onChange={(e) => setTaskFile(e.target.value)} placeholder="/path/to/my-task.ts" aria-label="Task file" data-testid="nx-task-file" />
               <span className="subtle hint">
-                A TypeScript or JavaScript file on the machine running Tandem whose default export is <code>defineTask(…)</code> from &apos;tandem&apos; (see docs/TASKS.md).
+                A TypeScript or JavaScript file on the machine running Tandem whose default export is <code>defineTask(…)</code> from &apos;tandem&apos;, or a no-code definition (.yaml, .json; see Tasks) (see docs/TASKS.md).
               </span>
             </>
           ) : null}

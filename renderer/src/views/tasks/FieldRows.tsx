@@ -6,6 +6,11 @@ export function FieldRows({ role, rows, onChange }: { role: 'input' | 'output'; 
   const set = (i: number, patch: Partial<FieldRow>) => onChange(rows.map((r, j) => (j === i ? { ...r, ...patch } : r)));
   return (
     <div className="task-fields" data-testid={`task-${role}s`}>
+      <div className="task-field-head" aria-hidden="true">
+        <span>name</span>
+        <span>dataset column</span>
+        <span>description (shown to the LM)</span>
+      </div>
       {rows.map((row, i) => (
         <div key={i} className="task-field-row">
           <input className="mono" value={row.name} onChange={(e) => set(i, { name: e.target.value })} placeholder="field name" aria-label={`${role} ${i + 1} name`} data-testid={`task-${role}-${i}-name`} />

@@ -97,7 +97,7 @@ export function TaskForm({ tasksDir, onSaved, onCancel }: { tasksDir: string | n
           <span className="label">Inputs</span>
           <div>
             <FieldRows role="input" rows={form.inputs} onChange={(inputs) => update({ inputs })} />
-            <span className="subtle hint">name · dataset column it reads (empty: the same name) · description for the prompt</span>
+            <span className="subtle hint">An empty column reads the column of the field&apos;s own name.</span>
           </div>
           <span className="label">Outputs</span>
           <div>
@@ -111,7 +111,7 @@ export function TaskForm({ tasksDir, onSaved, onCancel }: { tasksDir: string | n
           <span className="label">Module</span>
           <div className="task-stage-list" data-testid="task-stages">
             {form.stages.map((stage, i) => (
-              <div key={i} className="row task-stage">
+              <div key={i} className={form.stages.length > 1 ? 'task-stage-multi' : 'row'}>
                 {form.stages.length > 1 ? <span className="subtle mono">{i + 1}.</span> : null}
                 <select value={stage.kind} onChange={(e) => setStage(i, { kind: e.target.value as StageKind })} aria-label={`stage ${i + 1} module`} data-testid={`task-stage-${i}-kind`}>
                   {STAGE_KINDS.map((k) => (
