@@ -3,11 +3,8 @@
 // the official rule that yes / no / noanswer must match exactly. `AnswerExactMatch` and `AnswerF1`
 // are the Metrics over the `answer` field (the best score over the gold answers when there are several).
 
-import type { Example, Prediction } from '../../program/example.ts';
-import type { ProgramTrace } from '../../program/trace.ts';
-import type { Metric } from '../metric.ts';
 import { normalizeAnswer } from './exact-match.ts';
-import { goldValues } from './label.ts';
+import { GoldFieldMetric } from './gold-field-metric.ts';
 
 export { normalizeAnswer };
 
@@ -53,23 +50,10 @@ export interface AnswerMetricOptions {
   predictionField?: string;
 }
 
-abstract class AnswerMetric implements Metric {
-  abstract readonly name: string;
-  readonly field: string;
-  readonly predictionField: string;
-
+/** A gold-field metric on `answer` unless told otherwise. */
+abstract class AnswerMetric extends GoldFieldMetric {
   constructor(options: AnswerMetricOptions = {}) {
-    this.field = options.field ?? 'answer';
-    this.predictionField = options.predictionField ?? this.field;
-  }
-
-  protected abstract compare(prediction: string, gold: string): number;
-
-  score(example: Example, prediction: Prediction, _trace?: ProgramTrace): number {
-    const golds = goldValues(example, this.field, this.name);
-    const predicted = prediction[this.predictionField];
-    if (predicted === undefined) return 0;
-    return golds.reduce((best, gold) => Math.max(best, this.compare(predicted, gold)), 0);
+    super({ field: options.field ?? 'answer', ...(options.predictionField ? { predictionField: options.predictionField } : {}) });
   }
 }
 

@@ -5,7 +5,7 @@
 import type { Example, Prediction } from '../../program/example.ts';
 import type { ProgramTrace } from '../../program/trace.ts';
 import type { Metric } from '../metric.ts';
-import type { FieldMetricOptions } from './exact-value.ts';
+import type { FieldMetricOptions } from './gold-field-metric.ts';
 import { goldValues, MissingLabelError } from './label.ts';
 
 export interface LabelSetOptions extends FieldMetricOptions {

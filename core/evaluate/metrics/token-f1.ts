@@ -4,38 +4,34 @@
 
 import type { Example, Prediction } from '../../program/example.ts';
 import type { ProgramTrace } from '../../program/trace.ts';
-import type { Metric } from '../metric.ts';
 import { answerF1 } from './answer-match.ts';
-import type { FieldMetricOptions } from './exact-value.ts';
-import { goldValues } from './label.ts';
+import { GoldFieldMetric, type FieldMetricOptions } from './gold-field-metric.ts';
 
 export interface F1ThresholdOptions extends FieldMetricOptions {
   /** The least F1 that passes, in (0, 1]. */
   threshold: number;
 }
 
-export class F1Threshold implements Metric {
+export class F1Threshold extends GoldFieldMetric {
   readonly name = 'f1_threshold';
-  readonly field: string;
-  readonly predictionField: string;
   readonly threshold: number;
 
   constructor(options: F1ThresholdOptions) {
     if (!(options.threshold > 0 && options.threshold <= 1)) throw new Error(`F1 threshold must be in (0, 1], got ${options.threshold}`);
-    this.field = options.field;
-    this.predictionField = options.predictionField ?? options.field;
+    super(options);
     this.threshold = options.threshold;
+  }
+
+  protected compare(predicted: string, gold: string): number {
+    return answerF1(predicted, gold);
   }
 
   /** The best F1 over the gold answers, before the threshold. */
   f1(example: Example, prediction: Prediction): number {
-    const golds = goldValues(example, this.field, this.name);
-    const predicted = prediction[this.predictionField];
-    if (predicted === undefined) return 0;
-    return golds.reduce((best, gold) => Math.max(best, answerF1(predicted, gold)), 0);
+    return this.best(example, prediction);
   }
 
-  score(example: Example, prediction: Prediction, _trace?: ProgramTrace): number {
+  override score(example: Example, prediction: Prediction, _trace?: ProgramTrace): number {
     // Floating-point slack: an F1 computed as 0.7999999999999999 passes a threshold of 0.8.
     return this.f1(example, prediction) >= this.threshold - 1e-12 ? 1 : 0;
   }
