@@ -89,6 +89,17 @@ describe.skipIf(!chromiumAvailable)('the New task form', () => {
     expect(await page.locator(tid('task-check-state')).textContent()).toBe('valid');
     await wb.shot('task-form-preview');
 
+    // The text edited by hand is checked too: a schema problem on its line.
+    const good = await page.locator(tid('task-yaml')).inputValue();
+    await page.locator(tid('task-yaml')).fill(good.replace('kind: integer', 'kind: integr'));
+    await expect.poll(() => page.locator(tid('task-issue')).count(), { timeout: 15_000 }).toBe(1);
+    const kindLine = good.split('\n').findIndex((l) => l.trim() === 'kind: integer') + 1;
+    expect(await page.locator(tid('task-issue')).getAttribute('data-line')).toBe(String(kindLine));
+    expect(await page.locator(tid('task-issue')).textContent()).toContain('metric');
+    expect(await page.locator(tid('task-save')).isDisabled()).toBe(true);
+    await page.locator(tid('task-yaml')).fill(good);
+    await preview.waitFor({ timeout: 15_000 });
+
     // A metric's own options appear with it and reach the text.
     await page.locator(tid('task-metric')).selectOption('f1');
     await page.locator(tid('task-metric-threshold')).fill('0.8');
@@ -118,6 +129,13 @@ describe.skipIf(!chromiumAvailable)('the New task form', () => {
     expect((await wb.api.listTaskDefinitions()).tasks.map((t) => [t.name, t.problem])).toEqual([['ui-sums', null]]);
     await wb.shot('task-form-saved');
 
+    // Saving again asks before replacing the saved file.
+    await page.locator(tid('task-save')).click();
+    await expect.poll(() => page.locator(tid('task-save-error')).textContent(), { timeout: 10_000 }).toContain('already saved');
+    await page.locator(tid('task-overwrite')).click();
+    await expect.poll(() => page.locator(tid('task-saved')).count(), { timeout: 10_000 }).toBe(1);
+    expect(await page.locator(tid('task-save-error')).count()).toBe(0);
+
     // New experiment from the saved task: the form opens with the file as the task.
     await row.locator(tid('saved-task-new-experiment')).click();
     await page.locator(tid('new-experiment-form')).waitFor();
@@ -144,6 +162,14 @@ describe.skipIf(!chromiumAvailable)('the New task form', () => {
     expect(await page.locator('[data-testid^="result-row-"]').count()).toBe(2);
     expect(await page.locator(tid('run-header')).textContent()).toContain('ui-sums');
     await wb.shot('task-form-run');
+
+    // The list in the dark theme, with the form open again.
+    await page.getByRole('button', { name: 'Toggle theme' }).click();
+    await wb.goto('#/tasks?new=1');
+    await page.locator(tid('saved-task-ui-sums')).waitFor();
+    await page.locator(tid('task-form')).waitFor();
+    await wb.shot('task-form-dark');
+    await page.getByRole('button', { name: 'Toggle theme' }).click();
     expect(crashes()).toEqual([]);
   }, 400_000);
 });

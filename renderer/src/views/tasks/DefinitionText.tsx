@@ -48,6 +48,7 @@ export function DefinitionText({ text, onChange, issues }: { text: string; onCha
         onChange={(e) => onChange(e.target.value)}
         rows={Math.max(6, count + 1)}
         spellCheck={false}
+        wrap="off"
         aria-label="Task definition (YAML)"
         data-testid="task-yaml"
       />

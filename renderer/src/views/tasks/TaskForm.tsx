@@ -20,17 +20,20 @@ export function TaskForm({ tasksDir, onSaved, onCancel }: { tasksDir: string | n
   const [form, setForm] = useState<TaskFormState>(initialTaskForm);
   const [text, setText] = useState(() => definitionYaml(initialTaskForm()));
   const [handEdited, setHandEdited] = useState(false);
+  // A form nobody has typed in yet shows no problems (it has them all).
+  const [touched, setTouched] = useState(false);
   const [saving, setSaving] = useState(false);
   const [saveError, setSaveError] = useState<{ message: string; conflict: boolean } | null>(null);
   const [savedFile, setSavedFile] = useState<string | null>(null);
   const { check, checkedText, checking, error } = useDefinitionCheck(text);
-  const current = checkedText === text ? check : null;
+  const current = touched && checkedText === text ? check : null;
 
   const update = (patch: Partial<TaskFormState>) => {
     const next = { ...form, ...patch };
     setForm(next);
     setText(definitionYaml(next));
     setHandEdited(false);
+    setTouched(true);
     setSavedFile(null);
   };
   const setStage = (i: number, patch: Partial<StageRow>) => update({ stages: form.stages.map((s, j) => (j === i ? { ...s, ...patch } : s)) });
@@ -203,8 +206,8 @@ export function TaskForm({ tasksDir, onSaved, onCancel }: { tasksDir: string | n
           <div className="row">
             <h3>Definition (YAML)</h3>
             <span className="spacer" />
-            <span className={`badge ${checking ? 'badge-running' : current?.ok ? 'badge-finished' : current ? 'badge-error' : ''}`} data-testid="task-check-state">
-              {checking ? 'checking…' : current?.ok ? 'valid' : current ? `${current.issues.length} problem${current.issues.length === 1 ? '' : 's'}` : error ? 'not checked' : ''}
+            <span className={`badge ${!touched ? '' : checking ? 'badge-running' : current?.ok ? 'badge-finished' : current ? 'badge-error' : ''}`} data-testid="task-check-state">
+              {!touched ? 'not filled in yet' : checking ? 'checking…' : current?.ok ? 'valid' : current ? `${current.issues.length} problem${current.issues.length === 1 ? '' : 's'}` : error ? 'not checked' : ''}
             </span>
           </div>
           <DefinitionText
@@ -212,6 +215,7 @@ export function TaskForm({ tasksDir, onSaved, onCancel }: { tasksDir: string | n
             onChange={(t) => {
               setText(t);
               setHandEdited(true);
+              setTouched(true);
               setSavedFile(null);
             }}
             issues={current && !current.ok ? current.issues : []}
