@@ -4,8 +4,7 @@
 
 import type { Example, Prediction } from '../../program/example.ts';
 import type { ProgramTrace } from '../../program/trace.ts';
-import type { Metric } from '../metric.ts';
-import type { FieldMetricOptions } from './gold-field-metric.ts';
+import { GoldFieldMetric, type FieldMetricOptions } from './gold-field-metric.ts';
 import { parseGoldInteger, parseLastNumber } from './gsm8k-integer.ts';
 import { goldValues, MissingLabelError } from './label.ts';
 
@@ -18,20 +17,17 @@ export function parseGoldNumber(text: string): number {
   return Number(cleaned);
 }
 
-abstract class NumberMetric implements Metric {
-  abstract readonly name: string;
-  readonly field: string;
-  readonly predictionField: string;
-
-  constructor(options: FieldMetricOptions) {
-    this.field = options.field;
-    this.predictionField = options.predictionField ?? options.field;
-  }
-
+abstract class NumberMetric extends GoldFieldMetric {
   protected abstract parseGold(text: string): number;
   protected abstract matches(predicted: number, gold: number): boolean;
 
-  score(example: Example, prediction: Prediction, _trace?: ProgramTrace): number {
+  /** Numbers compare as numbers: `score` parses each gold once (a gold that is not a number is an error naming the example). */
+  protected compare(predicted: string, gold: string): number {
+    const value = parseLastNumber(predicted);
+    return value !== null && this.matches(value, this.parseGold(gold)) ? 1 : 0;
+  }
+
+  override score(example: Example, prediction: Prediction, _trace?: ProgramTrace): number {
     const golds = goldValues(example, this.field, this.name).map((text) => {
       try {
         return this.parseGold(text);

@@ -1,8 +1,6 @@
 // Shared pieces of the no-code task tests: a minimal valid definition and a temp folder.
 
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { tempDir } from '../../datasets/helpers.ts';
 import type { TaskDefinitionInput } from '../../../../core/contract/task-definition.ts';
 
 export function minimalDefinition(overrides: Partial<TaskDefinitionInput> = {}): TaskDefinitionInput {
@@ -16,24 +14,9 @@ export function minimalDefinition(overrides: Partial<TaskDefinitionInput> = {}):
   };
 }
 
-export interface TempFolder {
-  dir: string;
-  write(name: string, text: string): Promise<string>;
-  cleanup(): Promise<void>;
-}
-
-export async function tempFolder(): Promise<TempFolder> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'tandem-declarative-'));
-  return {
-    dir,
-    async write(name, text) {
-      const file = path.join(dir, name);
-      await writeFile(file, text, 'utf8');
-      return file;
-    },
-    cleanup: () => rm(dir, { recursive: true, force: true }),
-  };
-}
+/** A temp folder with a `write(name, text)` helper (the datasets tests' one). */
+export const tempFolder = tempDir;
+export type TempFolder = Awaited<ReturnType<typeof tempDir>>;
 
 /** A CSV of `n` reviews, labels cycling positive, negative, neutral. */
 export function reviewsCsv(n: number, header = 'id,text,label'): string {
