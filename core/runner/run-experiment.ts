@@ -71,15 +71,7 @@ async function prepare(spec: ExperimentSpec, options: RunOptions): Promise<Prepa
   // find its step kinds registered and, for a step that trains weights, a fine-tuning backend.
   const missingFinetuner = finetunerIssue(strategies, spec.lm.provider, options.runtime.finetuner !== undefined);
   if (missingFinetuner) throw new StrategyError(missingFinetuner);
-  const task = await taskForSpec(spec);
-  const splits = new Map<number, TaskSplits>();
-  for (const seed of spec.seeds) {
-    const s = await task.load({ seed, ...(spec.dataPath ? { dataPath: spec.dataPath } : {}) });
-    if (s.train.length === 0) throw new Error(`task "${task.name}" has an empty train set; give a dataset with training examples`);
-    for (const split of spec.evalSplits) if (s[split].length === 0) throw new Error(`task "${task.name}" has an empty ${split} set`);
-    splits.set(seed, s);
-  }
-  checkMetric(task, splits.get(spec.seeds[0]!)!, spec.taskSource?.file ?? null);
+  const { task, splits } = await loadTaskData(spec, spec.seeds);
   const emit = options.onEvent ?? (() => {});
   for (const message of new Set([...splits.values()].flatMap((s) => s.warnings ?? []))) emit({ type: 'warning', message });
   if (!options.skipProbe) {
@@ -92,6 +84,24 @@ async function prepare(spec: ExperimentSpec, options: RunOptions): Promise<Prepa
     },
   });
   return { spec: { ...spec, strategies: strategies.map((s) => s.key) }, strategies, task, splits, retriever };
+}
+
+/**
+ * The spec's task and each given seed's splits, checked: no empty train or evaluation split, and
+ * the metric works on the first example. Front ends may call it for the first seed before opening
+ * a workspace, so a task's data or metric problem is reported without touching it.
+ */
+export async function loadTaskData(spec: ExperimentSpec, seeds: readonly number[]): Promise<{ task: Task; splits: Map<number, TaskSplits> }> {
+  const task = await taskForSpec(spec);
+  const splits = new Map<number, TaskSplits>();
+  for (const seed of seeds) {
+    const s = await task.load({ seed, ...(spec.dataPath ? { dataPath: spec.dataPath } : {}) });
+    if (s.train.length === 0) throw new Error(`task "${task.name}" has an empty train set; give a dataset with training examples`);
+    for (const split of spec.evalSplits) if (s[split].length === 0) throw new Error(`task "${task.name}" has an empty ${split} set`);
+    splits.set(seed, s);
+  }
+  checkMetric(task, splits.get(seeds[0]!)!, spec.taskSource?.file ?? null);
+  return { task, splits };
 }
 
 /**

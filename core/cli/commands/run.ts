@@ -9,7 +9,7 @@ import type { CreateExperimentInput } from '../../contract/experiment-input.ts';
 import { PAPER_STRATEGIES } from '../../contract/strategy.ts';
 import { parseLMSpec } from '../../lm/lm-config.ts';
 import type { ExperimentSpec } from '../../runner/experiment-spec.ts';
-import { startRun } from '../../runner/run-experiment.ts';
+import { loadTaskData, startRun } from '../../runner/run-experiment.ts';
 import { knownStepTokens } from '../../runner/steps/registry.ts';
 import { taskNames } from '../../tasks/registry.ts';
 import { prepareTaskFile } from '../../runner/task-sources.ts';
@@ -110,6 +110,8 @@ export function registerRunCommand(program: Command): void {
     .action(async (taskName: string, flags: RunFlags) => {
       await prepareTaskFile(taskName);
       const spec = specFromFlags(taskName, flags);
+      // A task's data or metric problem is reported before the workspace is opened (or created).
+      await loadTaskData(spec, spec.seeds.slice(0, 1));
       await withRunSession({ dbPath: resolveDbPath(flags.db), json: Boolean(flags.json), spec, checkCalls: flags.checkDeterminism }, (options) => startRun(spec, options));
     });
 }
