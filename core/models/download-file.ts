@@ -43,7 +43,14 @@ export interface DownloadContext {
   /** Bytes of `file` on disk so far (may go down on a restart), and how many just arrived over the network. */
   onBytes(file: string, bytesDone: number, bytesTotal: number | null, transferred: number): void;
   onEvent(event: PullEvent): void;
+  /** Largest file taken when the hub declares no size (default UNDECLARED_SIZE_CAP). */
+  maxUndeclaredBytes?: number;
+  /** Take files the hub declares no hash for (nothing to verify them against); default refused. */
+  allowUnverified?: boolean;
 }
+
+/** A file the hub gives no size for is a small one (configs, tokenizers); past this it is refused. */
+export const UNDECLARED_SIZE_CAP = 64 * 1024 * 1024;
 
 export interface DownloadedFile {
   name: string;
@@ -109,7 +116,19 @@ async function verify(file: string, remote: RemoteFile, sha256: string): Promise
 }
 
 export async function downloadFile(remote: RemoteFile, dir: string, ctx: DownloadContext): Promise<DownloadedFile> {
-  const finalPath = path.join(dir, remote.name);
+  const finalPath = path.resolve(dir, remote.name);
+  // The name was checked (repo-file-name.ts); the resolved path is checked too, on this OS.
+  const relative = path.relative(path.resolve(dir), finalPath);
+  if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) {
+    throw new ModelLibraryError('invalid-model', `${ctx.hub.repo}: the file ${JSON.stringify(remote.name)} would be written outside the model folder; refused`);
+  }
+  if (remote.sha256 === null && remote.gitSha1 === null && !ctx.allowUnverified) {
+    throw new ModelLibraryError(
+      'invalid-model',
+      `${ctx.hub.repo}@${ctx.hub.revision}: the hub declares no hash for ${remote.name}, so its bytes cannot be verified; refused (pull with allowUnverified to take it anyway)`,
+    );
+  }
+  const sizeCap = remote.size === null ? (ctx.maxUndeclaredBytes ?? UNDECLARED_SIZE_CAP) : null;
   const partPath = partialPath(finalPath);
   const signal = ctx.request.signal;
   mkdirSync(path.dirname(finalPath), { recursive: true });
@@ -203,6 +222,9 @@ export async function downloadFile(remote: RemoteFile, dir: string, ctx: Downloa
           });
           state.hash.update(chunk);
           offset += chunk.length;
+          if (sizeCap !== null && offset > sizeCap) {
+            throw new ModelLibraryError('invalid-model', `${ctx.hub.repo}: the hub declares no size for ${remote.name} and it passed ${sizeCap} bytes; refused`);
+          }
           state.size = offset;
           received += chunk.length;
           downloaded += chunk.length;
@@ -219,6 +241,7 @@ export async function downloadFile(remote: RemoteFile, dir: string, ctx: Downloa
       break;
     } catch (error) {
       if (signal?.aborted) throw abortError(signal);
+      if (sizeCap !== null && offset > sizeCap) rmSync(partPath, { force: true });
       if (!isRetryable(error, signal)) throw error;
       failures = received > 0 ? 1 : failures + 1;
       const reason = describeFailure(error);

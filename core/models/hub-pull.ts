@@ -13,6 +13,7 @@
 import { copyFileSync, existsSync, linkSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { inspectCheckpoint, SAFETENSORS_INDEX_FILE, shardsOfIndex } from './checkpoint.ts';
+import { unsafeRepoFileName } from './repo-file-name.ts';
 import { downloadFile, type DownloadContext, type DownloadedFile, type RemoteFile } from './download-file.ts';
 import { ModelLibraryError } from './errors.ts';
 import { DEFAULT_ALLOW_PATTERNS, matchesAny } from './file-patterns.ts';
@@ -57,6 +58,10 @@ export interface PullOptions {
   timeoutMs?: number;
   /** Least time between two progress reports, in ms (default 100). */
   progressIntervalMs?: number;
+  /** Take files the hub declares no hash for (they cannot be verified); default refused. */
+  allowUnverified?: boolean;
+  /** Largest file taken when the hub declares no size (default 64 MiB). */
+  maxUndeclaredBytes?: number;
 }
 
 export interface PullResult {
@@ -92,10 +97,6 @@ function checkRepoId(repo: string): string {
     throw new ModelLibraryError('invalid-argument', `"${repo}" is not a hub repo id; expected "owner/name", e.g. HuggingFaceTB/SmolLM2-135M-Instruct`);
   }
   return repo;
-}
-
-function checkRepoPath(file: string): boolean {
-  return file !== '' && !file.startsWith('/') && !file.split('/').some((part) => part === '..' || part === '.' || part === '');
 }
 
 function encodePath(file: string): string {
@@ -162,8 +163,17 @@ export async function pullModel(repoId: string, options: PullOptions): Promise<P
     );
     const sha = typeof info.sha === 'string' ? info.sha : null;
     if (!sha || !Array.isArray(info.siblings)) throw new ModelLibraryError('http', `${endpoint} answered the model info request for ${repo} without "sha" and "siblings"`);
-    const siblings = (info.siblings as Sibling[]).filter((s) => typeof s?.rfilename === 'string' && checkRepoPath(s.rfilename));
     const allow = matchesAny(options.allowPatterns ?? DEFAULT_ALLOW_PATTERNS);
+    // A file name that could write outside the model folder (or fail on another OS) is refused
+    // when the pull would take it, and left aside otherwise.
+    const siblings = (info.siblings as Sibling[]).filter((s) => {
+      if (typeof s?.rfilename !== 'string') return false;
+      const unsafe = unsafeRepoFileName(s.rfilename);
+      if (unsafe && allow(s.rfilename)) {
+        throw new ModelLibraryError('invalid-model', `${repo}@${revision}: the hub lists a file named ${JSON.stringify(s.rfilename.slice(0, 200))}, which is not a safe file name (${unsafe}); nothing was downloaded`);
+      }
+      return unsafe === null;
+    });
     let wanted = siblings.filter((s) => allow(s.rfilename));
     checkRepoHasCheckpoint(repo, revision, siblings, wanted);
 
@@ -200,6 +210,8 @@ export async function pullModel(repoId: string, options: PullOptions): Promise<P
         retry: policy,
         onBytes: (file, done, total, transferred) => meter.bytes(file, done, total, transferred),
         onEvent: emit,
+        ...(options.allowUnverified ? { allowUnverified: true } : {}),
+        ...(options.maxUndeclaredBytes !== undefined ? { maxUndeclaredBytes: options.maxUndeclaredBytes } : {}),
       };
       const fetchFile = async (remote: RemoteFile) => {
         emit({ type: 'file-start', file: remote.name, size: remote.size });
