@@ -116,9 +116,10 @@ export function registerModelsCommand(program: Command, io: ModelsCommandIO = pr
     .option('--endpoint <url>', 'hub URL (env HF_ENDPOINT; default https://huggingface.co)')
     .option('--name <name>', 'name in the library (default: the repo name)')
     .option('--include <pattern...>', 'repo files to take instead of the checkpoint defaults (globs; "*" stays within a folder)')
+    .option('--allow-unverified', 'take files the hub declares no hash for (their bytes cannot be verified)')
     .option('--json', 'print the result as JSON')
     .addHelpText('after', '\nGated and private repos need an access token in HF_TOKEN. Interrupted pulls resume when run again.')
-    .action(async (repo: string, flags: LibraryFlags & { revision: string; endpoint?: string; name?: string; include?: string[] }) => {
+    .action(async (repo: string, flags: LibraryFlags & { revision: string; endpoint?: string; name?: string; include?: string[]; allowUnverified?: boolean }) => {
       const library = new ModelLibrary({ dir: resolveModelLibraryDir(flags, io.env) });
       const view = new TransferView(io, false);
       const controller = new AbortController();
@@ -136,6 +137,7 @@ export function registerModelsCommand(program: Command, io: ModelsCommandIO = pr
           ...(flags.endpoint ? { endpoint: flags.endpoint } : {}),
           ...(flags.name ? { name: flags.name } : {}),
           ...(flags.include ? { allowPatterns: flags.include } : {}),
+          ...(flags.allowUnverified ? { allowUnverified: true } : {}),
           env: io.env,
           signal: controller.signal,
           onProgress: (p) => {
