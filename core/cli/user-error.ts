@@ -21,6 +21,7 @@ const USER_ERROR_NAMES = new Set([
   'TaskFileError',
   'TaskDefinitionError',
   'MetricCheckError',
+  'TooFewExamplesError',
 ]);
 
 export class UsageError extends Error {

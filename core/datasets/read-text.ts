@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
 import { DatasetError } from './errors.ts';
+import { checkUtf8 } from './utf8.ts';
 
 const gunzipAsync = promisify(gunzip);
 
@@ -14,8 +15,14 @@ export function isGzipPath(file: string): boolean {
   return file.toLowerCase().endsWith('.gz');
 }
 
-/** The file's bytes, gunzipped when its name ends in `.gz`; problems are DatasetErrors. */
+/** The file's bytes, gunzipped when its name ends in `.gz`, checked to be UTF-8; problems are DatasetErrors. */
 export async function readDataBytes(file: string): Promise<Buffer> {
+  const bytes = await readRawBytes(file);
+  checkUtf8(bytes, file);
+  return bytes;
+}
+
+async function readRawBytes(file: string): Promise<Buffer> {
   let raw: Buffer;
   try {
     raw = await readFile(file);

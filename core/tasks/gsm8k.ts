@@ -17,6 +17,7 @@ import { Module } from '../program/module.ts';
 import { signature, type Signature } from '../program/signature.ts';
 import { deriveSeed, Rng } from '../util/random.ts';
 import { bundledDatasetPath } from '../util/resources-path.ts';
+import { TooFewExamplesError } from './split.ts';
 import type { Task, TaskLoadOptions, TaskSplits } from './task.ts';
 
 export type Gsm8kPart = 'train' | 'test';
@@ -93,7 +94,7 @@ export async function loadGsm8kFile(file: string, part: Gsm8kPart): Promise<Exam
 export function gsm8kTrainDevSizes(pool: number): { train: number; dev: number } {
   const { train, dev } = GSM8K_PAPER_SIZES;
   if (pool >= train + dev) return { train, dev };
-  if (pool < 2) throw new Error(`GSM8K needs at least 2 training problems to make train and dev splits, found ${pool}`);
+  if (pool < 2) throw new TooFewExamplesError(`GSM8K needs at least 2 training problems to make train and dev splits, found ${pool}`);
   const trainSize = Math.min(pool - 1, Math.max(1, Math.round((pool * 2) / 3)));
   return { train: trainSize, dev: pool - trainSize };
 }

@@ -16,7 +16,7 @@ import { deriveSeed, Rng } from '../util/random.ts';
 import { GOLD_TITLES, HOTPOTQA_CHECKS } from './hotpotqa-checks.ts';
 import { bundledHotpotQAPath, hotpotPassages, loadHotpotQA, type HotpotQuestion } from './hotpotqa-data.ts';
 import { MultiHopQA } from './hotpotqa-program.ts';
-import { shuffleSplit, type SplitSizes } from './split.ts';
+import { shuffleSplit, TooFewExamplesError, type SplitSizes } from './split.ts';
 import type { Task, TaskLoadOptions, TaskRetrieval, TaskSplits } from './task.ts';
 
 /** The paper's split sizes. */
@@ -29,7 +29,7 @@ export const BUNDLED_INDEX = 'hotpotqa';
 export function hotpotSplitSizes(available: number): SplitSizes {
   const wanted = HOTPOTQA_SPLITS.train + HOTPOTQA_SPLITS.dev + HOTPOTQA_SPLITS.test;
   if (available >= wanted) return { ...HOTPOTQA_SPLITS };
-  if (available < 3) throw new Error(`HotPotQA needs at least 3 questions to split into train/dev/test, found ${available}`);
+  if (available < 3) throw new TooFewExamplesError(`HotPotQA needs at least 3 questions to split into train/dev/test, found ${available}`);
   const train = Math.max(1, Math.floor((available * HOTPOTQA_SPLITS.train) / wanted));
   const dev = Math.max(1, Math.floor((available * HOTPOTQA_SPLITS.dev) / wanted));
   return { train, dev, test: available - train - dev };

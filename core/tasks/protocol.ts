@@ -1,3 +1,4 @@
+import { TooFewExamplesError } from './split.ts';
 import type { PromptOptProtocol } from './task.ts';
 
 /**
@@ -9,7 +10,7 @@ import type { PromptOptProtocol } from './task.ts';
 export function clampProtocol(protocol: PromptOptProtocol, trainSize: number): PromptOptProtocol {
   const wanted = protocol.train + protocol.val;
   if (wanted <= trainSize) return { ...protocol };
-  if (trainSize < 2) throw new Error(`a train split of ${trainSize} example(s) is too small for prompt optimization`);
+  if (trainSize < 2) throw new TooFewExamplesError(`a train split of ${trainSize} example(s) is too small for prompt optimization`);
   const train = Math.min(trainSize - 1, Math.max(1, Math.round((trainSize * protocol.train) / wanted)));
   return { train, val: trainSize - train };
 }

@@ -3,6 +3,11 @@
 
 import type { Rng } from '../util/random.ts';
 
+/** A dataset too small for the splits a task needs: the user's data, so a one-line user error. */
+export class TooFewExamplesError extends Error {
+  override name = 'TooFewExamplesError';
+}
+
 export interface SplitSizes {
   train: number;
   dev: number;
@@ -27,7 +32,7 @@ function checkSizes(total: number, sizes: SplitSizes): void {
     if (!Number.isInteger(size) || size < 0) throw new Error(`split size ${name}=${size} must be a non-negative integer`);
   }
   const wanted = sizes.train + sizes.dev + sizes.test;
-  if (wanted > total) throw new Error(`splits need ${wanted} items (${sizes.train}/${sizes.dev}/${sizes.test}), only ${total} given`);
+  if (wanted > total) throw new TooFewExamplesError(`splits need ${wanted} items (${sizes.train}/${sizes.dev}/${sizes.test}), only ${total} given`);
 }
 
 function cut<T>(ordered: readonly T[], sizes: SplitSizes): Splits<T> {
