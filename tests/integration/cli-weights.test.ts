@@ -70,4 +70,21 @@ describe('tandem engine serve', () => {
       await exited;
     }
   }, 120_000);
+
+  it('serves the embedded demo model when no --model is given, as tandem run does (#18)', async () => {
+    const { spawn } = await import('node:child_process');
+    const { TANDEM_BIN } = await import('../helpers/cli.ts');
+    const child = spawn(process.execPath, [TANDEM_BIN, 'engine', 'serve', '--db', path.join(dir, 'serve-default.db')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      const line = await new Promise<string>((resolve, reject) => {
+        child.stdout.once('data', (d: Buffer) => resolve(d.toString().split('\n')[0]!));
+        child.once('exit', (code) => reject(new Error(`exited with ${code}`)));
+      });
+      expect((JSON.parse(line) as { model: string }).model).toBe('tandem-demo');
+    } finally {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    }
+  }, 120_000);
 });

@@ -2,7 +2,10 @@
 // OpenAI client (or `tandem run --lm openai:<model> --base-url <url>`) can use it.
 
 import type { Command } from 'commander';
+import { DEMO_MODEL_NAME } from '../../contract/defaults.ts';
+import { embeddedDemoModel } from '../../models/embedded.ts';
 import { startLocalModel } from '../../models/local-model.ts';
+import { UsageError } from '../user-error.ts';
 import { integer } from '../options.ts';
 import { resolveModelLibraryDir } from './models.ts';
 
@@ -11,14 +14,17 @@ export function registerEngineCommand(program: Command): void {
   engine
     .command('serve')
     .description('serve a model over the OpenAI-compatible API until interrupted')
-    .requiredOption('--model <name or dir>', 'a model of the library (`tandem models list`) or a checkpoint folder')
+    .option('--model <name or dir>', `a model of the library (\`tandem models list\`) or a checkpoint folder (default: the embedded ${DEMO_MODEL_NAME}, as \`tandem run\` uses)`)
     .option('--port <n>', 'port on 127.0.0.1 (default: a free one)', integer('--port', 0, 65535), 0)
     .option('--dtype <fp32|bf16>', 'weights precision', 'fp32')
     .option('--max-batch <n>', 'requests decoded together', integer('--max-batch', 1, 256))
     .option('--db <file>', 'workspace database; the model library is the models/ folder beside it')
-    .action(async (flags: { model: string; port: number; dtype: 'fp32' | 'bf16'; maxBatch?: number; db?: string }) => {
+    .action(async (flags: { model?: string; port: number; dtype: 'fp32' | 'bf16'; maxBatch?: number; db?: string }) => {
       const libraryDir = resolveModelLibraryDir(flags.db ? { db: flags.db } : {});
-      const session = await startLocalModel(flags.model, {
+      if (flags.model === undefined && !embeddedDemoModel()) {
+        throw new UsageError(`give --model: the embedded ${DEMO_MODEL_NAME} is not in this checkout (build it with \`npm run train:demo-model\`)`);
+      }
+      const session = await startLocalModel(flags.model ?? DEMO_MODEL_NAME, {
         libraryDir,
         port: flags.port,
         dtype: flags.dtype,
