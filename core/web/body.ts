@@ -1,12 +1,13 @@
-// Reads a request body up to a size limit. Beyond the limit (announced by Content-Length or
-// found while reading) the rest is discarded up to a hard cap, so the client is still reading
-// when the 413 arrives; a body larger than the cap gets its connection cut.
+// Reads a request body up to a size limit and a time limit. Beyond the size limit (announced by
+// Content-Length or found while reading) the rest is discarded up to a hard cap, so the client is
+// still reading when the 413 arrives; a body larger than the cap gets its connection cut. A body
+// that has not arrived in time ends as 'timeout' (a client holding a request open forever).
 
 import type { IncomingMessage } from 'node:http';
 
-export type BodyResult = { ok: true; body: Buffer } | { ok: false; reason: 'too-large' } | { ok: false; reason: 'aborted' };
+export type BodyResult = { ok: true; body: Buffer } | { ok: false; reason: 'too-large' | 'aborted' | 'timeout' };
 
-export function readBody(req: IncomingMessage, limit: number): Promise<BodyResult> {
+export function readBody(req: IncomingMessage, limit: number, timeoutMs = Infinity): Promise<BodyResult> {
   const discardCap = Math.max(limit * 16, 16 * 1024 * 1024);
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > discardCap) {
@@ -21,8 +22,10 @@ export function readBody(req: IncomingMessage, limit: number): Promise<BodyResul
     const finish = (result: BodyResult): void => {
       if (done) return;
       done = true;
+      if (timer) clearTimeout(timer);
       resolve(result);
     };
+    const timer = Number.isFinite(timeoutMs) ? setTimeout(() => finish({ ok: false, reason: 'timeout' }), timeoutMs) : null;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > discardCap) {

@@ -10,7 +10,7 @@ export class WebServerError extends Error {
 }
 
 /** Codes only the HTTP transport answers with (the request never reached the API). */
-export type TransportErrorCode = 'unauthorized' | 'forbidden' | 'method-not-allowed' | 'payload-too-large' | 'unsupported-media-type';
+export type TransportErrorCode = 'unauthorized' | 'forbidden' | 'method-not-allowed' | 'payload-too-large' | 'request-timeout' | 'unsupported-media-type';
 
 export type WebErrorCode = ApiErrorCode | TransportErrorCode;
 

@@ -42,6 +42,10 @@ export interface WebServerOptions {
   token?: string;
   /** Largest accepted request body; default 1 MiB. */
   maxBodyBytes?: number;
+  /** How long a request body may take to arrive, in ms (default 30 s); then 408 and the connection closes. */
+  bodyTimeoutMs?: number;
+  /** Connections open at once (default 128); more are closed as they arrive. */
+  maxConnections?: number;
   /** Heartbeat interval of the event stream; default 15 s. */
   heartbeatMs?: number;
   /** The `retry:` hint sent to EventSource; default 2 s. */
@@ -68,6 +72,10 @@ export interface WebServer {
 }
 
 const DEFAULT_MAX_BODY = 1024 * 1024;
+/** A request body must arrive within this; event streams have no body and are not limited. */
+const DEFAULT_BODY_TIMEOUT_MS = 30_000;
+/** Connections open at once; more are refused (a workbench uses a handful). */
+const DEFAULT_MAX_CONNECTIONS = 128;
 
 class HttpError extends Error {
   constructor(
@@ -135,6 +143,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   if (tokenProblem) throw new WebServerError(tokenProblem);
   const { api } = options;
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
+  const bodyTimeoutMs = options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS;
   const version = options.version ?? findPackage()?.version ?? '0.0.0';
   const streamOptions = { heartbeatMs: options.heartbeatMs ?? 15_000, retryMs: options.retryMs ?? 2_000, maxBufferedBytes: 8 * 1024 * 1024 };
 
@@ -155,9 +164,13 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   async function handleCall(req: IncomingMessage, res: ServerResponse, name: string): Promise<void> {
     if (!isApiMethodName(name)) throw new ApiError('not-found', `there is no API method "${name}"`);
     if (req.method !== 'POST') throw methodNotAllowed('POST');
-    const read = await readBody(req, maxBodyBytes);
+    const read = await readBody(req, maxBodyBytes, bodyTimeoutMs);
     if (!read.ok) {
       if (read.reason === 'aborted') return;
+      if (read.reason === 'timeout') {
+        res.setHeader('Connection', 'close');
+        throw new HttpError(408, 'request-timeout', `the request body did not arrive within ${bodyTimeoutMs} ms`);
+      }
       res.setHeader('Connection', 'close');
       throw new HttpError(413, 'payload-too-large', `the request body is larger than ${maxBodyBytes} bytes`);
     }
@@ -261,7 +274,8 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     void done.finally(() => inFlight.delete(done));
   });
   server.headersTimeout = 20_000;
-  server.requestTimeout = 0; // event streams stay open; bodies are bounded by maxBodyBytes
+  server.requestTimeout = 0; // event streams stay open; bodies are bounded by maxBodyBytes and bodyTimeoutMs
+  server.maxConnections = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
   server.keepAliveTimeout = 5_000;
   const sockets = new Set<Socket>();
   server.on('connection', (socket) => {
