@@ -8,6 +8,9 @@ import { cancelledError } from './concurrency.ts';
 import { LMError, RetryableLMError } from './errors.ts';
 import { fetchTransport, isTimeoutError, nodeHttpTransport, type FetchLike, type HttpPost, type HttpReply, type HttpTransport } from './http-transport.ts';
 import type { ChatRequest, ChatResponse, GenerateOptions, LanguageModel } from './language-model.ts';
+import { parseRetryAfter } from '../util/backoff.ts';
+
+export { parseRetryAfter };
 
 export interface OpenAIChatModelOptions {
   /** Like the OpenAI SDK's: `http://host:port/v1`; requests go to `${baseUrl}/chat/completions`. */
@@ -155,22 +158,6 @@ function parseCompletion(text: string, url: string, requestedModel: string): Cha
     usage: { promptTokens: count(usage?.prompt_tokens), completionTokens: count(usage?.completion_tokens) },
     response: { modelId: typeof root?.model === 'string' && root.model ? root.model : requestedModel },
   };
-}
-
-/**
- * Retry-After as milliseconds: delta-seconds or an HTTP date. Undefined when absent or unreadable;
- * dates in the past give 0.
- */
-export function parseRetryAfter(value: string | null | undefined, nowMs: number = Date.now()): number | undefined {
-  if (value === null || value === undefined) return undefined;
-  const trimmed = value.trim();
-  if (trimmed === '') return undefined;
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
-  // HTTP dates always name a month; this keeps V8's lenient Date.parse away from "-5" and the like.
-  if (!/[a-z]{3}/i.test(trimmed)) return undefined;
-  const date = Date.parse(trimmed);
-  if (Number.isNaN(date)) return undefined;
-  return Math.max(0, date - nowMs);
 }
 
 /** `http://host:8000/v1/` -> `http://host:8000/v1`; throws LMError 'config' for non-http(s) URLs. */

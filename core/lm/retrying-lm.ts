@@ -4,7 +4,10 @@
 // to the caller's observer. It never prints; callers observe faults through `onRetry`.
 
 import { EXPERIMENT_DEFAULTS } from '../contract/defaults.ts';
+import { backoffDelay } from '../util/backoff.ts';
 import { Rng } from '../util/random.ts';
+
+export { backoffDelay };
 import { cancelledError, sleep } from './concurrency.ts';
 import { LMError, RetryableLMError, type LMErrorKind } from './errors.ts';
 import type { ChatRequest, ChatResponse, GenerateOptions, LanguageModel } from './language-model.ts';
@@ -104,15 +107,6 @@ function finalError(failure: RetryableLMError, attempts: number, maxRetries: num
 function withAttempts(error: unknown, attempts: number): unknown {
   if (!(error instanceof LMError) || error.attempts === attempts) return error;
   return new LMError(error.kind, error.message, { status: error.status, attempts, cause: error.cause });
-}
-
-/**
- * Exponential backoff with "equal jitter": the n-th retry (1-based) waits between half and all of
- * min(max, base * 2^(n-1)). `random` returns a float in [0, 1).
- */
-export function backoffDelay(retry: number, baseMs: number, maxMs: number, random: () => number): number {
-  const ceiling = Math.min(maxMs, baseMs * 2 ** Math.max(0, retry - 1));
-  return Math.round(ceiling / 2 + random() * (ceiling / 2));
 }
 
 function nonNegativeInt(name: string, value: number): number {

@@ -5,6 +5,9 @@
 import type { Rng } from '../util/random.ts';
 import { cancelledError, sleep } from './concurrency.ts';
 import { RetrieveError, type RetrieveErrorKind } from './errors.ts';
+import { backoffDelay, parseRetryAfter } from '../util/backoff.ts';
+
+export { backoffDelay, parseRetryAfter };
 
 /** A failed attempt that may succeed when repeated; `withRetries` turns the last one into a RetrieveError. */
 export class RetryableRetrieveError extends RetrieveError {
@@ -73,24 +76,4 @@ export async function withRetries<T>(attempt: (n: number) => Promise<T>, context
 function withAttempts(error: unknown, attempts: number): unknown {
   if (!(error instanceof RetrieveError) || error.attempts === attempts) return error;
   return new RetrieveError(error.kind, error.message, { status: error.status, attempts, cause: error.cause });
-}
-
-/**
- * Exponential backoff with "equal jitter": the n-th retry (1-based) waits between half and all of
- * min(max, base * 2^(n-1)). `random` returns a float in [0, 1).
- */
-export function backoffDelay(retry: number, baseMs: number, maxMs: number, random: () => number): number {
-  const ceiling = Math.min(maxMs, baseMs * 2 ** Math.max(0, retry - 1));
-  return Math.round(ceiling / 2 + random() * (ceiling / 2));
-}
-
-/** Retry-After as milliseconds: delta-seconds or an HTTP date (past dates give 0); undefined when absent or unreadable. */
-export function parseRetryAfter(value: string | null | undefined, nowMs: number = Date.now()): number | undefined {
-  const trimmed = value?.trim();
-  if (!trimmed) return undefined;
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
-  // HTTP dates name a month; this keeps Date.parse's leniency away from "-5" and the like.
-  if (!/[a-z]{3}/i.test(trimmed)) return undefined;
-  const date = Date.parse(trimmed);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
 }
