@@ -4,9 +4,10 @@
 
 import type { CheckInfo } from './views/results.ts';
 
-/** Extensions of task files: code, and no-code definitions. */
+/** Extensions of task files: code, and no-code definitions (with the format each is read as). */
 export const CODE_TASK_FILE = /\.(ts|mts|js|mjs)$/i;
-export const DEFINITION_TASK_FILE = /\.(json|ya?ml)$/i;
+export const DEFINITION_FORMATS: Readonly<Record<string, 'json' | 'yaml'>> = { '.json': 'json', '.yaml': 'yaml', '.yml': 'yaml' };
+export const DEFINITION_TASK_FILE = new RegExp(`(${Object.keys(DEFINITION_FORMATS).map((e) => `\\${e}`).join('|')})$`, 'i');
 
 /** Whether a task argument names a file (a path, or a file name with a task file's extension) rather than a built-in task. */
 export function looksLikeTaskFile(task: string): boolean {

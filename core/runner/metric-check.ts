@@ -5,6 +5,7 @@
 
 import type { Example, Prediction } from '../program/example.ts';
 import type { Task, TaskSplits } from '../tasks/task.ts';
+import { lineInFile } from './task-file.ts';
 
 export class MetricCheckError extends Error {
   override name = 'MetricCheckError';
@@ -34,7 +35,6 @@ function goldAsPrediction(example: Example): Prediction {
 /** `file:line: ` of the first stack frame in the task file, or `file: `, or nothing for built-in tasks. */
 function where(error: Error, file: string | null): string {
   if (!file) return '';
-  const escaped = file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const frame = new RegExp(`${escaped}(?:\\?[^:\\s)]*)?:(\\d+)`).exec(error.stack ?? '');
-  return frame ? `${file}:${frame[1]}: ` : `${file}: `;
+  const line = lineInFile(error.stack ?? '', file);
+  return line ? `${file}:${line}: ` : `${file}: `;
 }

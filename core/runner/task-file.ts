@@ -82,19 +82,30 @@ export async function loadTaskFile(given: string, expectedSha256?: string): Prom
     const found = task === undefined ? 'no default export' : `a default export of type ${typeof task}`;
     throw new TaskFileError(`${file}: the default export must be a task made with defineTask() from 'tandem' (found ${found})`);
   }
+  registerTaskFrom(task, file);
+  return { task, source: { kind: 'module', file, sha256, checks: checkInfoOf(task) } };
+}
+
+/** Registers a task read from `file` (code or a definition) under its name, which must not be a built-in task's. */
+export function registerTaskFrom<T extends Task>(task: T, file: string): T {
   if (taskNames().includes(task.name)) throw new TaskFileError(`${file}: "${task.name}" is a built-in task's name; give your task another name`);
   registerLoadedTask(task, file);
-  return { task, source: { kind: 'module', file, sha256, checks: checkInfoOf(task) } };
+  return task;
+}
+
+/** The line of `file` a message or stack points at (`file:12` or `file?query:12:3`), or null. */
+export function lineInFile(text: string, file: string): string | null {
+  const escaped = file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`${escaped}(?:\\?[^:\\s)]*)?:(\\d+)`).exec(text)?.[1] ?? null;
 }
 
 /** One line: the file and line where loading failed (a syntax error, a failed import, a throw at the top level), and why. */
 export function describeLoadError(file: string, error: unknown): string {
   const err = error instanceof Error ? error : new Error(String(error));
-  const text = `${err.message}\n${err.stack ?? ''}`;
+  const line = lineInFile(`${err.message}\n${err.stack ?? ''}`, file);
   const escaped = file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const at = new RegExp(`${escaped}(?:\\?[^:\\s]*)?:(\\d+)(?::(\\d+))?`).exec(text);
   const message = firstLine(err.message.replace(/^Transform failed with \d+ errors?:\s*/i, '').replace(new RegExp(`${escaped}:\\d+:\\d+:\\s*`, 'g'), '').replace(/^ERROR:\s*/, ''));
-  return at ? `${file}:${at[1]}: ${message}` : `${file}: ${message}`;
+  return line ? `${file}:${line}: ${message}` : `${file}: ${message}`;
 }
 
 function firstLine(text: string): string {

@@ -9,10 +9,10 @@ import { existsSync } from 'node:fs';
 import { CODE_TASK_FILE, DEFINITION_TASK_FILE, looksLikeTaskFile, type TaskSource } from '../contract/task-source.ts';
 import type { TaskDefinitionInput } from '../contract/task-definition.ts';
 import { compileDeclarativeTask, loadDeclarativeTask, type DeclarativeTask } from '../tasks/declarative/index.ts';
-import { getTask, registerLoadedTask, taskNames } from '../tasks/registry.ts';
+import { getTask } from '../tasks/registry.ts';
 import { checkInfoOf, type Task } from '../tasks/task.ts';
 import type { ExperimentSpec } from './experiment-spec.ts';
-import { loadTaskFile, TaskFileError } from './task-file.ts';
+import { loadTaskFile, registerTaskFrom, TaskFileError } from './task-file.ts';
 
 const PREPARED = new Map<string, { task: Task; source: TaskSource }>();
 
@@ -26,7 +26,7 @@ export async function prepareTaskFile(task: string): Promise<void> {
   }
   if (!DEFINITION_TASK_FILE.test(file)) throw new TaskFileError(`${file}: a task file is code (.ts, .mts, .js, .mjs) or a no-code definition (.json, .yaml, .yml)`);
   if (!existsSync(file)) throw new TaskFileError(`${file}: no such task file`);
-  const compiled = registered(await loadDeclarativeTask(file), file);
+  const compiled = registerTaskFrom(await loadDeclarativeTask(file), file);
   PREPARED.set(file, { task: compiled, source: definitionSource(compiled, file) });
 }
 
@@ -41,13 +41,7 @@ export async function taskForSpec(spec: Pick<ExperimentSpec, 'task' | 'taskSourc
   if (!source) return getTask(spec.task);
   if (source.kind === 'module') return (await loadTaskFile(source.file, source.sha256)).task;
   // A definition travels whole in the spec: the file it was read from is not needed again.
-  return registered(compileDeclarativeTask(source.definition as TaskDefinitionInput, source.baseDir), source.file ?? `definition:${spec.task}`);
-}
-
-function registered(task: DeclarativeTask, file: string): DeclarativeTask {
-  if (taskNames().includes(task.name)) throw new TaskFileError(`${file}: "${task.name}" is a built-in task's name; give your task another name`);
-  registerLoadedTask(task, file);
-  return task;
+  return registerTaskFrom(compileDeclarativeTask(source.definition as TaskDefinitionInput, source.baseDir), source.file ?? `definition:${spec.task}`);
 }
 
 function definitionSource(task: DeclarativeTask, file: string): TaskSource {

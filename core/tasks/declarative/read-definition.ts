@@ -12,11 +12,12 @@ import { formatPath, issuesOf } from '../../contract/input-issues.ts';
 import { TaskDefinitionSchema, type TaskDefinition } from '../../contract/task-definition.ts';
 import { jsonErrorIndex } from '../../datasets/json-error-position.ts';
 import { TaskDefinitionError, type DefinitionIssue } from './errors.ts';
+import { DEFINITION_FORMATS } from '../../contract/task-source.ts';
 
 export type DefinitionFormat = 'json' | 'yaml';
 
-/** The definition file formats, by extension. */
-export const DEFINITION_EXTENSIONS: Readonly<Record<string, DefinitionFormat>> = { '.json': 'json', '.yaml': 'yaml', '.yml': 'yaml' };
+/** The definition file formats, by extension (the contract's list, one for every front end). */
+export const DEFINITION_EXTENSIONS: Readonly<Record<string, DefinitionFormat>> = DEFINITION_FORMATS;
 
 export interface ReadTaskDefinition {
   definition: TaskDefinition;
