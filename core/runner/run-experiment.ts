@@ -41,6 +41,13 @@ export interface RunOptions {
   skipProbe?: boolean;
   signal?: AbortSignal;
   onEvent?: (event: RunEvent) => void;
+  /** The task and splits a front end already loaded and checked with loadTaskData: not loaded again. */
+  loaded?: LoadedTaskData;
+}
+
+export interface LoadedTaskData {
+  task: Task;
+  splits: Map<number, TaskSplits>;
 }
 
 export interface RunOutcome {
@@ -71,7 +78,7 @@ async function prepare(spec: ExperimentSpec, options: RunOptions): Promise<Prepa
   // find its step kinds registered and, for a step that trains weights, a fine-tuning backend.
   const missingFinetuner = finetunerIssue(strategies, spec.lm.provider, options.runtime.finetuner !== undefined);
   if (missingFinetuner) throw new StrategyError(missingFinetuner);
-  const { task, splits } = await loadTaskData(spec, spec.seeds);
+  const { task, splits } = await loadTaskData(spec, spec.seeds, options.loaded);
   const emit = options.onEvent ?? (() => {});
   for (const message of new Set([...splits.values()].flatMap((s) => s.warnings ?? []))) emit({ type: 'warning', message });
   if (!options.skipProbe) {
@@ -91,10 +98,15 @@ async function prepare(spec: ExperimentSpec, options: RunOptions): Promise<Prepa
  * the metric works on the first example. Front ends may call it for the first seed before opening
  * a workspace, so a task's data or metric problem is reported without touching it.
  */
-export async function loadTaskData(spec: ExperimentSpec, seeds: readonly number[]): Promise<{ task: Task; splits: Map<number, TaskSplits> }> {
-  const task = await taskForSpec(spec);
+export async function loadTaskData(spec: ExperimentSpec, seeds: readonly number[], loaded?: LoadedTaskData): Promise<LoadedTaskData> {
+  const task = loaded?.task ?? (await taskForSpec(spec));
   const splits = new Map<number, TaskSplits>();
   for (const seed of seeds) {
+    const known = loaded?.splits.get(seed);
+    if (known) {
+      splits.set(seed, known);
+      continue;
+    }
     const s = await task.load({ seed, ...(spec.dataPath ? { dataPath: spec.dataPath } : {}) });
     if (s.train.length === 0) throw new Error(`task "${task.name}" has an empty train set; give a dataset with training examples`);
     for (const split of spec.evalSplits) if (s[split].length === 0) throw new Error(`task "${task.name}" has an empty ${split} set`);

@@ -111,8 +111,8 @@ export function registerRunCommand(program: Command): void {
       await prepareTaskFile(taskName);
       const spec = specFromFlags(taskName, flags);
       // A task's data or metric problem is reported before the workspace is opened (or created).
-      await loadTaskData(spec, spec.seeds.slice(0, 1));
-      await withRunSession({ dbPath: resolveDbPath(flags.db), json: Boolean(flags.json), spec, checkCalls: flags.checkDeterminism }, (options) => startRun(spec, options));
+      const loaded = await loadTaskData(spec, spec.seeds.slice(0, 1));
+      await withRunSession({ dbPath: resolveDbPath(flags.db), json: Boolean(flags.json), spec, checkCalls: flags.checkDeterminism }, (options) => startRun(spec, { ...options, loaded }));
     });
 }
 
