@@ -3,7 +3,7 @@
 // an index of an older format. (passage-ranking.test.ts checks the ranking against brute force.)
 
 import Database from 'better-sqlite3';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -141,6 +141,8 @@ describe('passage index', () => {
 
   it('refuses an index file of an older format, saying to build it again', () => {
     const old = path.join(dir, 'indexes', 'old.sqlite');
+    // Its own folder: the test must not rely on an earlier test having made it.
+    mkdirSync(path.dirname(old), { recursive: true });
     const db = new Database(old);
     db.exec("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL); INSERT INTO meta VALUES ('passages', '3')");
     db.close();
