@@ -3,9 +3,11 @@
 // bridge to it. The port itself is never exposed: the page only gets the functions.
 //
 // `window.tandem.secrets` manages the desktop app's API keys through three ipcMain.handle
-// channels (electron/secret-ipc.ts): list() answers names, set() and delete() nothing. No
+// channels (electron/secret-ipc.ts): list() answers names with the origins each key is for,
+// set() and delete() nothing. No
 // function here ever returns a key's value to the page.
 
+import type { StoredKey } from '../core/contract/key-names.ts';
 import { API_METHOD_NAMES } from '../core/contract/methods.ts';
 import { createBridge, type TandemBridge } from './bridge.ts';
 import { domPortEndpoint } from './port-protocol.ts';
@@ -25,10 +27,10 @@ export interface PreloadElectron {
   };
 }
 
-/** The desktop app's API keys, as the page sees them: names in, names out, never a value back. */
+/** The desktop app's API keys, as the page sees them: names and origins in and out, never a value back. */
 export interface SecretsBridge {
-  list(): Promise<string[]>;
-  set(name: string, value: string): Promise<void>;
+  list(): Promise<StoredKey[]>;
+  set(name: string, value: string, origins: string[]): Promise<void>;
   delete(name: string): Promise<void>;
 }
 
@@ -50,11 +52,14 @@ async function call(invoke: PreloadElectron['ipcRenderer']['invoke'], channel: s
 export function createSecretsBridge(invoke: PreloadElectron['ipcRenderer']['invoke']): SecretsBridge {
   return {
     list: async () => {
-      const names = await call(invoke, SECRETS_LIST_CHANNEL);
-      return Array.isArray(names) ? names.filter((name): name is string => typeof name === 'string') : [];
+      const keys = await call(invoke, SECRETS_LIST_CHANNEL);
+      if (!Array.isArray(keys)) return [];
+      return keys.flatMap((key: { name?: unknown; origins?: unknown } | null) =>
+        typeof key?.name === 'string' ? [{ name: key.name, origins: Array.isArray(key.origins) ? key.origins.filter((o): o is string => typeof o === 'string') : [] }] : [],
+      );
     },
-    set: async (name, value) => {
-      await call(invoke, SECRETS_SET_CHANNEL, name, value);
+    set: async (name, value, origins) => {
+      await call(invoke, SECRETS_SET_CHANNEL, name, value, origins);
     },
     delete: async (name) => {
       await call(invoke, SECRETS_DELETE_CHANNEL, name);

@@ -1,16 +1,18 @@
 // The main process's side of `window.tandem.secrets`: three ipcMain.handle channels over the
 // secret store. Every call is checked before anything is read or written: the sender must be
 // the app's own page (the caller's check, as for `tandem:connect`), the name must be a key's
-// variable name (secretNameProblem), the value a string of at most 4096 characters. Replies are
+// variable name (secretNameProblem), the value a string of at most 4096 characters, the origins
+// a list of http(s) URLs the key is for (checkKeyOrigins). Replies are
 // `{ok: true, result}` or `{ok: false, error: {code, message}}`; the preload turns the latter
-// into a rejection. No reply ever carries a value: list answers names, set and delete null.
+// into a rejection. No reply ever carries a value: list answers names with their origins, set
+// and delete null.
 //
 // A change reaches the API host the next time main starts it (app start, another workspace,
 // a restart after a crash), not the running one: restarting it now would cancel runs in progress.
 
 import type { ApiErrorCode } from '../core/contract/errors.ts';
 import { SECRETS_DELETE_CHANNEL, SECRETS_LIST_CHANNEL, SECRETS_SET_CHANNEL } from './preload-setup.ts';
-import { MAX_SECRET_VALUE_LENGTH, SecretStoreError, secretNameProblem, secretValueProblem, type SecretStore } from './secret-store.ts';
+import { checkKeyOrigins, MAX_SECRET_VALUE_LENGTH, SecretStoreError, secretNameProblem, secretValueProblem, type SecretStore } from './secret-store.ts';
 
 export type SecretsReply<T> = { ok: true; result: T } | { ok: false; error: { code: ApiErrorCode; message: string } };
 
@@ -49,8 +51,8 @@ export function installSecretHandlers(ipcMain: SecretsIpcMain, store: SecretStor
   ipcMain.handle(SECRETS_LIST_CHANNEL, (event, ...args) => guarded(options, event, args, 0, () => store.list()));
 
   ipcMain.handle(SECRETS_SET_CHANNEL, (event, ...args) =>
-    guarded(options, event, args, 2, () => {
-      const [name, raw] = args;
+    guarded(options, event, args, 3, () => {
+      const [name, raw, origins] = args;
       const nameProblem = secretNameProblem(name);
       if (nameProblem) throw new SecretStoreError('invalid-input', nameProblem);
       if (typeof raw !== 'string') throw new SecretStoreError('invalid-input', 'the key must be a string');
@@ -58,7 +60,7 @@ export function installSecretHandlers(ipcMain: SecretsIpcMain, store: SecretStor
       const value = raw.trim(); // a pasted key often brings a line break along
       const valueProblem = secretValueProblem(value);
       if (valueProblem) throw new SecretStoreError('invalid-input', valueProblem);
-      store.set(name as string, value);
+      store.set(name as string, value, checkKeyOrigins(origins));
       options.onChange?.({ name: name as string, action: 'set' });
       return null;
     }),

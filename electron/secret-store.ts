@@ -1,9 +1,13 @@
 // The desktop app's API keys, with Electron's safeStorage passed in (tests hand in a fake). Kept
-// in `<userData>/secrets.json` as { [envName]: base64(safeStorage.encryptString(value)) }: the
+// in `<userData>/secrets.json` as { [envName]: { key: base64(safeStorage.encryptString(value)),
+// origins: ["https://host[:port]", …] } } (a bare base64 string is an entry without origins): the
 // OS keychain (macOS Keychain, Windows DPAPI, libsecret/KWallet on Linux) holds the encryption
 // key, so the file alone reveals nothing. Keys never go into the workspace database, logs or
 // reports; main hands them to the API host as environment variables when it starts it
 // (app.ts), which is where core/lm reads a key from (the variable an experiment names).
+// Each key is stored with the origins it is for; main adds them to TANDEM_KEY_ORIGINS, and the
+// backend sends the key nowhere else (core/lm/key-origins.ts). The origins change only with the
+// value: a page cannot point a stored key at another server without typing the key again.
 //
 // Names are environment variable names (/^[A-Z_][A-Z0-9_]{0,63}$/) that end in _KEY, _TOKEN
 // or _SECRET and do not start with a runtime's prefix (NODE_, ELECTRON_, LD_, …): whoever
@@ -17,13 +21,9 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import type { ApiErrorCode } from '../core/contract/errors.ts';
+import { keyNameProblem, MAX_KEY_ORIGINS, originOf, type StoredKey } from '../core/contract/key-names.ts';
 
 export const SECRETS_FILE_NAME = 'secrets.json';
-export const SECRET_NAME_PATTERN = /^[A-Z_][A-Z0-9_]{0,63}$/;
-/** What a key's variable must end with (OPENAI_API_KEY, HF_TOKEN, …). */
-export const SECRET_NAME_SUFFIX = /_(KEY|TOKEN|SECRET)$/;
-/** Prefixes of variables that steer a runtime (Node, Electron, the loader, Python) or Tandem itself. */
-export const RESERVED_NAME_PREFIXES = ['NODE_', 'NPM_', 'ELECTRON_', 'CHROME_', 'LD_', 'DYLD_', 'PYTHON', 'TANDEM_'] as const;
 export const MAX_SECRET_VALUE_LENGTH = 4096;
 
 /** The part of Electron's safeStorage the store uses. */
@@ -45,15 +45,8 @@ export class SecretStoreError extends Error {
   }
 }
 
-/** Why `name` cannot name a stored key, or null when it can. Never echoes anything but a valid-looking name. */
-export function secretNameProblem(name: unknown): string | null {
-  if (typeof name !== 'string') return 'the key name must be a string';
-  if (!SECRET_NAME_PATTERN.test(name)) return 'the key name must be an environment variable name: capital letters, digits and _, not starting with a digit, at most 64 characters (e.g. OPENAI_API_KEY)';
-  const reserved = RESERVED_NAME_PREFIXES.find((prefix) => name.startsWith(prefix));
-  if (reserved) return `${name} is not allowed: variables starting with ${reserved} change how the backend runs`;
-  if (!SECRET_NAME_SUFFIX.test(name)) return `${name} is not allowed: the name of a key's variable must end in _KEY, _TOKEN or _SECRET (e.g. OPENAI_API_KEY, HF_TOKEN)`;
-  return null;
-}
+/** Why `name` cannot name a stored key, or null when it can (the one rule for a key's variable). */
+export const secretNameProblem = keyNameProblem;
 
 /** Why `value` cannot be stored, or null when it can. Never echoes the value. */
 export function secretValueProblem(value: unknown): string | null {
@@ -75,16 +68,49 @@ export interface SecretStoreOptions {
   log?(line: string): void;
 }
 
+/** The origins a key is stored for, each an http(s) URL's origin; throws SecretStoreError otherwise. */
+export function checkKeyOrigins(origins: unknown): string[] {
+  if (!Array.isArray(origins)) throw new SecretStoreError('invalid-input', 'the servers a key is for must be a list of URLs');
+  if (origins.length > MAX_KEY_ORIGINS) throw new SecretStoreError('invalid-input', `a key can be for at most ${MAX_KEY_ORIGINS} servers`);
+  const checked = new Set<string>();
+  for (const url of origins) {
+    const origin = typeof url === 'string' && url.length <= 2048 ? originOf(url) : null;
+    if (!origin) throw new SecretStoreError('invalid-input', `"${typeof url === 'string' ? url.slice(0, 80) : typeof url}" is not an http:// or https:// URL`);
+    checked.add(origin);
+  }
+  return [...checked].sort();
+}
+
+interface Entry {
+  encrypted: string;
+  origins: string[];
+}
+
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+
 export interface SecretStore {
   readonly file: string;
-  /** The stored names, sorted. */
-  list(): string[];
-  /** Encrypts and stores `value` under `name` (replacing any stored one). */
-  set(name: string, value: string): void;
+  /** The stored keys' names and origins, sorted by name. */
+  list(): StoredKey[];
+  /** Encrypts and stores `value` under `name` for `origins` (replacing any stored key and its origins). */
+  set(name: string, value: string, origins?: readonly string[]): void;
   /** Removes `name`; false when it was not stored. */
   delete(name: string): boolean;
   /** Every stored key, decrypted: the variables to add to the API host's environment. */
   decryptAll(): Record<string, string>;
+}
+
+/** An entry of the file, or null when it is neither a base64 string nor { key, origins }. */
+function entryFrom(value: unknown): Entry | null {
+  if (typeof value === 'string') return BASE64.test(value) ? { encrypted: value, origins: [] } : null;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
+  const { key, origins } = value as { key?: unknown; origins?: unknown };
+  if (typeof key !== 'string' || !BASE64.test(key)) return null;
+  try {
+    return { encrypted: key, origins: checkKeyOrigins(origins ?? []) };
+  } catch {
+    return null;
+  }
 }
 
 export function createSecretStore(options: SecretStoreOptions): SecretStore {
@@ -103,7 +129,7 @@ export function createSecretStore(options: SecretStoreOptions): SecretStore {
   };
 
   /** The stored entries with a valid name and a base64 string; anything else in the file is ignored. */
-  const read = (): Map<string, string> => {
+  const read = (): Map<string, Entry> => {
     let text: string;
     try {
       text = readFileSync(file, 'utf8');
@@ -120,17 +146,19 @@ export function createSecretStore(options: SecretStoreOptions): SecretStore {
     if (typeof data !== 'object' || data === null || Array.isArray(data)) {
       throw new SecretStoreError('internal', `the API key store ${file} is damaged (not a JSON object); delete it and store the keys again`);
     }
-    const entries = new Map<string, string>();
-    for (const [name, encrypted] of Object.entries(data)) {
-      if (secretNameProblem(name) === null && typeof encrypted === 'string' && /^[A-Za-z0-9+/]+={0,2}$/.test(encrypted)) entries.set(name, encrypted);
+    const entries = new Map<string, Entry>();
+    for (const [name, value] of Object.entries(data)) {
+      const entry = secretNameProblem(name) === null ? entryFrom(value) : null;
+      if (entry) entries.set(name, entry);
       else options.log?.(`tandem: an entry of ${file} was ignored (not a valid key name or value)`);
     }
     return entries;
   };
 
-  const write = (entries: Map<string, string>): void => {
+  const write = (entries: Map<string, Entry>): void => {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const content = `${JSON.stringify(Object.fromEntries([...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))), null, 2)}\n`;
+    const sorted = [...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([name, entry]) => [name, { key: entry.encrypted, origins: entry.origins }]);
+    const content = `${JSON.stringify(Object.fromEntries(sorted), null, 2)}\n`;
     const temporary = path.join(dir, `.${SECRETS_FILE_NAME}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
     try {
       const fd = openSync(temporary, 'wx', 0o600);
@@ -155,9 +183,10 @@ export function createSecretStore(options: SecretStoreOptions): SecretStore {
 
   return {
     file,
-    list: () => [...read().keys()].sort(),
-    set: (name, value) => {
+    list: () => [...read()].map(([name, entry]) => ({ name, origins: entry.origins })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
+    set: (name, value, origins = []) => {
       checkName(name);
+      const forOrigins = checkKeyOrigins(origins);
       const valueProblem = secretValueProblem(value);
       if (valueProblem) throw new SecretStoreError('invalid-input', valueProblem);
       const unavailable = encryptionProblem();
@@ -169,7 +198,7 @@ export function createSecretStore(options: SecretStoreOptions): SecretStore {
       } catch (error) {
         throw new SecretStoreError('internal', `cannot encrypt ${name} with the OS keychain: ${(error as Error).message}`);
       }
-      entries.set(name, encrypted.toString('base64'));
+      entries.set(name, { encrypted: encrypted.toString('base64'), origins: forOrigins });
       write(entries);
     },
     delete: (name) => {
@@ -187,7 +216,7 @@ export function createSecretStore(options: SecretStoreOptions): SecretStore {
         options.log?.(`tandem: the stored API keys (${[...entries.keys()].join(', ')}) cannot be decrypted: the OS keychain is not available`);
         return env;
       }
-      for (const [name, encrypted] of entries) {
+      for (const [name, { encrypted }] of entries) {
         try {
           const value = safeStorage.decryptString(Buffer.from(encrypted, 'base64'));
           if (secretValueProblem(value) === null) env[name] = value;

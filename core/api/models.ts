@@ -62,6 +62,7 @@ export class Models {
           revision: input.revision,
           ...(input.endpoint ? { endpoint: input.endpoint } : {}),
           ...(input.include ? { allowPatterns: input.include } : {}),
+          ...(input.allowUnverified ? { allowUnverified: true } : {}),
           env: { ...this.ctx.env },
           signal: controller.signal,
           onProgress: (progress) => events.emit({ type: 'model-progress', operationId, kind: 'pull', name, progress }),

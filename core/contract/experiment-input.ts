@@ -6,13 +6,12 @@
 // parsed input into the spec a run is saved with.
 
 import { z } from 'zod';
+import { keyNameProblem } from './key-names.ts';
 import { EXPERIMENT_DEFAULTS } from './defaults.ts';
 import { LM_PROVIDERS } from './providers.ts';
 import { parseRetrieverSpec, RetrieverSpecError, type RetrieverSpec } from './retriever-spec.ts';
 import { strategyListIssues } from './strategy.ts';
 import { looksLikeTaskFile } from './task-source.ts';
-
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** Splits that stages are evaluated on. */
 export const EVAL_SPLITS = ['dev', 'test'] as const;
@@ -74,8 +73,14 @@ export const LMInput = z
     model: z.string().trim().min(1).max(500).optional(),
     /** OpenAI-compatible endpoint, e.g. http://127.0.0.1:8000/v1; default $TANDEM_BASE_URL, $OPENAI_BASE_URL, OpenAI. */
     baseUrl: httpUrl('e.g. http://127.0.0.1:8000/v1').optional(),
-    /** The environment variable holding the API key (never the key itself); default OPENAI_API_KEY. */
-    apiKeyEnv: z.string().regex(ENV_NAME, { error: 'must be an environment variable name (letters, digits, _)' }).optional(),
+    /** The environment variable holding the API key (never the key itself); default OPENAI_API_KEY. Sent only to an origin it is tied to. */
+    apiKeyEnv: z
+      .string()
+      .superRefine((name, ctx) => {
+        const problem = keyNameProblem(name);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      })
+      .optional(),
   })
   .superRefine((lm, ctx) => {
     if (lm.provider !== undefined && lm.model === undefined) ctx.addIssue({ code: 'custom', path: ['model'], message: 'is required' });

@@ -225,8 +225,10 @@ export const PullModelInput = z.strictObject({
   name: z.string().trim().min(1).max(128).optional(),
   /** Repo files to take instead of the checkpoint defaults (globs). */
   include: z.array(z.string().min(1).max(500)).min(1).max(100).optional(),
-  /** Hub URL; default $HF_ENDPOINT, else https://huggingface.co. */
+  /** Hub URL; default $HF_ENDPOINT, else https://huggingface.co. HF_TOKEN is sent only to the default hub or $HF_ENDPOINT. */
   endpoint: httpUrl('e.g. https://huggingface.co').optional(),
+  /** Take files the hub declares no hash for (their bytes cannot be verified); default refused. */
+  allowUnverified: z.boolean().default(false),
 });
 export type PullModelInput = z.input<typeof PullModelInput>;
 

@@ -3,8 +3,10 @@
 // read from process.env here, nothing is printed. Errors are LMError('config') with a message
 // that says what to set.
 
+import { keyNameProblem } from '../contract/key-names.ts';
 import { LM_PROVIDERS, isLMProvider, type LMProvider } from '../contract/providers.ts';
 import { LMError } from './errors.ts';
+import { KeyOrigins, keyNotAllowedMessage } from './key-origins.ts';
 import { normalizeBaseUrl } from './openai-chat-model.ts';
 import type { OpenAICompatibleOptions } from './openai-compatible.ts';
 
@@ -17,9 +19,9 @@ export interface LMFlags {
   lm?: string;
   model?: string;
   baseUrl?: string;
-  /** The name of the environment variable holding the API key. */
+  /** The name of the environment variable holding the API key (sent only to an origin it is tied to). */
   apiKeyEnv?: string;
-  /** An explicit key (API callers only; keys do not belong on command lines). */
+  /** An explicit key, sent as given (the local engine's token; keys do not belong on command lines). */
   apiKey?: string;
   maxConcurrency?: number;
   maxRetries?: number;
@@ -43,6 +45,14 @@ export interface LMSettingsInput {
   flags?: LMFlags;
   env?: Env;
   config?: LMConfigSection;
+  /** Where each key may be sent; default KeyOrigins.fromEnv(env). */
+  keyOrigins?: KeyOrigins;
+  /**
+   * The flags were typed by the user on this command line (`tandem run`), not sent by an API
+   * caller or read from a saved spec: the key variable they name (or the default) is tied to the
+   * base URL they resolve to.
+   */
+  fromCommandLine?: boolean;
 }
 
 /** Options for OpenAICompatibleLM, plus where they came from (for messages and `--verbose`). */
@@ -124,13 +134,23 @@ export function resolveLMOptions(input: LMSettingsInput = {}): ResolvedLMOptions
     throw new LMError('config', `${message} (from ${baseUrl.source})`);
   }
 
-  const apiKeyEnv = nonEmpty(flags.apiKeyEnv) ?? nonEmpty(config.apiKeyEnv) ?? DEFAULT_API_KEY_ENV;
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(apiKeyEnv)) {
-    throw new LMError('config', `--api-key-env "${apiKeyEnv}" is not an environment variable name`);
+  const namedKeyEnv = nonEmpty(flags.apiKeyEnv) ?? nonEmpty(config.apiKeyEnv);
+  const apiKeyEnv = namedKeyEnv ?? DEFAULT_API_KEY_ENV;
+  const nameProblem = keyNameProblem(apiKeyEnv);
+  if (nameProblem) throw new LMError('config', `--api-key-env "${apiKeyEnv.slice(0, 80)}": ${nameProblem}`);
+  // A key goes only to an origin it is tied to (key-origins.ts). A variable the experiment named
+  // is an error there; the default variable is simply not sent to a server it is not tied to.
+  const envOrigins = input.keyOrigins ?? KeyOrigins.fromEnv(env);
+  const keyOrigins = input.fromCommandLine ? envOrigins.allow(apiKeyEnv, normalized) : envOrigins;
+  const keyInEnv = nonEmpty(env[apiKeyEnv]);
+  const keyTied = keyInEnv !== undefined && keyOrigins.allows(apiKeyEnv, normalized);
+  if (keyInEnv !== undefined && !keyTied && namedKeyEnv !== undefined && !nonEmpty(flags.apiKey)) {
+    throw new LMError('config', keyNotAllowedMessage(apiKeyEnv, normalized, keyOrigins.originsOf(apiKeyEnv)));
   }
-  const apiKey = nonEmpty(flags.apiKey) ?? nonEmpty(env[apiKeyEnv]);
+  const apiKey = nonEmpty(flags.apiKey) ?? (keyTied ? keyInEnv : undefined);
   const local = isLocalHost(new URL(normalized).hostname);
   if (!apiKey && !local) {
+    if (keyInEnv !== undefined) throw new LMError('config', keyNotAllowedMessage(apiKeyEnv, normalized, keyOrigins.originsOf(apiKeyEnv)));
     throw new LMError(
       'config',
       `no API key for ${normalized}: set the ${apiKeyEnv} environment variable` +

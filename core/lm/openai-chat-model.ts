@@ -34,6 +34,8 @@ export class OpenAIChatModel implements LanguageModel {
   readonly baseUrl: string;
   private readonly url: string;
   private readonly apiKeySent: boolean;
+  /** The key, kept only to scrub it from a server's error message should the server echo it. */
+  private readonly apiKey: string | undefined;
   private readonly apiKeyHint: string;
   private readonly timeoutMs: number;
   private readonly headers: Record<string, string>;
@@ -50,6 +52,7 @@ export class OpenAIChatModel implements LanguageModel {
     this.timeoutMs = timeoutMs;
     this.headers = { 'content-type': 'application/json', accept: 'application/json', ...options.headers };
     this.apiKeySent = Boolean(options.apiKey);
+    this.apiKey = options.apiKey || undefined;
     if (options.apiKey) this.headers.authorization = `Bearer ${options.apiKey}`;
     this.apiKeyHint = options.apiKeyHint ?? 'set the OPENAI_API_KEY environment variable (or name another one with --api-key-env)';
     this.transport = options.fetch ? fetchTransport(options.fetch) : nodeHttpTransport();
@@ -80,7 +83,7 @@ export class OpenAIChatModel implements LanguageModel {
 
   private statusFailure(reply: HttpReply): LMError {
     const status = reply.status;
-    const serverMessage = errorMessageFromBody(reply.text);
+    const serverMessage = scrub(errorMessageFromBody(reply.text), this.apiKey);
     const said = serverMessage ? `: ${serverMessage}` : '';
     if (status === 429) {
       return new RetryableLMError('rate-limit', `rate limited by ${this.url} (HTTP 429)${said}`, {
@@ -188,11 +191,11 @@ export function errorMessageFromBody(text: string): string {
   try {
     const json = asRecord(JSON.parse(text));
     const error = json?.error;
-    if (typeof error === 'string') return error;
+    if (typeof error === 'string') return excerpt(error);
     const nested = asRecord(error)?.message;
-    if (typeof nested === 'string') return nested;
-    if (typeof json?.message === 'string') return json.message;
-    if (typeof json?.detail === 'string') return json.detail;
+    if (typeof nested === 'string') return excerpt(nested);
+    if (typeof json?.message === 'string') return excerpt(json.message);
+    if (typeof json?.detail === 'string') return excerpt(json.detail);
   } catch {
     // not JSON: fall through to the raw text
   }
@@ -212,6 +215,12 @@ function describeNetworkError(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** A server's message with the key taken out, should the server quote it back. */
+function scrub(message: string, key: string | undefined): string {
+  return key && key.length >= 4 ? message.split(key).join('***') : message;
+}
+
+/** Server messages quoted in errors stay one short line: no bodies, never headers. */
 function excerpt(text: string, max = 300): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   return flat.length > max ? `${flat.slice(0, max)}…` : flat;

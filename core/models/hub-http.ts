@@ -195,6 +195,8 @@ export interface HubContext {
   repo: string;
   revision: string;
   hasToken: boolean;
+  /** The variable whose token was not sent because it is not tied to this endpoint. */
+  withheldToken?: string;
 }
 
 /**
@@ -212,30 +214,42 @@ export async function statusError(response: HubResponse, context: HubContext, fi
       const parsed = JSON.parse(text) as { error?: unknown };
       detail = typeof parsed.error === 'string' ? parsed.error : '';
     } catch {
-      detail = text.trim().slice(0, 200);
+      detail = text;
     }
   } else {
     response.discard();
   }
+  detail = shortDetail(detail);
   const where = `${context.repo}@${context.revision} on ${context.endpoint}`;
   const what = file ? `${file} from ${where}` : where;
   if (status === 429 || status >= 500) {
     return new RetryableError(`HTTP ${status} for ${what}${detail ? `: ${detail}` : ''}`, parseRetryAfter(response.header('retry-after')));
   }
   if (errorCode === 'RevisionNotFound') return new ModelLibraryError('not-found', `no such repo or revision: ${where} (revision "${context.revision}" not found)`);
+  const withheld = context.withheldToken
+    ? `${context.withheldToken} was not sent: it goes only to the default hub, the HF_ENDPOINT set where Tandem started, or an origin listed for it in TANDEM_KEY_ORIGINS`
+    : null;
   if (errorCode === 'RepoNotFound' || (status === 404 && !file)) {
-    const maybePrivate = context.hasToken ? '' : ' (if it is private, set HF_TOKEN to an access token that can read it)';
+    const maybePrivate = withheld ? ` (${withheld})` : context.hasToken ? '' : ' (if it is private, set HF_TOKEN to an access token that can read it)';
     return new ModelLibraryError('not-found', `no such repo or revision: ${where}${maybePrivate}`);
   }
   if (status === 404 || errorCode === 'EntryNotFound') return new ModelLibraryError('not-found', `${file ?? 'a file'} not found in ${where}`);
   if (status === 401 || status === 403) {
     const gated = errorCode === 'GatedRepo' ? ' is gated' : ' needs authorization';
-    const advice = context.hasToken
+    const advice = withheld
+      ? withheld
+      : context.hasToken
       ? 'the token in HF_TOKEN (or --token) was refused: check that it is valid and that its account has accepted the repo\'s terms or been granted access'
       : 'it may be gated or private: accept its terms on the hub if it is gated, then set HF_TOKEN to an access token of that account';
     return new ModelLibraryError('unauthorized', `${context.repo}${gated} (HTTP ${status}${detail ? `: ${detail}` : ''}); ${advice}`);
   }
   return new ModelLibraryError('http', `HTTP ${status} for ${what}${detail ? `: ${detail}` : ''}`);
+}
+
+/** A hub's message quoted in an error: one line, at most 200 characters. */
+function shortDetail(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > 200 ? `${flat.slice(0, 200)}…` : flat;
 }
 
 /**

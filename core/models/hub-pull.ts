@@ -12,6 +12,7 @@
 
 import { copyFileSync, existsSync, linkSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { KeyOrigins } from '../lm/key-origins.ts';
 import { inspectCheckpoint, SAFETENSORS_INDEX_FILE, shardsOfIndex } from './checkpoint.ts';
 import { unsafeRepoFileName } from './repo-file-name.ts';
 import { downloadFile, type DownloadContext, type DownloadedFile, type RemoteFile } from './download-file.ts';
@@ -103,8 +104,13 @@ function encodePath(file: string): string {
   return file.split('/').map(encodeURIComponent).join('/');
 }
 
-/** Resolves the endpoint and token the way huggingface_hub does: option, then environment, then default. */
-export function hubSettings(options: Pick<PullOptions, 'endpoint' | 'token' | 'env'>): { endpoint: string; token: string | undefined } {
+/**
+ * Resolves the endpoint and token the way huggingface_hub does (option, then environment, then
+ * default), except that a token from the environment goes only to an origin it is tied to: the
+ * default hub, the HF_ENDPOINT the environment names, or TANDEM_KEY_ORIGINS (core/lm/key-origins.ts).
+ * An endpoint an API caller names gets no token it did not bring itself.
+ */
+export function hubSettings(options: Pick<PullOptions, 'endpoint' | 'token' | 'env'>): { endpoint: string; token: string | undefined; withheldToken: string | undefined } {
   const env = options.env ?? process.env;
   const raw = options.endpoint ?? env.HF_ENDPOINT ?? DEFAULT_HUB_ENDPOINT;
   let endpoint: URL;
@@ -116,21 +122,36 @@ export function hubSettings(options: Pick<PullOptions, 'endpoint' | 'token' | 'e
   if (endpoint.protocol !== 'http:' && endpoint.protocol !== 'https:') {
     throw new ModelLibraryError('invalid-argument', `hub endpoint "${raw}" must be an http or https URL`);
   }
-  const token = options.token ?? env.HF_TOKEN ?? env.HUGGING_FACE_HUB_TOKEN;
-  return { endpoint: endpoint.toString().replace(/\/+$/, ''), token: token && token.trim() !== '' ? token.trim() : undefined };
+  const url = endpoint.toString().replace(/\/+$/, '');
+  const given = options.token?.trim();
+  if (given) return { endpoint: url, token: given, withheldToken: undefined };
+  const variable = HUB_TOKEN_VARIABLES.find((name) => (env[name]?.trim() ?? '') !== '');
+  if (variable === undefined) return { endpoint: url, token: undefined, withheldToken: undefined };
+  let origins: KeyOrigins;
+  try {
+    origins = KeyOrigins.fromEnv(env);
+  } catch (error) {
+    throw new ModelLibraryError('invalid-argument', error instanceof Error ? error.message : String(error));
+  }
+  return origins.allows(variable, url)
+    ? { endpoint: url, token: env[variable]!.trim(), withheldToken: undefined }
+    : { endpoint: url, token: undefined, withheldToken: variable };
 }
+
+/** Where huggingface_hub reads a token from, in its order. */
+const HUB_TOKEN_VARIABLES = ['HF_TOKEN', 'HUGGING_FACE_HUB_TOKEN'] as const;
 
 export async function pullModel(repoId: string, options: PullOptions): Promise<PullResult> {
   const started = Date.now();
   const repo = checkRepoId(repoId.trim());
   const revision = options.revision ?? 'main';
-  const { endpoint, token } = hubSettings(options);
+  const { endpoint, token, withheldToken } = hubSettings(options);
   const library = typeof options.library === 'string' ? new ModelLibrary({ dir: options.library }) : options.library;
   const name = checkModelName(options.name ?? modelNameFrom(repo.split('/').pop() ?? repo));
   const signal = options.signal;
   const emit = (event: PullEvent) => options.onEvent?.(event);
   const policy: RetryPolicy = { maxRetries: options.maxRetries ?? 5, baseDelayMs: options.retryDelayMs ?? 1000, maxDelayMs: options.maxRetryDelayMs ?? 30_000 };
-  const hub: HubContext = { endpoint, repo, revision, hasToken: token !== undefined };
+  const hub: HubContext = { endpoint, repo, revision, hasToken: token !== undefined, ...(withheldToken ? { withheldToken } : {}) };
   const agents = createAgents();
   const request = { ...(token ? { token } : {}), tokenOrigin: new URL(endpoint).origin, ...(signal ? { signal } : {}), timeoutMs: options.timeoutMs ?? 60_000, agents };
   const onRetry = (file: string | null) => (attempt: number, delayMs: number, reason: string) => emit({ type: 'retry', file, attempt, delayMs, reason });

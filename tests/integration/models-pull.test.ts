@@ -249,11 +249,25 @@ describe('pullModel', () => {
     const refused = await pullError(GATED, { token: 'wrong' });
     expect(refused.message).toMatch(/token in HF_TOKEN .* was refused/);
     hub.clearRequests();
-    const result = await pullModel(GATED, options({ env: { HF_TOKEN: GATE_TOKEN } }));
+    const result = await pullModel(GATED, options({ env: { HF_TOKEN: GATE_TOKEN, HF_ENDPOINT: hub.endpoint } }));
     expect(result.entry.problem).toBeUndefined();
     expect(hub.requests.filter((r) => r.server === 'hub').every((r) => r.authorization === `Bearer ${GATE_TOKEN}`)).toBe(true);
     expect(hub.requests.filter((r) => r.server === 'cdn').length).toBeGreaterThan(0);
     expect(hub.requests.filter((r) => r.server === 'cdn').every((r) => r.authorization === null)).toBe(true);
+  });
+
+  it('finding 1: sends HF_TOKEN only to the default hub or the HF_ENDPOINT of the environment, never to an endpoint an API caller names', async () => {
+    hub.clearRequests();
+    const error = await pullError(GATED, { env: { HF_TOKEN: GATE_TOKEN } });
+    expect(error.code).toBe('unauthorized');
+    expect(error.message).toMatch(/HF_TOKEN was not sent: it goes only to the default hub, the HF_ENDPOINT/);
+    expect(error.message).not.toContain(GATE_TOKEN);
+    expect(hub.requests.length).toBeGreaterThan(0);
+    expect(hub.requests.every((r) => r.authorization === null)).toBe(true);
+    // An HF_ENDPOINT elsewhere does not tie the token to this endpoint either; TANDEM_KEY_ORIGINS does.
+    expect((await pullError(GATED, { env: { HF_TOKEN: GATE_TOKEN, HF_ENDPOINT: 'https://mirror.example' } })).code).toBe('unauthorized');
+    const listed = await pullModel(GATED, options({ env: { HF_TOKEN: GATE_TOKEN, TANDEM_KEY_ORIGINS: `HF_TOKEN=${hub.endpoint}` } }));
+    expect(listed.entry.problem).toBeUndefined();
   });
 
   it('says "no such repo or revision" for 404s', async () => {

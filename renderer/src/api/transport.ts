@@ -4,6 +4,7 @@
 
 import type { ApiEvent } from '../../../core/contract/events.ts';
 import type { ApiErrorJson } from '../../../core/contract/errors.ts';
+import type { StoredKey } from '../../../core/contract/key-names.ts';
 
 export interface Transport {
   readonly kind: 'ipc' | 'http';
@@ -32,10 +33,10 @@ export class ApiCallError extends Error {
  * only: no function ever returns a key's value. Failures reject with a plain {code, message}.
  */
 export interface TandemSecrets {
-  /** The names of the stored keys (environment variable names), sorted. */
-  list(): Promise<string[]>;
-  /** Stores (or replaces) the key for variable `name`; the backend gets it when it next starts. */
-  set(name: string, value: string): Promise<void>;
+  /** The stored keys (environment variable names) with the origins each is sent to, sorted by name. */
+  list(): Promise<StoredKey[]>;
+  /** Stores (or replaces) the key for variable `name`, for those servers; the backend gets it when it next starts. */
+  set(name: string, value: string, origins: string[]): Promise<void>;
   delete(name: string): Promise<void>;
 }
 

@@ -134,25 +134,31 @@ describe('preload', () => {
     second.close();
   });
 
-  it('secrets.list answers the names main sends, and nothing that is not a name', async () => {
-    const { tandem, invoked } = fakePreload(() => ({ ok: true, result: ['HF_TOKEN', 'OPENAI_API_KEY', 7, { value: 'sk-x' }] }));
-    await expect(tandem.secrets.list()).resolves.toEqual(['HF_TOKEN', 'OPENAI_API_KEY']);
+  it('secrets.list answers the names and origins main sends, and nothing that is not a stored key', async () => {
+    const { tandem, invoked } = fakePreload(() => ({
+      ok: true,
+      result: [{ name: 'HF_TOKEN', origins: [] }, { name: 'MY_VLLM_KEY', origins: ['http://gpu:8000', 3] }, 7, { value: 'sk-x' }, 'OPENAI_API_KEY'],
+    }));
+    await expect(tandem.secrets.list()).resolves.toEqual([
+      { name: 'HF_TOKEN', origins: [] },
+      { name: 'MY_VLLM_KEY', origins: ['http://gpu:8000'] },
+    ]);
     expect(invoked).toEqual([{ channel: SECRETS_LIST_CHANNEL, args: [] }]);
   });
 
-  it('secrets.set and secrets.delete send the name (and value) to main and resolve with nothing', async () => {
+  it('secrets.set and secrets.delete send the name (and value and origins) to main and resolve with nothing', async () => {
     const { tandem, invoked } = fakePreload(() => ({ ok: true, result: 'anything main might answer' }));
-    await expect(tandem.secrets.set('OPENAI_API_KEY', 'sk-secret')).resolves.toBeUndefined();
+    await expect(tandem.secrets.set('OPENAI_API_KEY', 'sk-secret', ['https://proxy.example'])).resolves.toBeUndefined();
     await expect(tandem.secrets.delete('OPENAI_API_KEY')).resolves.toBeUndefined();
     expect(invoked).toEqual([
-      { channel: SECRETS_SET_CHANNEL, args: ['OPENAI_API_KEY', 'sk-secret'] },
+      { channel: SECRETS_SET_CHANNEL, args: ['OPENAI_API_KEY', 'sk-secret', ['https://proxy.example']] },
       { channel: SECRETS_DELETE_CHANNEL, args: ['OPENAI_API_KEY'] },
     ]);
   });
 
   it("secrets calls reject with main's plain {code, message} object, or an internal one when main does not answer", async () => {
     const refused = fakePreload(() => ({ ok: false, error: { code: 'config', message: 'API keys cannot be stored: …' } }));
-    const error: unknown = await refused.tandem.secrets.set('OPENAI_API_KEY', 'sk-x').catch((e: unknown) => e);
+    const error: unknown = await refused.tandem.secrets.set('OPENAI_API_KEY', 'sk-x', []).catch((e: unknown) => e);
     expect(error).not.toBeInstanceOf(Error);
     expect(error).toEqual({ code: 'config', message: 'API keys cannot be stored: …' });
     const silent = fakePreload(() => {

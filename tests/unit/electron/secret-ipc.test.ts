@@ -62,12 +62,18 @@ describe('secrets over IPC', () => {
     const app = await started();
     expect([...app.handlers.keys()].sort()).toEqual([SECRETS_DELETE_CHANNEL, SECRETS_LIST_CHANNEL, SECRETS_SET_CHANNEL]);
     expect(await app.invoke(SECRETS_LIST_CHANNEL)).toEqual({ ok: true, result: [] });
-    expect(await app.invoke(SECRETS_SET_CHANNEL, 'OPENAI_API_KEY', `  ${KEY}\n`)).toEqual({ ok: true, result: null });
-    expect(await app.invoke(SECRETS_SET_CHANNEL, 'HF_TOKEN', 'hf_abc')).toEqual({ ok: true, result: null });
-    expect(await app.invoke(SECRETS_LIST_CHANNEL)).toEqual({ ok: true, result: ['HF_TOKEN', 'OPENAI_API_KEY'] });
+    expect(await app.invoke(SECRETS_SET_CHANNEL, 'OPENAI_API_KEY', `  ${KEY}\n`, [])).toEqual({ ok: true, result: null });
+    expect(await app.invoke(SECRETS_SET_CHANNEL, 'HF_TOKEN', 'hf_abc', ['https://hub.example/'])).toEqual({ ok: true, result: null });
+    expect(await app.invoke(SECRETS_LIST_CHANNEL)).toEqual({
+      ok: true,
+      result: [
+        { name: 'HF_TOKEN', origins: ['https://hub.example'] },
+        { name: 'OPENAI_API_KEY', origins: [] },
+      ],
+    });
     expect(await app.invoke(SECRETS_DELETE_CHANNEL, 'HF_TOKEN')).toEqual({ ok: true, result: null });
     expect(await app.invoke(SECRETS_DELETE_CHANNEL, 'HF_TOKEN')).toEqual({ ok: true, result: null });
-    expect(await app.invoke(SECRETS_LIST_CHANNEL)).toEqual({ ok: true, result: ['OPENAI_API_KEY'] });
+    expect(await app.invoke(SECRETS_LIST_CHANNEL)).toEqual({ ok: true, result: [{ name: 'OPENAI_API_KEY', origins: [] }] });
     // Stored trimmed, encrypted, in <userData>/secrets.json.
     const text = readFileSync(path.join(userData, 'secrets.json'), 'utf8');
     expect(text).not.toContain(KEY);
@@ -85,7 +91,7 @@ describe('secrets over IPC', () => {
     for (const event of foreign) {
       for (const [channel, args] of [
         [SECRETS_LIST_CHANNEL, []],
-        [SECRETS_SET_CHANNEL, ['OPENAI_API_KEY', KEY]],
+        [SECRETS_SET_CHANNEL, ['OPENAI_API_KEY', KEY, []]],
         [SECRETS_DELETE_CHANNEL, ['OPENAI_API_KEY']],
       ] as const) {
         expect(await app.ipcMain.invoke(channel, event, ...args)).toEqual({ ok: false, error: { code: 'invalid-input', message: 'refused: API keys can only be managed from the Tandem window' } });
@@ -98,17 +104,20 @@ describe('secrets over IPC', () => {
   it('refuses bad names, bad values and wrong argument counts, without echoing a value', async () => {
     const app = await started();
     const bad: unknown[][] = [
-      [SECRETS_SET_CHANNEL, 'openai_api_key', KEY],
-      [SECRETS_SET_CHANNEL, 'NODE_OPTIONS', '--require /tmp/x.js'],
-      [SECRETS_SET_CHANNEL, 'HTTPS_PROXY', 'http://evil.example'],
-      [SECRETS_SET_CHANNEL, { toString: () => 'OPENAI_API_KEY' }, KEY],
-      [SECRETS_SET_CHANNEL, 'OPENAI_API_KEY', 42],
-      [SECRETS_SET_CHANNEL, 'OPENAI_API_KEY', { value: KEY }],
-      [SECRETS_SET_CHANNEL, 'OPENAI_API_KEY', '   '],
-      [SECRETS_SET_CHANNEL, 'OPENAI_API_KEY', `${KEY}`.padEnd(4097, 'x')],
-      [SECRETS_SET_CHANNEL, 'OPENAI_API_KEY', `${KEY}\r\n${KEY}`],
+      [SECRETS_SET_CHANNEL, 'openai_api_key', KEY, []],
+      [SECRETS_SET_CHANNEL, 'NODE_OPTIONS', '--require /tmp/x.js', []],
+      [SECRETS_SET_CHANNEL, 'HTTPS_PROXY', 'http://evil.example', []],
+      [SECRETS_SET_CHANNEL, { toString: () => 'OPENAI_API_KEY' }, KEY, []],
+      [SECRETS_SET_CHANNEL, 'OPENAI_API_KEY', 42, []],
+      [SECRETS_SET_CHANNEL, 'OPENAI_API_KEY', { value: KEY }, []],
+      [SECRETS_SET_CHANNEL, 'OPENAI_API_KEY', '   ', []],
+      [SECRETS_SET_CHANNEL, 'OPENAI_API_KEY', `${KEY}`.padEnd(4097, 'x'), []],
+      [SECRETS_SET_CHANNEL, 'OPENAI_API_KEY', `${KEY}\r\n${KEY}`, []],
+      [SECRETS_SET_CHANNEL, 'OPENAI_API_KEY', KEY, ['file:///etc']],
+      [SECRETS_SET_CHANNEL, 'OPENAI_API_KEY', KEY, 'https://evil.example'],
+      [SECRETS_SET_CHANNEL, 'OPENAI_API_KEY', KEY],
       [SECRETS_SET_CHANNEL, 'OPENAI_API_KEY'],
-      [SECRETS_SET_CHANNEL, 'OPENAI_API_KEY', KEY, 'extra'],
+      [SECRETS_SET_CHANNEL, 'OPENAI_API_KEY', KEY, [], 'extra'],
       [SECRETS_DELETE_CHANNEL, 'PATH'],
       [SECRETS_DELETE_CHANNEL],
       [SECRETS_LIST_CHANNEL, 'x'],
@@ -125,7 +134,7 @@ describe('secrets over IPC', () => {
 
   it('says why nothing can be stored when encryption is not available', async () => {
     const app = await started({ safeStorage: fakeSafeStorage({ available: false }) });
-    const reply = (await app.invoke(SECRETS_SET_CHANNEL, 'OPENAI_API_KEY', KEY)) as { ok: false; error: { code: string; message: string } };
+    const reply = (await app.invoke(SECRETS_SET_CHANNEL, 'OPENAI_API_KEY', KEY, [])) as { ok: false; error: { code: string; message: string } };
     expect(reply.ok).toBe(false);
     expect(reply.error.code).toBe('config');
     expect(reply.error.message).toMatch(/not available on this system/);
@@ -143,11 +152,22 @@ describe('secrets over IPC', () => {
     expect(app.logged).toEqual([]);
   });
 
+  it('ties each stored key to its origins in the host\'s TANDEM_KEY_ORIGINS, after the inherited entries', async () => {
+    mkdirSync(userData, { recursive: true });
+    createSecretStore({ safeStorage: fakeSafeStorage(), dir: userData }).set('MY_VLLM_KEY', KEY, ['http://gpu-box:8000/v1', 'https://b.example']);
+    const app = await started({ env: { PATH: '/usr/bin', TANDEM_KEY_ORIGINS: 'OTHER_KEY=https://a.example' } });
+    expect(app.record.forks[0]!.options.env).toEqual({
+      PATH: '/usr/bin',
+      MY_VLLM_KEY: KEY,
+      TANDEM_KEY_ORIGINS: 'OTHER_KEY=https://a.example MY_VLLM_KEY=http://gpu-box:8000 MY_VLLM_KEY=https://b.example',
+    });
+  });
+
   it('hands a changed key to the host from its next start on, not to the running one', async () => {
     const app = await started({ env: { PATH: '/usr/bin' } });
     const [first] = app.record.forks;
     expect(first!.options.env).toEqual({ PATH: '/usr/bin' });
-    await app.invoke(SECRETS_SET_CHANNEL, 'OPENAI_API_KEY', KEY);
+    await app.invoke(SECRETS_SET_CHANNEL, 'OPENAI_API_KEY', KEY, []);
     expect(app.record.forks).toHaveLength(1); // runs in progress are not cancelled
     expect(first!.messages).toEqual([]);
     first!.emit('exit', 134); // the next start: a restart after a crash
@@ -187,7 +207,7 @@ describe('installSecretHandlers', () => {
     };
     installSecretHandlers({ handle: (channel, listener) => handlers.set(channel, listener as InvokeHandler) }, store, { isAppSender: () => true, onChange: (change) => changes.push(change) });
     expect(await handlers.get(SECRETS_LIST_CHANNEL)!({})).toEqual({ ok: false, error: { code: 'internal', message: 'EACCES: permission denied, open /x/secrets.json' } });
-    await handlers.get(SECRETS_SET_CHANNEL)!({}, 'OPENAI_API_KEY', KEY);
+    await handlers.get(SECRETS_SET_CHANNEL)!({}, 'OPENAI_API_KEY', KEY, []);
     await handlers.get(SECRETS_DELETE_CHANNEL)!({}, 'OPENAI_API_KEY');
     expect(changes).toEqual([
       { name: 'OPENAI_API_KEY', action: 'set' },

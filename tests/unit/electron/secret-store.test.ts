@@ -46,29 +46,33 @@ describe('secret store', () => {
     expect(store.file).toBe(path.join(dir, 'secrets.json'));
   });
 
-  it('sets, lists (names only, sorted), replaces, decrypts and deletes keys', () => {
+  it('sets, lists (names and origins, sorted), replaces, decrypts and deletes keys', () => {
     store.set('OPENAI_API_KEY', KEY);
-    store.set('HF_TOKEN', 'hf_abc');
-    expect(store.list()).toEqual(['HF_TOKEN', 'OPENAI_API_KEY']);
+    store.set('HF_TOKEN', 'hf_abc', ['https://hub.example/some/path', 'http://127.0.0.1:8000/v1', 'https://hub.example']);
+    expect(store.list()).toEqual([
+      { name: 'HF_TOKEN', origins: ['http://127.0.0.1:8000', 'https://hub.example'] },
+      { name: 'OPENAI_API_KEY', origins: [] },
+    ]);
     expect(store.decryptAll()).toEqual({ OPENAI_API_KEY: KEY, HF_TOKEN: 'hf_abc' });
     store.set('OPENAI_API_KEY', 'sk-replaced');
     expect(store.decryptAll()).toEqual({ OPENAI_API_KEY: 'sk-replaced', HF_TOKEN: 'hf_abc' });
     expect(store.delete('OPENAI_API_KEY')).toBe(true);
     expect(store.delete('OPENAI_API_KEY')).toBe(false);
-    expect(store.list()).toEqual(['HF_TOKEN']);
+    expect(store.list().map((key) => key.name)).toEqual(['HF_TOKEN']);
     // A second store on the same folder (the next app start) sees the same keys.
     expect(createSecretStore({ safeStorage, dir }).decryptAll()).toEqual({ HF_TOKEN: 'hf_abc' });
   });
 
-  it('keeps { name: base64(encryptString(value)) } in a 0600 file that never holds the key in plain text', () => {
-    store.set('OPENAI_API_KEY', KEY);
+  it('keeps { name: { key: base64(encryptString(value)), origins } } in a 0600 file that never holds the key in plain text', () => {
+    store.set('OPENAI_API_KEY', KEY, ['https://proxy.example/v1']);
     const text = readFileSync(store.file, 'utf8');
     expect(text).not.toContain(KEY);
     expect(text).not.toContain(Buffer.from(KEY).toString('base64'));
     expect(text).not.toContain('PLAINTEXT');
-    const data = JSON.parse(text) as Record<string, string>;
+    const data = JSON.parse(text) as Record<string, { key: string; origins: string[] }>;
     expect(Object.keys(data)).toEqual(['OPENAI_API_KEY']);
-    expect(safeStorage.decryptString(Buffer.from(data.OPENAI_API_KEY!, 'base64'))).toBe(KEY);
+    expect(data.OPENAI_API_KEY!.origins).toEqual(['https://proxy.example']);
+    expect(safeStorage.decryptString(Buffer.from(data.OPENAI_API_KEY!.key, 'base64'))).toBe(KEY);
     if (process.platform !== 'win32') expect(statSync(store.file).mode & 0o777).toBe(0o600);
   });
 
@@ -93,9 +97,12 @@ describe('secret store', () => {
     expect(caught(() => store.set('OPENAI_API_KEY', 'x'.repeat(4097))).code).toBe('invalid-input');
     expect(caught(() => store.set('OPENAI_API_KEY', 'sk-a\nsk-b')).code).toBe('invalid-input');
     expect(caught(() => store.delete('PATH')).code).toBe('invalid-input');
+    for (const origins of [['not a url'], ['file:///etc/passwd'], ['javascript:alert(1)'], 'https://x.example', Array.from({ length: 9 }, (_, i) => `https://h${i}.example`)]) {
+      expect(caught(() => store.set('OPENAI_API_KEY', KEY, origins as string[])).code, JSON.stringify(origins)).toBe('invalid-input');
+    }
     store.set('A_KEY', 'x'.repeat(4096));
     store.set(`${'A'.repeat(60)}_KEY`, 'x');
-    expect(store.list()).toEqual([`${'A'.repeat(60)}_KEY`, 'A_KEY']);
+    expect(store.list().map((key) => key.name)).toEqual([`${'A'.repeat(60)}_KEY`, 'A_KEY']);
   });
 
   it('never puts the value in an error message', () => {
@@ -119,13 +126,13 @@ describe('secret store', () => {
     expect(existsSync(store.file)).toBe(false);
     // The backend check is Linux's alone.
     createSecretStore({ safeStorage, dir, platform: 'darwin' }).set('OPENAI_API_KEY', KEY);
-    expect(store.list()).toEqual(['OPENAI_API_KEY']);
+    expect(store.list().map((key) => key.name)).toEqual(['OPENAI_API_KEY']);
   });
 
   it('still lists and deletes without encryption, and decrypts nothing (saying which keys, not what)', () => {
     store.set('OPENAI_API_KEY', KEY);
     safeStorage.state.available = false;
-    expect(store.list()).toEqual(['OPENAI_API_KEY']);
+    expect(store.list().map((key) => key.name)).toEqual(['OPENAI_API_KEY']);
     expect(store.decryptAll()).toEqual({});
     expect(logged).toHaveLength(1);
     expect(logged[0]).toContain('OPENAI_API_KEY');
@@ -137,11 +144,21 @@ describe('secret store', () => {
   it('skips entries it cannot decrypt or that are not key variables, and keeps the others', () => {
     store.set('OPENAI_API_KEY', KEY);
     const data = JSON.parse(readFileSync(store.file, 'utf8')) as Record<string, unknown>;
-    writeFileSync(store.file, JSON.stringify({ ...data, HF_TOKEN: Buffer.from('not encrypted').toString('base64'), NODE_OPTIONS: data.OPENAI_API_KEY, OTHER_KEY: 12 }));
-    expect(store.list()).toEqual(['HF_TOKEN', 'OPENAI_API_KEY']);
+    const stored = (data.OPENAI_API_KEY as { key: string }).key;
+    writeFileSync(
+      store.file,
+      JSON.stringify({ ...data, HF_TOKEN: Buffer.from('not encrypted').toString('base64'), NODE_OPTIONS: data.OPENAI_API_KEY, OTHER_KEY: 12, BAD_ORIGIN_KEY: { key: stored, origins: ['ftp://x'] } }),
+    );
+    expect(store.list().map((key) => key.name)).toEqual(['HF_TOKEN', 'OPENAI_API_KEY']);
     expect(store.decryptAll()).toEqual({ OPENAI_API_KEY: KEY });
     expect(logged.some((line) => line.includes('HF_TOKEN cannot be decrypted'))).toBe(true);
     expect(logged.join('\n')).not.toContain('PLAINTEXT');
+  });
+
+  it('reads a file from before keys had origins: each entry a key for its well-known provider only', () => {
+    writeFileSync(store.file, JSON.stringify({ OPENAI_API_KEY: safeStorage.encryptString(KEY).toString('base64') }));
+    expect(store.list()).toEqual([{ name: 'OPENAI_API_KEY', origins: [] }]);
+    expect(store.decryptAll()).toEqual({ OPENAI_API_KEY: KEY });
   });
 
   it('reports a damaged file instead of overwriting it', () => {

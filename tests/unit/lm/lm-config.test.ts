@@ -71,14 +71,45 @@ describe('resolveLMOptions', () => {
     expect(ok).toMatchObject({ baseUrl: DEFAULT_BASE_URL, apiKey: 'sk-1', apiKeyEnv: 'OPENAI_API_KEY' });
   });
 
-  it('reads the key from the variable named by --api-key-env', () => {
+  it('reads the key from the variable named by --api-key-env, typed on the command line', () => {
     const env = { MY_KEY: 'sk-mine', OPENAI_API_KEY: 'sk-other' };
-    const options = resolveLMOptions({ flags: { lm: 'openai:m', baseUrl: 'https://api.example.com/v1', apiKeyEnv: 'MY_KEY' }, env });
+    const options = resolveLMOptions({ flags: { lm: 'openai:m', baseUrl: 'https://api.example.com/v1', apiKeyEnv: 'MY_KEY' }, env, fromCommandLine: true });
     expect(options.apiKey).toBe('sk-mine');
     expect(options.apiKeyHint).toContain('MY_KEY');
-    const missing = configError(() => resolveLMOptions({ flags: { lm: 'openai:m', baseUrl: 'https://api.example.com/v1', apiKeyEnv: 'NOPE' }, env }));
-    expect(missing.message).toContain('set the NOPE environment variable');
-    expect(configError(() => resolveLMOptions({ flags: { lm: 'openai:m', apiKeyEnv: 'not a name' }, env })).message).toMatch(/not an environment variable name/);
+    const missing = configError(() => resolveLMOptions({ flags: { lm: 'openai:m', baseUrl: 'https://api.example.com/v1', apiKeyEnv: 'NOPE_KEY' }, env, fromCommandLine: true }));
+    expect(missing.message).toContain('set the NOPE_KEY environment variable');
+    expect(configError(() => resolveLMOptions({ flags: { lm: 'openai:m', apiKeyEnv: 'not a name' }, env })).message).toMatch(/must be an environment variable name/);
+  });
+
+  it('finding 1: sends a key only to an origin it is tied to', () => {
+    const env = { HOME: '/root', MY_KEY: 'sk-mine', OPENAI_API_KEY: 'sk-openai' };
+    const attacker = 'http://127.0.0.1:9999/v1';
+    // Any variable: refused by name, whoever asks.
+    for (const name of ['HOME', 'PATH', 'NODE_OPTIONS', 'TANDEM_DB', 'AWS_REGION']) {
+      expect(configError(() => resolveLMOptions({ flags: { lm: 'openai:m', baseUrl: attacker, apiKeyEnv: name }, env: { ...env, [name]: 'x' } })).message).toMatch(/not allowed|must be/);
+    }
+    // A real key named for a server it is not tied to: refused, the value never in the message.
+    const refused = configError(() => resolveLMOptions({ flags: { lm: 'openai:m', baseUrl: attacker, apiKeyEnv: 'OPENAI_API_KEY' }, env }));
+    expect(refused.message).toBe(
+      'the key in OPENAI_API_KEY is not sent to http://127.0.0.1:9999: it is sent only to https://api.openai.com. To use it there, start Tandem with TANDEM_KEY_ORIGINS="OPENAI_API_KEY=http://127.0.0.1:9999", store it for that server in the desktop app, or run from the command line with --base-url and --api-key-env OPENAI_API_KEY',
+    );
+    expect(refused.message).not.toContain('sk-');
+    expect(configError(() => resolveLMOptions({ flags: { lm: 'openai:m', baseUrl: 'https://api.example.com/v1', apiKeyEnv: 'MY_KEY' }, env })).message).toMatch(/it is tied to no server yet/);
+    // The default variable is simply not sent to a local server it is not tied to; a remote one is told why.
+    expect(resolveLMOptions({ flags: { lm: 'openai:m', baseUrl: attacker }, env }).apiKey).toBeUndefined();
+    expect(configError(() => resolveLMOptions({ flags: { lm: 'openai:m', baseUrl: 'https://evil.example/v1' }, env })).message).toMatch(/OPENAI_API_KEY is not sent to https:\/\/evil\.example/);
+    // Tied: by the well-known provider, the environment's paired base URL, TANDEM_KEY_ORIGINS, or the command line.
+    expect(resolveLMOptions({ flags: { lm: 'openai:m' }, env }).apiKey).toBe('sk-openai');
+    expect(resolveLMOptions({ flags: { lm: 'openai:m' }, env: { ...env, OPENAI_BASE_URL: 'https://proxy.example/v1' } }).apiKey).toBe('sk-openai');
+    expect(resolveLMOptions({ flags: { lm: 'openai:m', baseUrl: 'https://api.example.com/v1', apiKeyEnv: 'MY_KEY' }, env: { ...env, TANDEM_KEY_ORIGINS: 'MY_KEY=https://api.example.com' } }).apiKey).toBe('sk-mine');
+    expect(resolveLMOptions({ flags: { lm: 'openai:m', baseUrl: attacker, apiKeyEnv: 'OPENAI_API_KEY' }, env, fromCommandLine: true }).apiKey).toBe('sk-openai');
+    // Origins, not prefixes: another port or scheme is another server.
+    const tied = { ...env, TANDEM_KEY_ORIGINS: 'MY_KEY=https://api.example.com' };
+    for (const baseUrl of ['http://api.example.com/v1', 'https://api.example.com:8443/v1', 'https://api.example.com.evil.example/v1']) {
+      expect(configError(() => resolveLMOptions({ flags: { lm: 'openai:m', baseUrl, apiKeyEnv: 'MY_KEY' }, env: tied })).kind).toBe('config');
+    }
+    // A malformed list is an error naming the variable, not a silent allow.
+    expect(configError(() => resolveLMOptions({ flags: { lm: 'openai:m' }, env: { ...env, TANDEM_KEY_ORIGINS: 'HOME=https://x.example' } })).message).toMatch(/^TANDEM_KEY_ORIGINS: "HOME=https:\/\/x.example" is not NAME=URL/);
   });
 
   it('needs no key for local servers and sends none', () => {
@@ -86,6 +117,7 @@ describe('resolveLMOptions', () => {
       const options = resolveLMOptions({ flags: { lm: 'openai:m', baseUrl } });
       expect(options.apiKey).toBeUndefined();
     }
+    // OPENAI_API_KEY beside a TANDEM_BASE_URL in the environment is tied to it (the SDKs' convention).
     expect(resolveLMOptions({ flags: { lm: 'openai:m' }, env: { ...local, OPENAI_API_KEY: 'sk-local' } }).apiKey).toBe('sk-local');
   });
 

@@ -209,6 +209,17 @@ describe('OpenAICompatibleLM: retries', () => {
     expect(error.message).toContain('MY_KEY');
   });
 
+  it('finding 1: quotes a server only in one short line, and never the key it echoes back', async () => {
+    const key = 'sk-secret-value-1234';
+    const { fetch } = scriptedFetch(() => errorResponse(401, `Incorrect API key provided: ${key}. ${'More text. '.repeat(100)}`));
+    const { lm } = makeLM(fetch, { apiKey: key });
+    const error = (await served(lm, REQUEST).catch((e: unknown) => e)) as LMError;
+    expect(error.message).not.toContain(key);
+    expect(error.message).toContain('Incorrect API key provided: ***.');
+    expect(error.message.length).toBeLessThan(600);
+    expect(error.message).not.toMatch(/\n|authorization|bearer/i);
+  });
+
   it('names the default key variable on 401 without a hint', async () => {
     const { fetch } = scriptedFetch(() => errorResponse(401, 'missing key'));
     const { lm } = makeLM(fetch);

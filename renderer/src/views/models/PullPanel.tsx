@@ -15,6 +15,7 @@ export function PullPanel() {
   const [name, setName] = useState('');
   const [endpoint, setEndpoint] = useState('');
   const [include, setInclude] = useState('');
+  const [allowUnverified, setAllowUnverified] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiCallError | null>(null);
   const all = usePulls((s) => s.ops);
@@ -33,6 +34,7 @@ export function PullPanel() {
         ...(name.trim() ? { name: name.trim() } : {}),
         ...(endpoint.trim() ? { endpoint: endpoint.trim() } : {}),
         ...(globs.length ? { include: globs } : {}),
+        ...(allowUnverified ? { allowUnverified: true } : {}),
       });
       setRepo('');
       setName('');
@@ -48,7 +50,7 @@ export function PullPanel() {
       <h2>Pull from the Hugging Face Hub</h2>
       <p className="subtle">
         Downloads config, tokenizer and <code>*.safetensors</code> of a repo into the library, checking sizes and hashes; an interrupted pull resumes. Gated or private repos need <code>HF_TOKEN</code> in the
-        environment of the Tandem process; a mirror is set with <code>HF_ENDPOINT</code> or below.
+        environment of the Tandem process, which sends it only to the default hub or the <code>HF_ENDPOINT</code> set there (a hub typed below gets no token).
       </p>
       <form className="mdl-form" onSubmit={submit}>
         <label>
@@ -73,6 +75,10 @@ export function PullPanel() {
             <label>
               files (globs, comma-separated)
               <input value={include} onChange={(e) => setInclude(e.target.value)} placeholder="the checkpoint defaults" spellCheck={false} data-testid="models-pull-include" />
+            </label>
+            <label className="mdl-check">
+              <input type="checkbox" checked={allowUnverified} onChange={(e) => setAllowUnverified(e.target.checked)} data-testid="models-pull-allow-unverified" />
+              take files the hub declares no hash for (their bytes cannot be verified)
             </label>
           </div>
         </details>
