@@ -4,7 +4,7 @@
 // like a predictor (`retrieve`, `hops[1].retrieve`) and its path shows in traces.
 
 import type { RetrievalCall, RetrievedPassage } from '../contract/views/program.ts';
-import { isRetrieveError } from '../retrieve/errors.ts';
+import { isRetrieveError, RetrieveError } from '../retrieve/errors.ts';
 import type { RetrieveInfo } from '../retrieve/retriever.ts';
 import type { CallContext } from './context.ts';
 import type { CallError } from './trace.ts';
@@ -23,7 +23,7 @@ export class Retrieve {
   path = 'retrieve';
 
   constructor(readonly k = 3) {
-    if (!Number.isInteger(k) || k < 1) throw new Error(`Retrieve needs k >= 1, got ${k}`);
+    if (!Number.isInteger(k) || k < 1) throw new RetrieveError('config', `Retrieve needs a whole number k >= 1 of passages, got ${k}`);
   }
 
   /** The top k passages for `query`; throws RetrieveFailure (carrying the recorded call) when the backend fails. */
@@ -45,7 +45,7 @@ export class Retrieve {
       afterCalls: ctx.calls.length,
     };
     try {
-      if (!retriever) throw new Error('this program retrieves, but the run has no retriever');
+      if (!retriever) throw new RetrieveError('config', 'this program retrieves, but the run has no retriever: a task whose program uses Retrieve declares `retrieval` (defineTask) so that runs get one');
       const onRetrieveInfo = (info: RetrieveInfo) => {
         call.latencyMs = info.latencyMs;
         call.cached = info.cached;

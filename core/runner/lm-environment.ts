@@ -6,6 +6,7 @@
 import type { LMProvider } from '../contract/providers.ts';
 import { Limiter } from '../lm/concurrency.ts';
 import { createLanguageModel } from '../lm/create-language-model.ts';
+import { LMError } from '../lm/errors.ts';
 import type { SamplingParams } from '../contract/views/program.ts';
 import type { LanguageModel } from '../lm/language-model.ts';
 import type { LMBinding } from '../lm/lm-binding.ts';
@@ -57,10 +58,10 @@ export function createLMEnvironment(options: LMEnvironmentOptions): LMEnvironmen
   const resolveLM = (binding: LMBinding | null): LanguageModel => {
     const wanted = binding ?? defaultBinding;
     if (wanted.provider !== provider) {
-      throw new Error(`a predictor is bound to provider "${wanted.provider}", which this run does not have`);
+      throw new LMError('config', `a predictor is bound to provider "${wanted.provider}", which this run does not have`);
     }
     if (wanted.baseUrl && wanted.baseUrl !== baseUrl) {
-      throw new Error(`a predictor is bound to ${wanted.baseUrl}, but this run talks to ${baseUrl}`);
+      throw new LMError('config', `a predictor is bound to ${wanted.baseUrl}, but this run talks to ${baseUrl}`);
     }
     let lm = models.get(wanted.model);
     if (!lm) {

@@ -49,4 +49,33 @@ describe('bad data through tandem run', () => {
     expect(result.stderr).not.toMatch(/internal error/);
     expect(existsSync(db)).toBe(false);
   });
+
+  it("says in one line that a task file's own load gave an empty split, writing nothing", async () => {
+    const file = path.join(dir, 'empty-test.ts');
+    writeFileSync(
+      file,
+      `import { ChainOfThought, defineTask, example, Module, signature, type CallContext, type FieldValue } from 'tandem';
+class Echo extends Module {
+  say = new ChainOfThought(signature().input('word', 'A word.').output('echo', 'The word.').instructions('Repeat the word.').build());
+  forward(inputs: Record<string, FieldValue>, ctx: CallContext) {
+    return this.say.forward(inputs, ctx);
+  }
+}
+const ex = (i: number) => example(\`w\${i}\`, { word: \`w\${i}\` }, { echo: \`w\${i}\` });
+export default defineTask({
+  name: 'echo-empty-test',
+  description: 'Repeat a word.',
+  program: () => new Echo(),
+  metric: (e, p) => (p.echo === e.labels.echo ? 1 : 0),
+  load: () => ({ train: [ex(1), ex(2), ex(3)], dev: [ex(4)], test: [] }),
+});
+`,
+    );
+    const db = path.join(dir, 'ws3', 'tandem.db');
+    const result = await runCli(['run', file, '--strategy', 'p', ...lm, '--db', db]);
+    expect(result.code, result.stderr).toBe(1);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toMatch(/task "echo-empty-test" has an empty test split; give a dataset with more examples, or evaluate on dev only \(--no-test\)/);
+    expect(existsSync(db)).toBe(false);
+  });
 });
