@@ -4,6 +4,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerRunCommand } from './commands/run.ts';
 import { registerCheckDeterminismCommand } from './commands/check-determinism.ts';
+import { registerCompareCommand } from './commands/compare.ts';
 import { registerDemoCommand } from './commands/demo.ts';
 import { registerEngineCommand } from './commands/engine.ts';
 import { registerIndexCommand } from './commands/index-command.ts';
@@ -28,6 +29,7 @@ export async function main(argv: string[]): Promise<number> {
   registerDemoCommand(program);
   registerRunsCommand(program);
   registerReportCommand(program);
+  registerCompareCommand(program);
   registerCheckDeterminismCommand(program);
   registerModelsCommand(program);
   registerEngineCommand(program);

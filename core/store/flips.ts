@@ -9,12 +9,15 @@ import type { Db } from './database.ts';
 export interface FlipMatrix extends FlipCounts {
   rightToWrongExamples: FlipExample[];
   wrongToRightExamples: FlipExample[];
+  /** The paired scores of the compared examples, in the same order (for the bootstrap of the difference). */
+  scores: { baseline: number[]; strategy: number[] };
 }
 
 interface ResultKey {
   exampleIndex: number;
   exampleId: string | null;
   passed: number;
+  score: number;
   traceId: number | null;
 }
 
@@ -23,18 +26,20 @@ export class FlipRepository {
 
   constructor(db: Db) {
     this.resultsStmt = db.prepare<[number], ResultKey>(
-      'SELECT example_index AS exampleIndex, example_id AS exampleId, passed, trace_id AS traceId FROM example_results WHERE evaluation_id = ? ORDER BY example_index',
+      'SELECT example_index AS exampleIndex, example_id AS exampleId, passed, score, trace_id AS traceId FROM example_results WHERE evaluation_id = ? ORDER BY example_index',
     );
   }
 
   /** The flips from the baseline evaluation to the other, over the examples both have, in the baseline's example order. */
   between(baselineEvaluationId: number, evaluationId: number): FlipMatrix {
     const mine = new Map(this.resultsStmt.all(evaluationId).map((r) => [keyOf(r), r]));
-    const matrix: FlipMatrix = { n: 0, bothRight: 0, bothWrong: 0, rightToWrong: 0, wrongToRight: 0, rightToWrongExamples: [], wrongToRightExamples: [] };
+    const matrix: FlipMatrix = { n: 0, bothRight: 0, bothWrong: 0, rightToWrong: 0, wrongToRight: 0, rightToWrongExamples: [], wrongToRightExamples: [], scores: { baseline: [], strategy: [] } };
     for (const base of this.resultsStmt.all(baselineEvaluationId)) {
       const other = mine.get(keyOf(base));
       if (!other) continue;
       matrix.n++;
+      matrix.scores.baseline.push(base.score);
+      matrix.scores.strategy.push(other.score);
       const example: FlipExample = { exampleId: base.exampleId, exampleIndex: base.exampleIndex, baselineTraceId: base.traceId, traceId: other.traceId };
       if (base.passed && other.passed) matrix.bothRight++;
       else if (!base.passed && !other.passed) matrix.bothWrong++;

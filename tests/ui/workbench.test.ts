@@ -204,6 +204,10 @@ describe.skipIf(!chromiumAvailable)('the workbench in Chromium', () => {
     await page.locator(tid('compare-table')).waitFor();
     expect(await page.locator(tid('compare-table-row')).count()).toBeGreaterThanOrEqual(2);
     await page.locator(tid('compare-flip-matrix')).first().waitFor();
+    // Is the difference real: a row per compared strategy and one plain sentence each.
+    await page.locator(tid('compare-significance')).waitFor();
+    expect(await page.locator(tid('compare-significance-row')).count()).toBeGreaterThanOrEqual(1);
+    expect(await page.locator(tid('compare-significance-line')).first().textContent()).toMatch(/(beats|trails|no significant difference).*\(95% CI .* to .*, p .*, Holm .*\)/);
     await wb.shot('compare');
   }, 60_000);
 
@@ -273,4 +277,9 @@ describe.skipIf(!chromiumAvailable)('the workbench in Chromium', () => {
     await page.locator(tid('view-compare')).waitFor();
     expect(crashes()).toEqual([]);
   }, 120_000);
+
+  // Runs last: by now every view has been shown, light and dark, charts and virtual lists included.
+  it('made the browser report no Content Security Policy violation on any page (styles without unsafe-inline)', () => {
+    expect(wb.cspViolations).toEqual([]);
+  });
 });

@@ -34,6 +34,24 @@ export interface SeedFlips extends FlipCounts {
   wrongToRightExamples: FlipExample[];
 }
 
+/** Is the strategy's difference from the baseline real? (report/significance.ts) */
+export interface StrategySignificance {
+  /** Strategy minus baseline accuracy, in percentage points (mean over seeds of each seed's difference). */
+  difference: number;
+  /** Paired bootstrap 95% CI of the difference (seeds and examples within seeds resampled), in points. */
+  low: number;
+  high: number;
+  /** Bootstrap resamples drawn (seeded, so the interval is the same every time). */
+  iterations: number;
+  /** Exact McNemar p-value on the flips pooled over seeds. */
+  p: number;
+  /** Holm-adjusted over the strategies compared with this baseline. */
+  pHolm: number;
+  perSeed: Array<{ seed: number; rightToWrong: number; wrongToRight: number; p: number }>;
+  /** One plain line, e.g. "p -> w -> p beats p by 4.2 points (95% CI 1.1 to 7.3, p = 0.01, Holm 0.03)". */
+  sentence: string;
+}
+
 export interface StrategyFlips {
   strategy: string;
   label: string;
@@ -42,6 +60,8 @@ export interface StrategyFlips {
   seeds: SeedFlips[];
   /** Seeds where the baseline or the strategy has no final evaluation on the split (not run yet, failed). */
   missingSeeds: number[];
+  /** Null when no seed has both evaluations. */
+  significance: StrategySignificance | null;
 }
 
 export interface Comparison {

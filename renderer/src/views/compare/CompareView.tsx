@@ -15,6 +15,7 @@ import { copyText, downloadText } from '../../components/download.ts';
 import { collectFlips } from './flip-items.ts';
 import { FlipList } from './FlipList.tsx';
 import { FlipMatrix } from './FlipMatrix.tsx';
+import { SignificanceTable } from './SignificanceTable.tsx';
 import { ResultsTable } from './ResultsTable.tsx';
 import { buildTable, toCsv, toMarkdown } from './table-model.ts';
 import { useComparisons } from './use-comparisons.ts';
@@ -104,6 +105,9 @@ export function CompareView({ params }: { params: URLSearchParams }) {
               ))}
             {table.rows.length ? <ResultsTable model={table} filenameStem={stem} /> : null}
             {table.rows.length ? <CheckComparison table={table} split={p.split} version={comparisons.data} /> : null}
+            {loaded.some((c) => c.comparison) ? (
+              <SignificanceTable runs={loaded.map((c) => ({ runId: c.runId, flips: (c.comparison?.flips ?? []).filter((f) => selected(f.strategy)) }))} baseline={p.baseline} showRun={multiRun} />
+            ) : null}
             {loaded.some((c) => c.comparison) ? (
               <section data-testid="compare-matrices">
                 <h2>
