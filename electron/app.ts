@@ -21,7 +21,7 @@ import { CONNECT_CHANNEL } from './preload-setup.ts';
 import { installSecretHandlers, type SecretsInvokeEvent } from './secret-ipc.ts';
 import { createSecretStore, type SecretStore } from './secret-store.ts';
 import { installContentsGuards, installSessionGuards, isAppUrl } from './security.ts';
-import { mainWindowOptions } from './window-options.ts';
+import { devToolsEnabled, mainWindowOptions } from './window-options.ts';
 
 export type ElectronMain = Pick<
   typeof Electron,
@@ -48,6 +48,7 @@ export async function startApp(options: AppOptions): Promise<void> {
   const { electron, files, print } = options;
   const { app, dialog } = electron;
   const launchedByCli = options.env[LAUNCHED_BY_CLI_ENV] === '1';
+  const devTools = devToolsEnabled(options.env);
   if (!app.requestSingleInstanceLock()) {
     print(HANDSHAKE_ALREADY_RUNNING);
     app.quit();
@@ -154,6 +155,7 @@ export async function startApp(options: AppOptions): Promise<void> {
     electron.Menu.buildFromTemplate(
       menuTemplate({
         platform: options.platform,
+        devTools,
         openWorkspace: () => void switchWorkspace(),
         about: () => void showAbout(dialog, window, { version: app.getVersion(), dbPath: host?.dbPath ?? null, versions: options.versions }),
       }),
@@ -164,7 +166,7 @@ export async function startApp(options: AppOptions): Promise<void> {
   const first = await openWorkspace(dbPath, false);
   if (!first) return;
 
-  const win = new electron.BrowserWindow(mainWindowOptions(files.preload));
+  const win = new electron.BrowserWindow(mainWindowOptions(files.preload, { devTools }));
   window = win;
   adopt(first);
   win.on('page-title-updated', (event) => event.preventDefault()); // the title names the workspace

@@ -1,10 +1,13 @@
 // The application menu: File (open a workspace, quit), Edit (so copy/paste work in inputs on
-// macOS), View (reload, devtools, zoom), Help (about).
+// macOS), View (reload, zoom; the DevTools toggle only in a development session, see
+// window-options.ts), Help (about).
 
 import type { MenuItemConstructorOptions } from 'electron';
 
 export interface MenuActions {
   platform: NodeJS.Platform;
+  /** A development session (TANDEM_DEVTOOLS=1): the View menu gets the DevTools toggle and its shortcut. */
+  devTools: boolean;
   openWorkspace(): void;
   about(): void;
 }
@@ -27,7 +30,7 @@ export function menuTemplate(actions: MenuActions): MenuItemConstructorOptions[]
       submenu: [
         { role: 'reload' },
         { role: 'forceReload' },
-        { role: 'toggleDevTools' },
+        ...(actions.devTools ? [{ role: 'toggleDevTools' } as const] : []),
         { type: 'separator' },
         { role: 'resetZoom' },
         { role: 'zoomIn' },

@@ -1,13 +1,20 @@
 // The main window's options. The renderer is untrusted web content: isolated from the preload's
 // world, sandboxed, without Node, with web security on; the only way out is the preload's
 // `window.tandem`. The CSP (the contract's, one policy for both front ends) is set on responses
-// by electron/security.ts.
+// by electron/security.ts. DevTools exist only in a development session (TANDEM_DEVTOOLS=1): in
+// everyday use neither the menu, nor a shortcut, nor the page can open them.
 
 import type { BrowserWindowConstructorOptions, WebPreferences } from 'electron';
 
-export function webPreferences(preload: string): WebPreferences {
+/** Whether this is a development session, with DevTools: TANDEM_DEVTOOLS=1 in the environment. */
+export function devToolsEnabled(env: Record<string, string | undefined>): boolean {
+  return env.TANDEM_DEVTOOLS === '1';
+}
+
+export function webPreferences(preload: string, options: { devTools?: boolean } = {}): WebPreferences {
   return {
     preload,
+    devTools: options.devTools ?? false,
     contextIsolation: true,
     sandbox: true,
     nodeIntegration: false,
@@ -21,7 +28,7 @@ export function webPreferences(preload: string): WebPreferences {
   };
 }
 
-export function mainWindowOptions(preload: string): BrowserWindowConstructorOptions {
+export function mainWindowOptions(preload: string, options: { devTools?: boolean } = {}): BrowserWindowConstructorOptions {
   return {
     width: 1400,
     height: 900,
@@ -30,6 +37,6 @@ export function mainWindowOptions(preload: string): BrowserWindowConstructorOpti
     title: 'Tandem',
     show: false, // shown on ready-to-show: no white flash
     backgroundColor: '#ffffff',
-    webPreferences: webPreferences(preload),
+    webPreferences: webPreferences(preload, options),
   };
 }

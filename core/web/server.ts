@@ -1,12 +1,15 @@
 // Web mode: the workbench and its API over HTTP on 127.0.0.1.
 //
 //   const server = await startWebServer({ api, port: 0, staticDir: 'renderer/dist' });
-//   console.log(server.url);   // http://127.0.0.1:<port>/?token=<token>
+//   console.log(server.url);   // http://127.0.0.1:<port>/?code=<one-time code>
+//   server.newLink();          // another one-time link
 //   …
 //   await server.close();      // the caller closes the API
 //
-// HTTP surface (every /api/ request needs the token: `Authorization: Bearer <token>`, or on GET
-// `?token=<token>` for EventSource):
+// HTTP surface (the authentication rules are listed at the top of security.ts: the Bearer token,
+// or the session cookie a page gets for a one-time code; never a token in the URL):
+//   POST /api/session         {"code": "<one-time code>"} → 200 {ok: true} and the HttpOnly session
+//                             cookie; 401 for a used, expired or unknown code
 //   POST /api/call/<method>   JSON body → callMethod → 200 JSON result, or {code, message, issues?}
 //                             with 400 (invalid-input, config, bad JSON), 404 (unknown method,
 //                             not-found), 409 (conflict, cancelled), 413, 415, 500 (internal, database)
@@ -25,7 +28,22 @@ import { readBody } from './body.ts';
 import { statusForApiError, WebServerError, type WebErrorCode, type WebErrorJson } from './errors.ts';
 import { openEventStream } from './events.ts';
 import { findPackage } from './package-root.ts';
-import { allowedHosts, checkToken, generateToken, hostAllowed, originAllowed, requestToken, setSecurityHeaders, tokenMatches } from './security.ts';
+import {
+  allowedHosts,
+  checkToken,
+  fetchSiteAllowed,
+  generateToken,
+  hostAllowed,
+  originAllowed,
+  originPresentAndOwn,
+  readCookie,
+  requestToken,
+  sessionCookie,
+  sessionCookieName,
+  SessionKeeper,
+  setSecurityHeaders,
+  tokenMatches,
+} from './security.ts';
 import { serveStatic } from './static.ts';
 
 export const WEB_HOST = '127.0.0.1';
@@ -38,8 +56,10 @@ export interface WebServerOptions {
   host?: string;
   /** The built renderer (e.g. renderer/dist); without it (or without its index.html) `/` says how to build it. */
   staticDir?: string;
-  /** Default: 32 random bytes, base64url. */
+  /** The Bearer token for programmatic clients; default: 32 random bytes, base64url. */
   token?: string;
+  /** How long a one-time link's code may wait for its exchange; default 5 minutes. */
+  linkTtlMs?: number;
   /** Largest accepted request body; default 1 MiB. */
   maxBodyBytes?: number;
   /** How long a request body may take to arrive, in ms (default 30 s); then 408 and the connection closes. */
@@ -59,8 +79,10 @@ export interface WebServerOptions {
 }
 
 export interface WebServer {
-  /** Opens the app: `http://127.0.0.1:<port>/?token=<token>`. */
+  /** Opens the app once: `http://127.0.0.1:<port>/?code=<one-time code>` (the page exchanges the code for its session cookie). */
   url: string;
+  /** Another one-time link like `url`, with a fresh code. */
+  newLink(): string;
   /** `http://127.0.0.1:<port>` */
   origin: string;
   port: number;
@@ -76,6 +98,12 @@ const DEFAULT_MAX_BODY = 1024 * 1024;
 const DEFAULT_BODY_TIMEOUT_MS = 30_000;
 /** Connections open at once; more are refused (a workbench uses a handful). */
 const DEFAULT_MAX_CONNECTIONS = 128;
+/** How long a one-time link stays good when nobody opens it. */
+const DEFAULT_LINK_TTL_MS = 5 * 60_000;
+/** A code exchange is a small JSON object. */
+const MAX_SESSION_BODY = 4096;
+/** What a 401 tells a browser user to do. */
+const HOW_TO_GET_IN = 'open a link `tandem serve` printed (pressing Enter in its terminal prints a new one), or send Authorization: Bearer <token>';
 
 class HttpError extends Error {
   constructor(
@@ -142,6 +170,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   const tokenProblem = checkToken(token);
   if (tokenProblem) throw new WebServerError(tokenProblem);
   const { api } = options;
+  const sessions = new SessionKeeper(options.linkTtlMs ?? DEFAULT_LINK_TTL_MS);
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
   const bodyTimeoutMs = options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS;
   const version = options.version ?? findPackage()?.version ?? '0.0.0';
@@ -149,6 +178,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
 
   let hosts = new Set<string>();
   let port = 0;
+  let cookieName = '';
   let closing: Promise<void> | null = null;
   const streams = new Set<() => void>();
   const inFlight = new Set<Promise<void>>();
@@ -194,19 +224,58 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     if (!res.destroyed) sendJson(res, 200, result);
   }
 
+  const unauthorized = (message: string) => new HttpError(401, 'unauthorized', message, { 'WWW-Authenticate': 'Bearer realm="tandem"' });
+
+  /** POST /api/session: a page of ours exchanges a one-time code for the session cookie. */
+  async function handleSession(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (req.method !== 'POST') throw methodNotAllowed('POST');
+    if (!originPresentAndOwn(req, hosts)) throw new HttpError(403, 'forbidden', 'a one-time code is exchanged by the Tandem page itself (the request must carry its Origin)');
+    const read = await readBody(req, MAX_SESSION_BODY, bodyTimeoutMs);
+    if (!read.ok) {
+      if (read.reason === 'aborted') return;
+      res.setHeader('Connection', 'close');
+      if (read.reason === 'timeout') throw new HttpError(408, 'request-timeout', `the request body did not arrive within ${bodyTimeoutMs} ms`);
+      throw new HttpError(413, 'payload-too-large', `the request body is larger than ${MAX_SESSION_BODY} bytes`);
+    }
+    if (!isJsonMediaType(req.headers['content-type'])) throw new HttpError(415, 'unsupported-media-type', 'send {"code": "…"} as JSON with Content-Type: application/json');
+    let code: unknown;
+    try {
+      code = (JSON.parse(read.body.toString('utf8')) as { code?: unknown } | null)?.code;
+    } catch {
+      code = undefined;
+    }
+    if (typeof code !== 'string' || code === '') throw new ApiError('invalid-input', 'send {"code": "<the code of the link>"}');
+    const result = sessions.redeem(code);
+    if (!result.ok) throw unauthorized(`this link has expired or was already used (a link works once, within ${Math.round(sessions.ttlMs / 1000)} s): ${HOW_TO_GET_IN}`);
+    sendJson(res, 200, { ok: true }, { 'Set-Cookie': sessionCookie(cookieName, result.session) });
+  }
+
+  /** The Bearer token, or the session cookie with the same-origin checks; throws 401/403 otherwise. */
+  function authenticate(req: IncomingMessage): void {
+    const given = requestToken(req);
+    if (given !== null) {
+      if (!tokenMatches(given, token)) throw unauthorized('wrong access token in Authorization: Bearer <token>');
+      return;
+    }
+    const session = readCookie(req, cookieName);
+    if (session === null) throw unauthorized(`this request carries no credentials: ${HOW_TO_GET_IN}`);
+    if (!sessions.hasSession(session)) throw unauthorized(`this browser's session is not known to the running server (it was restarted?): ${HOW_TO_GET_IN}`);
+    const changes = req.method !== 'GET' && req.method !== 'HEAD';
+    if (!fetchSiteAllowed(req) || (changes && !originPresentAndOwn(req, hosts))) {
+      throw new HttpError(403, 'forbidden', 'requests from other sites are refused');
+    }
+  }
+
   async function handleApi(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams): Promise<void> {
     if (!originAllowed(req, hosts)) throw new HttpError(403, 'forbidden', 'requests from other sites are refused');
-    const given = requestToken(req, query);
-    if (given === null || !tokenMatches(given, token)) {
-      throw new HttpError(
-        401,
-        'unauthorized',
-        given === null
-          ? 'this request carries no access token: open the URL `tandem serve` printed (it holds ?token=…), or send Authorization: Bearer <token>'
-          : 'wrong access token: open the URL the running `tandem serve` printed',
-        { 'WWW-Authenticate': 'Bearer realm="tandem"' },
-      );
+    if (query.has('token')) {
+      throw unauthorized('the access token is not accepted in the URL (it would stay in the history and in logs): send Authorization: Bearer <token>, or open a link `tandem serve` printed');
     }
+    if (path === '/api/session') {
+      await handleSession(req, res);
+      return;
+    }
+    authenticate(req);
     if (path === '/api/health') {
       if (req.method !== 'GET' && req.method !== 'HEAD') throw methodNotAllowed('GET, HEAD');
       sendJson(res, 200, { ok: true, version });
@@ -228,7 +297,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       await handleCall(req, res, name);
       return;
     }
-    throw new ApiError('not-found', `there is nothing at ${path}; the API is under /api/call/<method>, /api/events and /api/health`);
+    throw new ApiError('not-found', `there is nothing at ${path}; the API is under /api/call/<method>, /api/events, /api/health and /api/session`);
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -267,7 +336,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
 
   const server = http.createServer((req, res) => {
     const done = handle(req, res).catch((error: unknown) => {
-      report(error, req, (req.url ?? '').split('?')[0]!); // never the query: it may hold the token
+      report(error, req, (req.url ?? '').split('?')[0]!); // never the query: it may hold a code
       res.destroy();
     });
     inFlight.add(done);
@@ -301,10 +370,13 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   });
   port = (server.address() as AddressInfo).port;
   hosts = allowedHosts(port);
+  cookieName = sessionCookieName(port);
   const origin = `http://${WEB_HOST}:${port}`;
+  const newLink = (): string => `${origin}/?code=${sessions.issueCode()}`;
 
   return {
-    url: `${origin}/?token=${encodeURIComponent(token)}`,
+    url: newLink(),
+    newLink,
     origin,
     port,
     token,

@@ -42,12 +42,11 @@ export const NOT_BUILT_PAGE = `<!doctype html>
 <head>
 <meta charset="utf-8">
 <title>Tandem</title>
-<style>body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:4rem auto;padding:0 1rem;color:#222}code{background:#f2f2f2;padding:.1rem .3rem;border-radius:3px}</style>
 </head>
 <body>
 <h1>Tandem web mode</h1>
 <p>The server is running, but the workbench (the renderer) is not built yet.</p>
-<p>Build it with <code>npm run build</code> in the Tandem folder, then reload this page (keep the <code>?token=…</code> part of the address).</p>
+<p>Build it with <code>npm run build</code> in the Tandem folder, then reload this page.</p>
 <p>The API answers under <code>/api/</code> meanwhile.</p>
 </body>
 </html>

@@ -1,6 +1,6 @@
 // `tandem start` as a user runs it: the real CLI process in web mode (--web), and the fallback
 // to web mode where the desktop app cannot start (here: no display), each serving the API
-// behind the printed token until SIGTERM.
+// behind its access token (TANDEM_WEB_TOKEN here) and handing the page a one-time link, until SIGTERM.
 
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -29,9 +29,10 @@ async function until(check: () => boolean, timeoutMs: number): Promise<void> {
   }
 }
 
-/** Runs `tandem start <args>`, waits for the web-mode URL, checks /api/health with its token, stops it. */
+/** Runs `tandem start <args>`, waits for the web-mode link, checks /api/health with the token, stops it. */
 async function startAndProbe(args: string[], env: Record<string, string | undefined>): Promise<{ out: string; err: string }> {
-  const childEnv: Record<string, string | undefined> = { ...process.env, ...env };
+  const token = 'cli-start-test-token-0123456789';
+  const childEnv: Record<string, string | undefined> = { ...process.env, TANDEM_WEB_TOKEN: token, ...env };
   for (const key of ['TANDEM_DB', 'TANDEM_BASE_URL', 'TANDEM_MODEL']) delete childEnv[key];
   for (const [key, value] of Object.entries(env)) if (value === undefined) delete childEnv[key];
   const child = spawn(process.execPath, [TANDEM_BIN, 'start', ...args], { cwd: ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -42,10 +43,11 @@ async function startAndProbe(args: string[], env: Record<string, string | undefi
   const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   try {
     await until(() => out.includes('\n') || child.exitCode !== null, 60_000);
-    const match = /^Tandem web mode: (http:\/\/127\.0\.0\.1:\d+\/\?token=([A-Za-z0-9_-]{43}))\n$/.exec(out);
+    const match = /^Tandem web mode: (http:\/\/127\.0\.0\.1:\d+\/\?code=([A-Za-z0-9_-]{43}))\n$/.exec(out);
     expect(match, `${out}\n${err}`).not.toBeNull();
+    expect(`${out}${err}`).not.toContain(token);
     const url = new URL(match![1]!);
-    const health = await fetch(`${url.origin}/api/health`, { headers: { Authorization: `Bearer ${match![2]}` } });
+    const health = await fetch(`${url.origin}/api/health`, { headers: { Authorization: `Bearer ${token}` } });
     expect(health.status).toBe(200);
     expect(await health.json()).toMatchObject({ ok: true });
     expect((await fetch(`${url.origin}/api/health`)).status).toBe(401);

@@ -1,5 +1,6 @@
-// Web mode over real HTTP on 127.0.0.1 with a real SQLite workspace: the token (header and query
-// forms, constant-time compare), method calls and their error statuses, body limits, the event
+// Web mode over real HTTP on 127.0.0.1 with a real SQLite workspace: the token (Bearer header
+// only, never in the URL), one-time links exchanged for an HttpOnly session cookie and the checks
+// on cookie requests, method calls and their error statuses, body limits, the event
 // stream and its release on disconnect, static files with the SPA fallback and no way out of the
 // folder, the security headers, the Host check, and `tandem serve` itself.
 
@@ -105,11 +106,15 @@ async function until(check: () => boolean, timeoutMs = 5_000): Promise<void> {
 }
 
 describe('startWebServer', () => {
-  it('listens on 127.0.0.1 with a URL that carries a random 32-byte token', () => {
+  it('listens on 127.0.0.1 with a random 32-byte token, and a link that carries a one-time code instead', () => {
     expect(server.origin).toBe(`http://127.0.0.1:${server.port}`);
-    expect(server.url).toBe(`${server.origin}/?token=${server.token}`);
     expect(server.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(Buffer.from(server.token, 'base64url')).toHaveLength(32);
+    expect(server.url).toMatch(new RegExp(`^${server.origin}/\\?code=[A-Za-z0-9_-]{43}$`));
+    expect(server.url).not.toContain(server.token);
+    const again = server.newLink();
+    expect(again).not.toBe(server.url);
+    expect(again).not.toContain(server.token);
   });
 
   it('refuses other hosts, a port in use and weak tokens with clear errors', async () => {
@@ -122,39 +127,157 @@ describe('startWebServer', () => {
 });
 
 describe('the access token', () => {
-  it('answers 401 to /api/ requests without it or with a wrong one, in header and query form', async () => {
-    const health = (query: string, headers: Record<string, string> = {}) => fetch(`${server.origin}/api/health${query}`, { headers });
+  it('answers 401 to /api/ requests without it or with a wrong one', async () => {
+    const health = (headers: Record<string, string> = {}) => fetch(`${server.origin}/api/health`, { headers });
     const wrong = `${server.token.slice(0, -1)}${server.token.endsWith('A') ? 'B' : 'A'}`;
     for (const response of [
-      await health(''),
-      await health('', { Authorization: `Bearer ${wrong}` }),
-      await health('', { Authorization: `Basic ${server.token}` }),
-      await health(`?token=${wrong}`),
-      await health('?token='),
-      await fetch(`${server.origin}/api/events?token=${wrong}`),
+      await health(),
+      await health({ Authorization: `Bearer ${wrong}` }),
+      await health({ Authorization: `Basic ${server.token}` }),
+      await fetch(`${server.origin}/api/events`),
     ]) {
       expect(response.status).toBe(401);
       expect(response.headers.get('www-authenticate')).toMatch(/^Bearer/);
-      expect(await response.json()).toMatchObject({ code: 'unauthorized', message: expect.stringMatching(/token/) });
+      expect(await response.json()).toMatchObject({ code: 'unauthorized', message: expect.stringMatching(/token|link/) });
     }
     const noToken = await call('listTasks', {}, {});
     expect(noToken.status).toBe(401);
     expect(noToken.json).toMatchObject({ code: 'unauthorized' });
     expect((await call('listTasks', {}, { Authorization: `Bearer ${wrong}` })).status).toBe(401);
-    // The query form is for EventSource (GET); a call must send the header.
-    const queryPost = await fetch(`${server.origin}/api/call/listTasks?token=${server.token}`, { method: 'POST' });
-    expect(queryPost.status).toBe(401);
     // Unknown /api/ paths and methods are not revealed without the token either.
     expect((await fetch(`${server.origin}/api/nothing`)).status).toBe(401);
   });
 
-  it('accepts the right token in either form', async () => {
+  it('accepts the right token in the Authorization header', async () => {
     const viaHeader = await fetch(`${server.origin}/api/health`, { headers: auth() });
     expect(viaHeader.status).toBe(200);
     expect(await viaHeader.json()).toEqual({ ok: true, version: JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version });
     expect(viaHeader.headers.get('cache-control')).toBe('no-store');
-    const viaQuery = await fetch(`${server.origin}/api/health?token=${server.token}`);
-    expect(viaQuery.status).toBe(200);
+  });
+});
+
+/** POST /api/session with the code, from our origin unless told otherwise; the Set-Cookie header comes back. */
+function exchange(code: string, options: { origin?: string | null; port?: number; body?: string } = {}): Promise<RawResponse & { cookie: string | null }> {
+  const port = options.port ?? server.port;
+  const origin = options.origin === undefined ? `http://127.0.0.1:${port}` : options.origin;
+  const body = options.body ?? JSON.stringify({ code });
+  return new Promise((resolve, reject) => {
+    const headers: Record<string, string> = { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(body)) };
+    if (origin !== null) headers.Origin = origin;
+    const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/api/session', headers, agent: false }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => (text += d));
+      res.on('end', () => {
+        const set = res.headers['set-cookie'];
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text, cookie: set?.[0] ?? null });
+      });
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+const codeOf = (link: string): string => new URL(link).searchParams.get('code')!;
+/** `name=value` of a Set-Cookie header, as a browser sends it back. */
+const cookiePair = (setCookie: string): string => setCookie.split(';')[0]!;
+
+describe('the web-mode token does not leak', () => {
+  it('refuses the token in the query string on every /api/ path, the event stream included', async () => {
+    for (const target of ['/api/health', '/api/events', '/api/nothing', '/api/call/listTasks']) {
+      for (const method of ['GET', 'POST']) {
+        const response = await raw(`${target}?token=${server.token}`, { method });
+        expect(response.status, `${method} ${target}`).toBe(401);
+        expect(JSON.parse(response.body), `${method} ${target}`).toMatchObject({ code: 'unauthorized', message: expect.stringContaining('not accepted in the URL') });
+        expect(response.body).not.toContain(server.token);
+      }
+    }
+    // Not even together with the right header: a URL holding the token is refused outright.
+    expect((await raw(`/api/health?token=${server.token}`, { headers: auth() })).status).toBe(401);
+    expect(server.eventStreams()).toBe(0);
+  });
+
+  it('exchanges a one-time code once and only once, for an HttpOnly SameSite=Strict session cookie', async () => {
+    const code = codeOf(server.newLink());
+    const first = await exchange(code);
+    expect(first.status).toBe(200);
+    expect(JSON.parse(first.body)).toEqual({ ok: true });
+    expect(first.headers['cache-control']).toBe('no-store');
+    const cookie = first.cookie!;
+    expect(cookie).toMatch(new RegExp(`^tandem-session-${server.port}=[A-Za-z0-9_-]{43}; HttpOnly; SameSite=Strict; Path=/api$`));
+    expect(cookie).not.toContain(server.token);
+    expect(cookie).not.toContain(code);
+
+    const again = await exchange(code);
+    expect(again.status).toBe(401);
+    expect(again.cookie).toBeNull();
+    expect(JSON.parse(again.body)).toMatchObject({ code: 'unauthorized', message: expect.stringContaining('expired or was already used') });
+    for (const bad of ['not-a-code-at-all-0123456789', server.token]) expect((await exchange(bad)).status, bad).toBe(401);
+
+    // The cookie opens the API to the page: calls (with our Origin) and the event stream.
+    const withCookie = { Cookie: cookiePair(cookie), Origin: server.origin };
+    expect((await call('listTasks', {}, withCookie)).status).toBe(200);
+    expect((await raw('/api/health', { headers: { Cookie: cookiePair(cookie) } })).status).toBe(200);
+    const events = await new Promise<number>((resolve, reject) => {
+      const req = http.get({ host: '127.0.0.1', port: server.port, path: '/api/events', headers: { Cookie: cookiePair(cookie), 'Sec-Fetch-Site': 'same-origin' }, agent: false }, (res) => {
+        resolve(res.statusCode ?? 0);
+        req.destroy();
+      });
+      req.on('error', reject);
+    });
+    expect(events).toBe(200);
+    // A made-up session is nobody's.
+    expect((await raw('/api/health', { headers: { Cookie: `tandem-session-${server.port}=${'A'.repeat(43)}` } })).status).toBe(401);
+  });
+
+  it('refuses an expired code', async () => {
+    const shortLived = await startWebServer({ api: ws.api, port: 0, linkTtlMs: -1 });
+    try {
+      const response = await exchange(codeOf(shortLived.url), { port: shortLived.port });
+      expect(response.status).toBe(401);
+      expect(response.cookie).toBeNull();
+      expect(JSON.parse(response.body)).toMatchObject({ code: 'unauthorized', message: expect.stringContaining('expired or was already used') });
+    } finally {
+      await shortLived.close();
+    }
+  });
+
+  it('exchanges codes only for its own pages: Origin present and ours, JSON body', async () => {
+    expect((await exchange(codeOf(server.newLink()), { origin: null })).status).toBe(403);
+    expect((await exchange(codeOf(server.newLink()), { origin: 'http://evil.example' })).status).toBe(403);
+    expect((await exchange(codeOf(server.newLink()), { origin: `http://127.0.0.1:${server.port + 1}` })).status).toBe(403);
+    expect((await exchange('', { body: '{"code": 12}' })).status).toBe(400);
+    expect((await exchange('', { body: '{"code":' })).status).toBe(400);
+    // A refused exchange does not spend the code.
+    const code = codeOf(server.newLink());
+    expect((await exchange(code, { origin: null })).status).toBe(403);
+    expect((await exchange(code)).status).toBe(200);
+  });
+
+  it('refuses cross-origin requests that carry the session cookie', async () => {
+    const { cookie } = await exchange(codeOf(server.newLink()));
+    const jar = cookiePair(cookie!);
+    // Another site, or another port of 127.0.0.1 (cookies do not isolate ports): refused.
+    for (const origin of ['http://evil.example', `http://127.0.0.1:${server.port + 1}`, 'null']) {
+      expect((await call('listTasks', {}, { Cookie: jar, Origin: origin })).status, origin).toBe(403);
+      expect((await raw('/api/health', { headers: { Cookie: jar, Origin: origin } })).status, origin).toBe(403);
+    }
+    // A POST that shows no Origin is not taken on the cookie's word.
+    expect((await call('listTasks', {}, { Cookie: jar })).status).toBe(403);
+    // Fetch metadata: a same-site or cross-site request (e.g. <script src> from another port) is refused, even a GET.
+    for (const site of ['same-site', 'cross-site']) {
+      expect((await raw('/api/health', { headers: { Cookie: jar, 'Sec-Fetch-Site': site } })).status, site).toBe(403);
+      expect((await raw('/api/events', { headers: { Cookie: jar, 'Sec-Fetch-Site': site } })).status, site).toBe(403);
+    }
+    expect((await raw('/api/health', { headers: { Cookie: jar, 'Sec-Fetch-Site': 'same-origin' } })).status).toBe(200);
+    // Another server's cookie (another port) is not a session here.
+    const other = await startWebServer({ api: ws.api, port: 0 });
+    try {
+      const theirs = await exchange(codeOf(other.url), { port: other.port });
+      expect((await raw('/api/health', { headers: { Cookie: cookiePair(theirs.cookie!).replace(`-${other.port}=`, `-${server.port}=`) } })).status).toBe(401);
+    } finally {
+      await other.close();
+    }
   });
 });
 
@@ -230,7 +353,7 @@ function openEvents(): SseClient {
   let setHeaders: (h: http.IncomingHttpHeaders) => void = () => {};
   const status = new Promise<number>((r) => (setStatus = r));
   const headers = new Promise<http.IncomingHttpHeaders>((r) => (setHeaders = r));
-  const req = http.get({ host: '127.0.0.1', port: server.port, path: `/api/events?token=${server.token}`, agent: false }, (res) => {
+  const req = http.get({ host: '127.0.0.1', port: server.port, path: '/api/events', headers: auth(), agent: false }, (res) => {
     setStatus(res.statusCode ?? 0);
     setHeaders(res.headers);
     res.setEncoding('utf8');
@@ -286,7 +409,7 @@ describe('GET /api/events', () => {
   it('ends open streams and their subscriptions when the server closes', async () => {
     const before = subscriptions;
     const other = await startWebServer({ api: countingApi(ws.api), port: 0 });
-    const req = http.get({ host: '127.0.0.1', port: other.port, path: `/api/events?token=${other.token}`, agent: false });
+    const req = http.get({ host: '127.0.0.1', port: other.port, path: '/api/events', headers: { Authorization: `Bearer ${other.token}` }, agent: false });
     const ended = new Promise<void>((resolve) => req.on('response', (res) => {
       res.resume();
       res.on('close', resolve);
@@ -308,12 +431,12 @@ describe('static files', () => {
     expect(index.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(index.body).toContain('<title>Tandem</title>');
     expect(index.headers['content-security-policy']).toBe(
-      "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
+      "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
     );
     expect(index.headers['x-content-type-options']).toBe('nosniff');
     expect(index.headers['referrer-policy']).toBe('no-referrer');
-    // The page the printed URL opens (the token is the renderer's to read) needs no token itself.
-    expect((await raw(`/?token=${server.token}`)).body).toBe(index.body);
+    // The page a link opens (the code is the renderer's to exchange) needs no credentials itself.
+    expect((await raw(`/?code=${codeOf(server.newLink())}`)).body).toBe(index.body);
 
     const js = await raw('/assets/app.js');
     expect(js).toMatchObject({ status: 200, body: 'console.log("app");' });
@@ -378,24 +501,24 @@ describe('static files', () => {
 describe('DNS rebinding and other origins', () => {
   it('refuses a Host header that is not 127.0.0.1:<port> or localhost:<port>', async () => {
     for (const host of ['evil.example', `evil.example:${server.port}`, '127.0.0.1', `127.0.0.1:${server.port + 1}`, `0.0.0.0:${server.port}`]) {
-      for (const target of ['/', `/api/health?token=${server.token}`]) {
-        const response = await raw(target, { headers: { Host: host } });
+      for (const target of ['/', '/api/health']) {
+        const response = await raw(target, { headers: { Host: host, ...auth() } });
         expect(response.status, `${host} ${target}`).toBe(403);
         expect(response.body).not.toContain('Tandem</title>');
         expect(response.headers['content-security-policy']).toBe(CONTENT_SECURITY_POLICY);
       }
     }
-    const json = await raw(`/api/health?token=${server.token}`, { headers: { Host: 'evil.example' } });
+    const json = await raw('/api/health', { headers: { Host: 'evil.example', ...auth() } });
     expect(JSON.parse(json.body)).toMatchObject({ code: 'forbidden' });
-    expect((await raw(`/api/health?token=${server.token}`, { headers: { Host: `localhost:${server.port}` } })).status).toBe(200);
-    expect((await raw(`/api/health?token=${server.token}`, { headers: { Host: `LOCALHOST:${server.port}` } })).status).toBe(200);
+    expect((await raw('/api/health', { headers: { Host: `localhost:${server.port}`, ...auth() } })).status).toBe(200);
+    expect((await raw('/api/health', { headers: { Host: `LOCALHOST:${server.port}`, ...auth() } })).status).toBe(200);
   });
 
   it('refuses /api/ requests from another origin, even with the token', async () => {
-    const foreign = await raw(`/api/health?token=${server.token}`, { headers: { Origin: 'http://evil.example' } });
+    const foreign = await raw('/api/health', { headers: { Origin: 'http://evil.example', ...auth() } });
     expect(foreign.status).toBe(403);
-    expect((await raw(`/api/health?token=${server.token}`, { headers: { Origin: 'null' } })).status).toBe(403);
-    expect((await raw(`/api/health?token=${server.token}`, { headers: { Origin: server.origin } })).status).toBe(200);
+    expect((await raw('/api/health', { headers: { Origin: 'null', ...auth() } })).status).toBe(403);
+    expect((await raw('/api/health', { headers: { Origin: server.origin, ...auth() } })).status).toBe(200);
   });
 });
 
@@ -405,24 +528,42 @@ describe('tandem serve', () => {
     let out = '';
     let err = '';
     let stop: (reason: string) => void = () => {};
+    let askForLink: () => void = () => {};
+    let stoppedListening = false;
     const opened: string[] = [];
+    const token = 'a-token-the-script-chose-0123456789';
     const program = new Command('tandem').exitOverride();
     registerServeCommand(program, {
       stdout: (s) => (out += s),
       stderr: (s) => (err += s),
-      env: {},
+      env: { TANDEM_WEB_TOKEN: token },
       waitForStop: () => new Promise((resolve) => (stop = resolve)),
       openBrowser: (url) => opened.push(url),
+      onNewLinkRequest: (listener) => {
+        askForLink = listener;
+        return () => (stoppedListening = true);
+      },
       staticDir,
     });
     const done = program.parseAsync(['serve', '--port', '0', '--db', db], { from: 'user' });
     await until(() => out.includes('\n'));
-    const match = /^Tandem web mode: (http:\/\/127\.0\.0\.1:(\d+)\/\?token=([A-Za-z0-9_-]{43}))\n$/.exec(out);
+    const match = /^Tandem web mode: (http:\/\/127\.0\.0\.1:(\d+)\/\?code=([A-Za-z0-9_-]{43}))\n$/.exec(out);
     expect(match, out).not.toBeNull();
-    const [, url, , token] = match!;
-    expect(opened).toEqual([url]);
-    expect(err).toMatch(/serving .*tandem\.db; press Ctrl-C to stop/);
+    const [, url, port] = match!;
+    // The browser is opened on a link of its own; neither carries the token.
+    expect(opened).toHaveLength(1);
+    expect(opened[0]).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${port}/\\?code=[A-Za-z0-9_-]{43}$`));
+    expect(opened[0]).not.toBe(url);
+    expect(`${out}${err}${opened[0]}`).not.toContain(token);
+    expect(err).toMatch(/serving .*tandem\.db; the link works once, for 5 minutes: press Enter for a new one, Ctrl-C to stop/);
+    // Enter prints a fresh link.
+    askForLink();
+    const links = out.trim().split('\n');
+    expect(links).toHaveLength(2);
+    expect(links[1]).toMatch(/^Tandem web mode: http:\/\/127\.0\.0\.1:\d+\/\?code=[A-Za-z0-9_-]{43}$/);
+    expect(links[1]).not.toBe(links[0]);
     const origin = new URL(url!).origin;
+    // TANDEM_WEB_TOKEN is the Bearer token for programs.
     const created = await fetch(`${origin}/api/call/createExperiment`, {
       method: 'POST',
       headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
@@ -430,10 +571,23 @@ describe('tandem serve', () => {
     });
     expect(created.status).toBe(200);
     expect((await fetch(url!)).status).toBe(200);
+    // The printed link's code is good for one session.
+    expect((await exchange(codeOf(url!), { port: Number(port) })).status).toBe(200);
+    expect((await exchange(codeOf(url!), { port: Number(port) })).status).toBe(401);
     stop('SIGTERM');
     await done;
     expect(err).toContain('stopping (SIGTERM)');
     await expect(fetch(`${origin}/api/health`)).rejects.toThrow();
+    expect(stoppedListening).toBe(true);
+  });
+
+  it('refuses a weak TANDEM_WEB_TOKEN in one line', async () => {
+    const program = new Command('tandem').exitOverride();
+    registerServeCommand(program, { stdout: () => {}, stderr: () => {}, env: { TANDEM_WEB_TOKEN: 'short' }, waitForStop: () => new Promise(() => {}), openBrowser: () => {} });
+    await expect(program.parseAsync(['serve', '--db', path.join(dir, 'weak.db')], { from: 'user' })).rejects.toMatchObject({
+      name: 'UsageError',
+      message: 'TANDEM_WEB_TOKEN: the access token must have at least 16 characters',
+    });
   });
 
   it('cancels an active run cleanly when stopped', async () => {
@@ -455,19 +609,22 @@ describe('tandem serve', () => {
     try {
       await until(() => out.includes('\n'));
       const url = new URL(/(http:\S+)/.exec(out)![1]!);
-      const token = url.searchParams.get('token')!;
+      // As the page does: the printed link's code for the session cookie, then cookie requests.
+      const session = await exchange(url.searchParams.get('code')!, { port: Number(url.port) });
+      expect(session.status).toBe(200);
+      const jar = cookiePair(session.cookie!);
       const post = async (method: string, body: unknown) => {
         const response = await fetch(`${url.origin}/api/call/${method}`, {
           method: 'POST',
-          headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+          headers: { Cookie: jar, Origin: url.origin, 'Content-Type': 'application/json' },
           body: JSON.stringify(body),
         });
         expect(response.status, method).toBe(200);
         return response.json() as Promise<Record<string, unknown>>;
       };
-      // Events through the EventSource form (token in the query).
+      // Events as EventSource asks for them: the cookie, no header.
       let text = '';
-      const events = http.get({ host: '127.0.0.1', port: Number(url.port), path: `/api/events?token=${token}`, agent: false }, (res) => {
+      const events = http.get({ host: '127.0.0.1', port: Number(url.port), path: '/api/events', headers: { Cookie: jar }, agent: false }, (res) => {
         res.setEncoding('utf8');
         res.on('data', (d: string) => (text += d));
         res.on('error', () => {});
@@ -516,6 +673,8 @@ describe('tandem serve', () => {
     const db = path.join(dir, 'serve-cli', 'tandem.db');
     const env = { ...process.env };
     for (const key of ['TANDEM_BASE_URL', 'TANDEM_MODEL', 'OPENAI_BASE_URL', 'OPENAI_API_KEY', 'TANDEM_DB', 'TANDEM_MODELS', 'DISPLAY', 'WAYLAND_DISPLAY']) delete env[key];
+    const token = 'cli-process-token-0123456789abcdef';
+    env.TANDEM_WEB_TOKEN = token;
     const child: ChildProcess = spawn(process.execPath, [TANDEM_BIN, 'serve', '--port', '0', '--db', db, '--no-open'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
@@ -524,11 +683,15 @@ describe('tandem serve', () => {
     const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
     try {
       await until(() => out.includes('\n') || child.exitCode !== null, 30_000);
-      const match = /^Tandem web mode: (http:\/\/127\.0\.0\.1:\d+\/\?token=([A-Za-z0-9_-]{43}))\n$/.exec(out);
+      const match = /^Tandem web mode: (http:\/\/127\.0\.0\.1:\d+\/\?code=([A-Za-z0-9_-]{43}))\n$/.exec(out);
       expect(match, `${out}\n${err}`).not.toBeNull();
+      expect(`${out}${err}`).not.toContain(token);
       const url = new URL(match![1]!);
-      const health = await fetch(`${url.origin}/api/health`, { headers: { Authorization: `Bearer ${match![2]}` } });
+      const health = await fetch(`${url.origin}/api/health`, { headers: { Authorization: `Bearer ${token}` } });
       expect(await health.json()).toMatchObject({ ok: true });
+      const session = await exchange(match![2]!, { port: Number(url.port) });
+      expect(session.status).toBe(200);
+      expect((await raw('/api/health', { port: Number(url.port), headers: { Cookie: cookiePair(session.cookie!) } })).status).toBe(200);
       expect((await fetch(`${url.origin}/api/health`)).status).toBe(401);
       const page = await fetch(url);
       expect(page.status).toBe(200);

@@ -27,7 +27,8 @@ interface StartFlags {
 const HELP_AFTER = `
 The desktop app needs the Electron binary, a display, and a build (\`npm run build\`). Where
 it cannot start, \`tandem start\` says why in one line and serves the workbench in web mode
-instead: on 127.0.0.1 only, behind a random access token carried by the printed URL.
+instead: on 127.0.0.1 only, behind a random access token; the printed link (a one-time code
+the page exchanges for a session cookie) works once, and Enter prints a new one.
 
 Examples:
   tandem start                      the desktop app on ./.tandem/tandem.db (or $TANDEM_DB)

@@ -3,7 +3,7 @@
 
 import type { TandemApi } from '../../../core/contract/api.ts';
 import type { ApiEvent } from '../../../core/contract/events.ts';
-import { httpTransport, readToken } from './http-transport.ts';
+import { httpTransport, readCode } from './http-transport.ts';
 import { ipcTransport } from './ipc-transport.ts';
 import type { Transport } from './transport.ts';
 
@@ -32,8 +32,8 @@ export function createClient(transport: Transport): ApiClient {
 /** The transport of this window: Electron's bridge when present, else HTTP to the serving origin. */
 export function defaultTransport(): Transport {
   if (typeof window !== 'undefined' && window.tandem?.transport === 'ipc') return ipcTransport(window.tandem);
-  const token = readToken(window.location, window.sessionStorage, window.history);
-  return httpTransport(window.location.origin, token);
+  const code = readCode(window.location, window.history);
+  return httpTransport(window.location.origin, { code });
 }
 
 let client: ApiClient | null = null;

@@ -1,30 +1,61 @@
-// Web mode (`tandem serve`): POST /api/call/<method> with the access token as a bearer token, and
-// one EventSource on /api/events shared by every subscriber. The token comes from the URL the
-// server printed (?token=…); it is kept in sessionStorage and removed from the address bar so it
-// does not end up in screenshots or the history.
+// Web mode (`tandem serve`): POST /api/call/<method>, and one EventSource on /api/events shared
+// by every subscriber. The page authenticates with the session cookie the server sets (HttpOnly,
+// SameSite=Strict: the page's script never sees it) when the page hands over the one-time code of
+// the link it was opened with (`?code=…`); the code is removed from the address bar at once, and
+// it is spent by the exchange anyway. Programs outside a browser (tests) pass the access token,
+// sent as `Authorization: Bearer`. The token is never put in a URL (the server refuses that).
 
 import { API_EVENT_TYPES, type ApiEvent } from '../../../core/contract/events.ts';
 import { ApiCallError, type Transport } from './transport.ts';
 
-const TOKEN_KEY = 'tandem.token';
-
-export function readToken(location: Location, storage: Storage, history: History): string | null {
-  const url = new URL(location.href);
-  const fromUrl = url.searchParams.get('token');
-  if (fromUrl) {
-    storage.setItem(TOKEN_KEY, fromUrl);
-    url.searchParams.delete('token');
-    history.replaceState(history.state, '', url.pathname + url.search + url.hash);
-    return fromUrl;
-  }
-  return storage.getItem(TOKEN_KEY);
+export interface HttpAuth {
+  /** The one-time code of the link this page was opened with: exchanged for the session cookie before the first request. */
+  code?: string | null;
+  /** The access token (clients outside a browser): sent as a Bearer header. */
+  token?: string | null;
 }
 
-export function httpTransport(baseUrl: string, token: string | null): Transport {
+/** Takes the one-time code out of the address (without a reload or a history entry) and returns it. */
+export function readCode(location: Location, history: History): string | null {
+  const url = new URL(location.href);
+  const code = url.searchParams.get('code');
+  if (code === null && !url.searchParams.has('token')) return null;
+  url.searchParams.delete('code');
+  url.searchParams.delete('token'); // an old-style link: nothing reads it, and it should not stay in the history
+  history.replaceState(history.state, '', url.pathname + url.search + url.hash);
+  return code || null;
+}
+
+const HOW_TO_GET_IN = 'open a new link from the terminal running `tandem serve` (press Enter there to print one)';
+
+export function httpTransport(baseUrl: string, auth: HttpAuth = {}): Transport {
   const listeners = new Set<(event: ApiEvent) => void>();
   const connectionListeners = new Set<(connected: boolean) => void>();
   let source: EventSource | null = null;
+  let opening = false;
   let connected = false;
+  let exchangeProblem: string | null = null;
+  const token = auth.token ?? null;
+  const code = auth.code ?? null;
+
+  // The exchange happens once, before anything else is sent; a failed one leaves the page to the
+  // cookie it may already hold (a reload, another tab) and explains itself on the first 401.
+  let session: Promise<void> | null = null;
+  const ready = (): Promise<void> => {
+    session ??= code
+      ? fetch(`${baseUrl}/api/session`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ code }) }).then(
+          async (response) => {
+            if (response.ok) return;
+            const json = (await response.json().catch(() => ({}))) as { message?: string };
+            exchangeProblem = response.status === 401 ? `this link has expired or was already used: ${HOW_TO_GET_IN}` : (json.message ?? `HTTP ${response.status}`);
+          },
+          (error: unknown) => {
+            exchangeProblem = `cannot reach the Tandem server: ${(error as Error).message}`;
+          },
+        )
+      : Promise.resolve();
+    return session;
+  };
 
   const setConnected = (value: boolean) => {
     if (connected === value) return;
@@ -33,9 +64,14 @@ export function httpTransport(baseUrl: string, token: string | null): Transport 
   };
 
   const open = () => {
-    if (source) return;
-    const url = `${baseUrl}/api/events${token ? `?token=${encodeURIComponent(token)}` : ''}`;
-    source = new EventSource(url);
+    if (source || opening) return;
+    opening = true;
+    void ready().then(() => connect());
+  };
+
+  const connect = () => {
+    // EventSource sends the session cookie (same origin); it cannot send a header.
+    source = new EventSource(`${baseUrl}/api/events`);
     source.onopen = () => setConnected(true);
     source.onerror = () => setConnected(false); // EventSource retries by itself
     const deliver = (message: MessageEvent<string>) => {
@@ -56,6 +92,7 @@ export function httpTransport(baseUrl: string, token: string | null): Transport 
   return {
     kind: 'http',
     async call(method, input) {
+      await ready();
       let response: Response;
       try {
         response = await fetch(`${baseUrl}/api/call/${encodeURIComponent(method)}`, {
@@ -76,7 +113,7 @@ export function httpTransport(baseUrl: string, token: string | null): Transport 
       if (!response.ok) {
         const json = (body ?? {}) as { code?: string; message?: string; issues?: unknown };
         if (response.status === 401) {
-          throw new ApiCallError({ code: 'config' as never, message: json.message ?? 'this page has no valid access token: open the URL that `tandem serve` printed' }, method);
+          throw new ApiCallError({ code: 'config' as never, message: exchangeProblem ?? (token ? (json.message ?? 'wrong access token') : `this page has no valid session: ${HOW_TO_GET_IN}`) }, method);
         }
         throw new ApiCallError({ code: json.code as never, message: json.message ?? `HTTP ${response.status}`, issues: json.issues as never }, method);
       }

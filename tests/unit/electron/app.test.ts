@@ -74,6 +74,24 @@ describe('startApp', () => {
     expect(printed).toEqual([HANDSHAKE_READY]);
   });
 
+  it('offers the DevTools toggle only in a development session (TANDEM_DEVTOOLS=1)', async () => {
+    type Item = { role?: string; submenu?: Item[] };
+    const roles = (menu: unknown): string[] => {
+      const walk = (items: Item[]): string[] => items.flatMap((i) => [...(i.role ? [i.role] : []), ...(Array.isArray(i.submenu) ? walk(i.submenu) : [])]);
+      return walk((menu as { template: Item[] }).template);
+    };
+    const everyday = start();
+    await everyday.done;
+    expect(roles(everyday.record.menu)).not.toContain('toggleDevTools');
+    expect(roles(everyday.record.menu)).toContain('reload');
+    expect(everyday.record.windows[0]!.options.webPreferences).toMatchObject({ devTools: false });
+
+    const development = start({ env: { TANDEM_DEVTOOLS: '1' } });
+    await development.done;
+    expect(roles(development.record.menu)).toContain('toggleDevTools');
+    expect(development.record.windows[0]!.options.webPreferences).toMatchObject({ devTools: true });
+  });
+
   it('opens the --db workspace (relative to the working folder), else $TANDEM_DB', async () => {
     const flagged = start({ argv: ['/usr/bin/electron', 'main.cjs', '--db', 'runs/exp.db'] });
     await flagged.done;

@@ -190,7 +190,7 @@ describe('tandem start (in process)', () => {
     const run = await runStart(['--db', db, '--port', '0'], { kind: 'unavailable', reason: 'the Electron binary was never downloaded' });
     expect(run.launched.map((o) => o.dbPath)).toEqual([db]);
     expect(run.err()).toMatch(/^Electron cannot start here \(the Electron binary was never downloaded\); starting the workbench in web mode instead\.\n/);
-    expect(run.out()).toMatch(/^Tandem web mode: http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]{43}\n$/);
+    expect(run.out()).toMatch(/^Tandem web mode: http:\/\/127\.0\.0\.1:\d+\/\?code=[A-Za-z0-9_-]{43}\n$/);
     run.stop();
     await run.done;
     expect(run.err()).toContain('stopping (SIGTERM)');

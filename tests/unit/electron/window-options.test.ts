@@ -2,7 +2,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { CONTENT_SECURITY_POLICY } from '../../../core/contract/content-security-policy.ts';
-import { mainWindowOptions, webPreferences } from '../../../electron/window-options.ts';
+import { devToolsEnabled, mainWindowOptions, webPreferences } from '../../../electron/window-options.ts';
 
 describe('window options', () => {
   it('isolate and sandbox the renderer, without Node, with web security on', () => {
@@ -27,7 +27,7 @@ describe('window options', () => {
     expect(directives).toEqual({
       'default-src': "'self'",
       'script-src': "'self'",
-      'style-src': "'self' 'unsafe-inline'",
+      'style-src': "'self'",
       'img-src': "'self' data:",
       'connect-src': "'self'",
       'object-src': "'none'",
@@ -35,5 +35,19 @@ describe('window options', () => {
       'frame-ancestors': "'none'",
     });
     expect(CONTENT_SECURITY_POLICY).not.toMatch(/unsafe-eval|\*/);
+  });
+
+  it('allow no inline styles: style-src without unsafe-inline', () => {
+    expect(CONTENT_SECURITY_POLICY).not.toContain('unsafe-inline');
+  });
+
+  it('have DevTools only in a development session (TANDEM_DEVTOOLS=1)', () => {
+    expect(webPreferences('/p.cjs').devTools).toBe(false);
+    expect(mainWindowOptions('/p.cjs').webPreferences!.devTools).toBe(false);
+    expect(mainWindowOptions('/p.cjs', { devTools: true }).webPreferences!.devTools).toBe(true);
+    expect(devToolsEnabled({})).toBe(false);
+    expect(devToolsEnabled({ TANDEM_DEVTOOLS: '0' })).toBe(false);
+    expect(devToolsEnabled({ NODE_ENV: 'development' })).toBe(false);
+    expect(devToolsEnabled({ TANDEM_DEVTOOLS: '1' })).toBe(true);
   });
 });

@@ -8,7 +8,20 @@ import { describe, expect, it } from 'vitest';
 import { statusForApiError } from '../../../core/web/errors.ts';
 import { formatEvent } from '../../../core/web/events.ts';
 import { findPackage } from '../../../core/web/package-root.ts';
-import { allowedHosts, checkToken, generateToken, hostAllowed, originAllowed, requestToken, tokenMatches } from '../../../core/web/security.ts';
+import {
+  allowedHosts,
+  checkToken,
+  fetchSiteAllowed,
+  generateToken,
+  hostAllowed,
+  originAllowed,
+  originPresentAndOwn,
+  readCookie,
+  requestToken,
+  SessionKeeper,
+  sessionCookie,
+  tokenMatches,
+} from '../../../core/web/security.ts';
 import { contentType, resolveInside } from '../../../core/web/static.ts';
 
 const request = (method: string, headers: Record<string, string>) => ({ method, headers }) as unknown as IncomingMessage;
@@ -44,14 +57,54 @@ describe('tokens', () => {
     expect(tokenMatches(`${t}x`, t)).toBe(false);
     expect(tokenMatches('', t)).toBe(false);
   });
-  it('reads the Bearer header, else the query on GET only', () => {
-    const q = new URLSearchParams('token=abc');
-    expect(requestToken(request('POST', { authorization: 'Bearer xyz' }), q)).toBe('xyz');
-    expect(requestToken(request('GET', { authorization: 'bearer  xyz ' }), q)).toBe('xyz');
-    expect(requestToken(request('GET', { authorization: 'Basic xyz' }), q)).toBe('');
-    expect(requestToken(request('GET', {}), q)).toBe('abc');
-    expect(requestToken(request('POST', {}), q)).toBeNull();
-    expect(requestToken(request('GET', {}), new URLSearchParams())).toBeNull();
+  it('reads the Bearer header only', () => {
+    expect(requestToken(request('POST', { authorization: 'Bearer xyz' }))).toBe('xyz');
+    expect(requestToken(request('GET', { authorization: 'bearer  xyz ' }))).toBe('xyz');
+    expect(requestToken(request('GET', { authorization: 'Basic xyz' }))).toBe('');
+    expect(requestToken(request('GET', {}))).toBeNull();
+  });
+});
+
+describe('one-time codes and sessions', () => {
+  it('spends a code on its first exchange, refuses it once expired, and keeps sessions', () => {
+    let now = 1_000;
+    const keeper = new SessionKeeper(60_000, () => now);
+    const code = keeper.issueCode();
+    expect(code).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const first = keeper.redeem(code);
+    expect(first.ok).toBe(true);
+    expect(keeper.redeem(code)).toEqual({ ok: false });
+    if (!first.ok) throw new Error('unreachable');
+    expect(first.session).not.toBe(code);
+    expect(keeper.hasSession(first.session)).toBe(true);
+    expect(keeper.hasSession(code)).toBe(false);
+
+    const late = keeper.issueCode();
+    now += 60_000;
+    const onTime = keeper.issueCode();
+    now += 1;
+    expect(keeper.redeem(late)).toEqual({ ok: false });
+    expect(keeper.redeem(onTime).ok).toBe(true);
+    expect(keeper.redeem('never-issued')).toEqual({ ok: false });
+  });
+
+  it('reads cookies and writes an HttpOnly SameSite=Strict one for /api', () => {
+    expect(readCookie(request('GET', { cookie: 'a=1; tandem-session-5=xyz; b=2' }), 'tandem-session-5')).toBe('xyz');
+    expect(readCookie(request('GET', { cookie: 'tandem-session-50=xyz' }), 'tandem-session-5')).toBeNull();
+    expect(readCookie(request('GET', {}), 'tandem-session-5')).toBeNull();
+    expect(sessionCookie('tandem-session-5', 'v')).toBe('tandem-session-5=v; HttpOnly; SameSite=Strict; Path=/api');
+  });
+
+  it('checks fetch metadata and a present Origin for cookie requests', () => {
+    const hosts = allowedHosts(8123);
+    expect(fetchSiteAllowed(request('GET', {}))).toBe(true);
+    expect(fetchSiteAllowed(request('GET', { 'sec-fetch-site': 'same-origin' }))).toBe(true);
+    expect(fetchSiteAllowed(request('GET', { 'sec-fetch-site': 'none' }))).toBe(true);
+    expect(fetchSiteAllowed(request('GET', { 'sec-fetch-site': 'same-site' }))).toBe(false);
+    expect(fetchSiteAllowed(request('GET', { 'sec-fetch-site': 'cross-site' }))).toBe(false);
+    expect(originPresentAndOwn(request('POST', {}), hosts)).toBe(false);
+    expect(originPresentAndOwn(request('POST', { origin: 'http://127.0.0.1:8123' }), hosts)).toBe(true);
+    expect(originPresentAndOwn(request('POST', { origin: 'http://127.0.0.1:8124' }), hosts)).toBe(false);
   });
 });
 
