@@ -37,7 +37,7 @@ function open(options: HostOptions): { api: Api; lock: WorkspaceLock } | HostFai
   let lock: WorkspaceLock;
   try {
     mkdirSync(path.dirname(options.dbPath), { recursive: true });
-    lock = (options.lock ?? lockWorkspace)(options.dbPath);
+    lock = (options.lock ?? ((dbPath) => lockWorkspace(dbPath, 'the Tandem desktop app')))(options.dbPath);
   } catch (error) {
     return classifyHostFailure(toApiError(error).toJSON(), { lockError: error instanceof WorkspaceLockError });
   }

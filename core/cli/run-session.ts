@@ -6,7 +6,10 @@ import { checkFinishedRun, defaultCheckCalls, type DeterminismReport } from '../
 import { openRuntime, type Runtime } from '../runner/runtime.ts';
 import type { ExperimentSpec } from '../runner/experiment-spec.ts';
 import type { RunOptions, RunOutcome } from '../runner/run-experiment.ts';
-import { openStore, type Store } from '../store/index.ts';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { lockWorkspace } from '../host/workspace-lock.ts';
+import { openStore, storageErrorOf, type Store } from '../store/index.ts';
 import { resolveModelLibraryDir } from './commands/models.ts';
 import { ProgressView } from './progress.ts';
 import { jsonOutcome, renderOutcome } from './results-view.ts';
@@ -18,10 +21,21 @@ export interface RunSessionInput {
   spec: ExperimentSpec | ((store: Store) => ExperimentSpec);
   /** Requests to send again after the run (checkDeterminism); absent: defaultCheckCalls(spec). */
   checkCalls?: number | undefined;
+  /** What the workspace lock names to another process, e.g. "`tandem resume`"; default "`tandem run`". */
+  holder?: string;
 }
 
 export async function withRunSession(input: RunSessionInput, go: (options: RunOptions) => Promise<RunOutcome>): Promise<void> {
-  const store = openStore(input.dbPath);
+  // One writer per workspace: refused while `tandem serve`, the desktop app or another run holds it.
+  mkdirSync(path.dirname(path.resolve(input.dbPath)), { recursive: true });
+  const lock = lockWorkspace(input.dbPath, input.holder ?? '`tandem run`');
+  let store: Store;
+  try {
+    store = openStore(input.dbPath);
+  } catch (error) {
+    lock.release();
+    throw storageErrorOf(error, { file: input.dbPath }) ?? error;
+  }
   let runtime: Runtime | null = null;
   const controller = new AbortController();
   setMaxListeners(0, controller.signal);
@@ -31,6 +45,7 @@ export async function withRunSession(input: RunSessionInput, go: (options: RunOp
     process.once('SIGINT', () => process.exit(130));
   };
   process.once('SIGINT', onSigint);
+  let runId: number | null = null;
   try {
     const spec = typeof input.spec === 'function' ? input.spec(store) : input.spec;
     runtime = await openRuntime(spec, {
@@ -40,7 +55,11 @@ export async function withRunSession(input: RunSessionInput, go: (options: RunOp
       },
     });
     const progress = new ProgressView({ isTTY: Boolean(process.stderr.isTTY), write: (s) => process.stderr.write(s) });
-    const outcome = await go({ store, runtime, signal: controller.signal, onEvent: (event) => progress.handle(event) });
+    const outcome = await go({ store, runtime, signal: controller.signal, onEvent: (event) => {
+        if (event.type === 'run-start') runId = event.runId;
+        progress.handle(event);
+      },
+    });
     const checkCalls = input.checkCalls ?? defaultCheckCalls(spec);
     let determinism: DeterminismReport | null = null;
     if (checkCalls > 0) {
@@ -53,10 +72,22 @@ export async function withRunSession(input: RunSessionInput, go: (options: RunOp
       }
     }
     process.stdout.write(input.json ? `${JSON.stringify(jsonOutcome(outcome, store, determinism))}\n` : `${renderOutcome(outcome, determinism)}\n`);
+  } catch (error) {
+    // A full disk or a read-only file: one line saying so, and how to continue the run.
+    throw storageErrorOf(error, { file: input.dbPath, runId }) ?? error;
   } finally {
     process.removeListener('SIGINT', onSigint);
-    store.close();
-    await runtime?.close();
+    // Cleanup must not hide why the run stopped (a full disk makes closing fail too).
+    try {
+      store.close();
+    } catch {
+      // the store's writes were committed or rolled back already; closing frees the handle
+    }
+    try {
+      await runtime?.close();
+    } finally {
+      lock.release();
+    }
   }
 }
 

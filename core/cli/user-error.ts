@@ -2,6 +2,7 @@
 // anything else is a bug in Tandem and is shown in full.
 
 import { isLMError } from '../lm/errors.ts';
+import { storageErrorOf } from '../store/errors.ts';
 
 const USER_ERROR_NAMES = new Set([
   'StrategyError',
@@ -22,6 +23,7 @@ const USER_ERROR_NAMES = new Set([
   'TaskDefinitionError',
   'MetricCheckError',
   'TooFewExamplesError',
+  'WorkspaceLockError',
 ]);
 
 export class UsageError extends Error {
@@ -30,9 +32,12 @@ export class UsageError extends Error {
 
 export function isUserError(error: unknown): error is Error {
   if (isLMError(error)) return true;
+  if (storageErrorOf(error) !== null) return true;
   return error instanceof Error && (USER_ERROR_NAMES.has(error.name) || USER_ERROR_NAMES.has(error.constructor.name));
 }
 
 export function describeError(error: unknown): string {
+  const storage = storageErrorOf(error);
+  if (storage) return storage.message;
   return error instanceof Error ? error.message : String(error);
 }

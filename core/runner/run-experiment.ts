@@ -246,7 +246,11 @@ async function execute(
   } catch (error) {
     const cancelled = options.signal?.aborted ?? false;
     const message = cancelled ? 'cancelled' : error instanceof Error ? error.message : String(error);
-    store.runs.setStatus(runId, cancelled ? 'cancelled' : 'failed', message);
+    try {
+      store.runs.setStatus(runId, cancelled ? 'cancelled' : 'failed', message);
+    } catch {
+      // the store cannot be written (a full disk): the run stays `running`, which resume accepts
+    }
     emit({ type: 'run-end', runId, status: cancelled ? 'cancelled' : 'failed', error: message });
     throw error;
   } finally {

@@ -11,7 +11,15 @@ export type Db = Database.Database;
 /** How long a writer waits for another connection's lock before giving up. */
 export const BUSY_TIMEOUT_MS = 5000;
 
-export function openDatabase(file: string): Db {
+export interface OpenDatabaseOptions {
+  /**
+   * Checks the file before anything is written to it (the switch to WAL rewrites the header):
+   * a file that must be left alone is refused here, untouched.
+   */
+  verify?: (db: Db) => void;
+}
+
+export function openDatabase(file: string, options: OpenDatabaseOptions = {}): Db {
   const memory = file === ':memory:';
   if (!memory) {
     try {
@@ -28,9 +36,10 @@ export function openDatabase(file: string): Db {
   }
   try {
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    // Reading the header is where SQLite notices a file that is not a database or is damaged.
+    options.verify?.(db);
     // Only takes effect on a new, empty file: LM call bodies of a few KB pack better in 8 KB pages.
     db.pragma('page_size = 8192');
-    // The first statement that reads the file is where SQLite notices it is not a database.
     const mode = db.pragma('journal_mode = WAL', { simple: true });
     if (!memory && mode !== 'wal') {
       throw new StoreError('open-failed', `database ${file} could not be switched to WAL mode (it reports "${String(mode)}"); put it on a local disk that supports shared memory`);

@@ -1,7 +1,7 @@
 // core/store: the SQLite store of a workspace. Open it with openStore(file | ':memory:').
 
 export { openStore, type Store, type StoreOptions } from './store.ts';
-export { StoreError, type StoreErrorCode } from './errors.ts';
+export { StoreError, storageErrorOf, type StoreErrorCode, type StorageContext } from './errors.ts';
 export type { JsonObject } from './json.ts';
 export { APPLICATION_ID, latestVersion } from './migrate.ts';
 export type { ExperimentRecord, ExperimentRepository, NewExperiment } from './experiments.ts';

@@ -23,7 +23,7 @@ export function latestVersion(migrations: readonly Migration[] = MIGRATIONS): nu
 export function migrate(db: Db, file: string, migrations: readonly Migration[] = MIGRATIONS): MigrationReport {
   checkOrder(migrations);
   const latest = latestVersion(migrations);
-  checkOwner(db, file);
+  checkOpenable(db, file, migrations);
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version     INTEGER PRIMARY KEY,
     name        TEXT    NOT NULL,
@@ -51,7 +51,22 @@ export function migrate(db: Db, file: string, migrations: readonly Migration[] =
       throw new StoreError('open-failed', `migrating database ${file} to schema version ${migration.version} (${migration.name}) failed: ${(err as Error).message}. Nothing of that step was applied.`, { cause: err });
     }
   }
+  // A Tandem database from before the application id was set gets it now.
+  if (db.pragma('application_id', { simple: true }) !== APPLICATION_ID) db.pragma(`application_id = ${APPLICATION_ID}`);
   return { from, to: Math.max(from, latest), applied };
+}
+
+/**
+ * Refuses, before anything is written, a file that belongs to another application or was written
+ * by a newer Tandem. Only reads: the file is left as it was.
+ */
+export function checkOpenable(db: Db, file: string, migrations: readonly Migration[] = MIGRATIONS): void {
+  checkOwner(db, file);
+  if (hasTable(db, 'schema_migrations')) checkNotNewer(currentVersion(db), latestVersion(migrations), file);
+}
+
+function hasTable(db: Db, name: string): boolean {
+  return db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?").get(name) !== undefined;
 }
 
 export function currentVersion(db: Db): number {
@@ -65,6 +80,9 @@ function checkOwner(db: Db, file: string): void {
   if (appId !== 0) {
     throw new StoreError('foreign-database', `${file} is a SQLite database of another application (application_id ${appId}), not a Tandem database. Choose another file for Tandem's data.`);
   }
+  // Tandem databases written before the application id was set: Tandem's migration table and
+  // its first tables.
+  if (hasTable(db, 'schema_migrations') && hasTable(db, 'experiments') && hasTable(db, 'runs')) return;
   const tables = db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'schema_migrations' LIMIT 3").all() as Array<{ name: string }>;
   if (tables.length > 0) {
     throw new StoreError(

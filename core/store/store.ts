@@ -11,7 +11,7 @@ import { ExperimentRepository } from './experiments.ts';
 import { FinetuneJobRepository } from './finetune-jobs.ts';
 import { FlipRepository } from './flips.ts';
 import { LMCallRepository } from './lm-calls.ts';
-import { migrate } from './migrate.ts';
+import { checkOpenable, migrate } from './migrate.ts';
 import { SqliteResponseCache } from './response-cache.ts';
 import { RunRepository } from './runs.ts';
 import { StageRepository } from './stages.ts';
@@ -53,7 +53,7 @@ export interface Store {
 
 /** Opens (creating if needed) and migrates the database at `file`, or an in-memory one for `:memory:`. */
 export function openStore(file: string, options: StoreOptions = {}): Store {
-  const db = openDatabase(file);
+  const db = openDatabase(file, { verify: (opened) => checkOpenable(opened, file) });
   try {
     migrate(db, file);
   } catch (err) {
@@ -89,6 +89,8 @@ function createStore(db: Db, file: string, now: () => number): Store {
       closed = true;
       try {
         db.pragma('optimize'); // refreshes planner statistics where they have gone stale
+      } catch {
+        // statistics only: a full disk or a read-only file must not stop the close
       } finally {
         db.close();
       }

@@ -31,6 +31,6 @@ export function registerDemoCommand(program: Command): void {
         lm: { provider: 'local', model: DEMO_MODEL_NAME },
         sampling: { maxTokens: DEMO_RUN_DEFAULTS.maxTokens },
       });
-      await withRunSession({ dbPath: resolveDbPath(flags.db), json: Boolean(flags.json), spec }, (options) => startRun(spec, options));
+      await withRunSession({ dbPath: resolveDbPath(flags.db), json: Boolean(flags.json), spec, holder: '`tandem demo`' }, (options) => startRun(spec, options));
     });
 }

@@ -17,7 +17,7 @@ export function registerResumeCommand(program: Command): void {
     .option('--json', 'print one JSON summary on stdout')
     .action(async (runId: number, flags: { db?: string; json?: boolean; checkDeterminism?: number }) => {
       await withRunSession(
-        { dbPath: resolveDbPath(flags.db), json: Boolean(flags.json), spec: (store) => resumableSpec(store, runId), checkCalls: flags.checkDeterminism },
+        { dbPath: resolveDbPath(flags.db), json: Boolean(flags.json), spec: (store) => resumableSpec(store, runId), checkCalls: flags.checkDeterminism, holder: `\`tandem resume ${runId}\`` },
         (options) => resumeRun(runId, options),
       );
     });

@@ -13,7 +13,7 @@ describe('lockWorkspace', () => {
     const db = path.join(dir, 'tandem.db');
     const lock = lockWorkspace(db);
     expect(existsSync(lock.file)).toBe(true);
-    expect(() => lockWorkspace(db)).toThrow(new RegExp(`another \`tandem serve\` \\(pid ${process.pid}\\) is already serving .*tandem\\.db`));
+    expect(() => lockWorkspace(db, '`tandem run`')).toThrow(new RegExp(`tandem\\.db is in use by \`tandem serve\` \\(pid ${process.pid}, since `));
     lock.release();
     expect(existsSync(lock.file)).toBe(false);
     lockWorkspace(db).release();
@@ -25,5 +25,12 @@ describe('lockWorkspace', () => {
     const lock = lockWorkspace(db);
     expect(lock.file).toBe(`${db}.serve.lock`);
     lock.release();
+  });
+});
+
+describe('lockWorkspace in a folder it cannot write', () => {
+  it('says the folder is missing or read-only instead of failing with a bare errno', () => {
+    const db = path.join(dir, 'no-such-folder', 'tandem.db');
+    expect(() => lockWorkspace(db)).toThrow(/cannot take the workspace lock .*no-such-folder.*ENOENT/);
   });
 });
