@@ -5,11 +5,21 @@ PEFT layout: adapter_config.json + adapter_model.safetensors with keys such as
 ([out, r]); scaling = lora_alpha / r (lora_alpha / sqrt(r) with use_rslora). The safetensors
 metadata also records the base model's fingerprint so an adapter is never applied to another
 base, even one with identical shapes.
+
+Tandem writes an adapter folder whole or not at all: its files go into a sibling folder
+(`<out>.partial-<pid>`), each is flushed to disk, a completion record (COMPLETE_FILE, listing every
+file with its size and SHA-256) is written last, and only then is the folder renamed to `<out>`.
+A trainer killed while saving leaves at most a `.partial-` folder, removed by the next save. An
+adapter whose weights carry Tandem's base fingerprint is loaded only with a completion record
+that matches its files; adapters from other trainers (no fingerprint) are loaded as they are.
 """
 
+import hashlib
 import json
 import os
 import re
+import shutil
+import signal
 
 import torch
 
@@ -19,6 +29,11 @@ from .lora_layers import AdapterWeights, LoraLinear, kaiming_uniform_
 
 DEFAULT_TARGETS = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]
 PEFT_PREFIX = "base_model.model."
+COMPLETE_FILE = "tandem_adapter_complete.json"
+# Test hook: a trainer with this set to 1 kills itself (SIGKILL) after writing the weights and
+# before completing the adapter, as a crash in the middle of saving would.
+DIE_WHILE_SAVING_ENV = "TANDEM_TEST_DIE_WHILE_SAVING_ADAPTER"
+_PARTIAL = re.compile(r"\.partial-\d+$")
 _KEY = re.compile(r"^base_model\.model\.(.+)\.(lora_A|lora_B)(?:\.[A-Za-z0-9_-]+)?\.weight$")
 
 
@@ -73,18 +88,95 @@ def peft_config(rank, alpha, dropout, targets, base_name) -> dict:
     }
 
 
-def save_peft(model, name: str, out_dir: str, config: dict, fingerprint: str) -> None:
+def save_peft(model, name: str, out_dir: str, config: dict, fingerprint: str, extra_json: dict | None = None) -> None:
+    """Writes the adapter (and `extra_json`: file name -> JSON value) to `out_dir` all at once."""
     tensors = {}
     for mod_name, module in model.named_modules():
         if isinstance(module, LoraLinear) and name in module.adapters:
             w = module.adapters[name]
             tensors[f"{PEFT_PREFIX}{mod_name}.lora_A.weight"] = w.A.detach().float().cpu().contiguous()
             tensors[f"{PEFT_PREFIX}{mod_name}.lora_B.weight"] = w.B.detach().float().cpu().contiguous()
-    os.makedirs(out_dir, exist_ok=True)
-    safetensors_io.save_file(tensors, os.path.join(out_dir, "adapter_model.safetensors"),
-                             {"format": "pt", "tandem_base_fingerprint": fingerprint})
-    with open(os.path.join(out_dir, "adapter_config.json"), "w", encoding="utf-8") as f:
-        json.dump(config, f, indent=2)
+
+    def write(folder: str) -> None:
+        safetensors_io.save_file(tensors, os.path.join(folder, "adapter_model.safetensors"),
+                                 {"format": "pt", "tandem_base_fingerprint": fingerprint})
+        if os.environ.get(DIE_WHILE_SAVING_ENV) == "1":
+            os.kill(os.getpid(), signal.SIGKILL)
+        for file_name, value in {"adapter_config.json": config, **(extra_json or {})}.items():
+            with open(os.path.join(folder, file_name), "w", encoding="utf-8") as f:
+                json.dump(value, f, indent=2)
+
+    write_folder_atomically(out_dir, write)
+
+
+def write_folder_atomically(out_dir: str, write) -> None:
+    """Runs `write(folder)` on a fresh sibling folder, records its files, then renames it to `out_dir`."""
+    out_dir = os.path.abspath(out_dir)
+    parent, base = os.path.dirname(out_dir), os.path.basename(out_dir)
+    os.makedirs(parent, exist_ok=True)
+    for leftover in os.listdir(parent):  # from savers that were killed
+        if leftover.startswith(f"{base}.partial-") or leftover.startswith(f"{base}.replaced-"):
+            shutil.rmtree(os.path.join(parent, leftover), ignore_errors=True)
+    partial = f"{out_dir}.partial-{os.getpid()}"
+    os.makedirs(partial)
+    write(partial)
+    files = {}
+    for file_name in sorted(os.listdir(partial)):
+        path = os.path.join(partial, file_name)
+        if os.path.isfile(path):
+            files[file_name] = {"bytes": os.path.getsize(path), "sha256": _sha256(path)}
+            _fsync(path)
+    with open(os.path.join(partial, COMPLETE_FILE), "w", encoding="utf-8") as f:
+        json.dump({"files": files}, f, indent=2)
+        f.flush()
+        os.fsync(f.fileno())
+    _fsync_dir(partial)
+    if os.path.lexists(out_dir):
+        # An earlier attempt's folder: moved aside, then removed, so `out_dir` is never half-replaced.
+        replaced = f"{out_dir}.replaced-{os.getpid()}"
+        os.replace(out_dir, replaced)
+        shutil.rmtree(replaced, ignore_errors=True)
+    os.replace(partial, out_dir)
+    _fsync_dir(parent)
+
+
+def check_complete(adapter_dir: str) -> None:
+    """Raises unless `adapter_dir` holds a completion record whose files are all there, unchanged."""
+    incomplete = (f"{adapter_dir}: the adapter was not completely written (its trainer stopped while saving it); "
+                  "train it again")
+    record_path = os.path.join(adapter_dir, COMPLETE_FILE)
+    try:
+        with open(record_path, encoding="utf-8") as f:
+            files = json.load(f)["files"]
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        raise EngineError(f"{incomplete} ({COMPLETE_FILE}: {e.__class__.__name__})") from e
+    for file_name, expected in files.items():
+        path = os.path.join(adapter_dir, file_name)
+        if not os.path.isfile(path) or os.path.getsize(path) != expected.get("bytes") or _sha256(path) != expected.get("sha256"):
+            raise EngineError(f"{incomplete} ({file_name} is missing or differs from what was written)")
+
+
+def _sha256(path: str) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _fsync(path: str) -> None:
+    with open(path, "rb") as f:
+        os.fsync(f.fileno())
+
+
+def _fsync_dir(path: str) -> None:
+    if os.name != "posix":
+        return
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _base_names(path: str, config_name: str) -> set[str]:
@@ -102,6 +194,10 @@ def read_peft(adapter_dir: str, loaded) -> tuple[dict, dict[str, tuple[torch.Ten
     st_path = os.path.join(adapter_dir, "adapter_model.safetensors")
     if not os.path.isdir(adapter_dir):
         raise EngineError(f"adapter directory not found: {adapter_dir}")
+    if _PARTIAL.search(os.path.basename(os.path.normpath(adapter_dir))):
+        raise EngineError(f"{adapter_dir}: a trainer's unfinished output, not an adapter; train it again")
+    if os.path.exists(os.path.join(adapter_dir, COMPLETE_FILE)):
+        check_complete(adapter_dir)
     for p in (cfg_path, st_path):
         if not os.path.exists(p):
             raise EngineError(f"{adapter_dir}: missing {os.path.basename(p)} (expected a PEFT LoRA adapter)")
@@ -119,6 +215,8 @@ def read_peft(adapter_dir: str, loaded) -> tuple[dict, dict[str, tuple[torch.Ten
             raise EngineError(f"{cfg_path}: {field}={cfg.get(field)!r} is not supported")
     meta = safetensors_io.load_metadata(st_path)
     theirs = meta.get("tandem_base_fingerprint")
+    if theirs:
+        check_complete(adapter_dir)  # written by Tandem's trainer: only whole
     if theirs and theirs != loaded.fingerprint:
         raise EngineError(
             f"{adapter_dir}: adapter was trained on a different base model (base fingerprint {theirs}, "

@@ -6,7 +6,6 @@ effective batch (batch_size x grad_accum); only the LoRA parameters train (AdamW
 decay, gradient clipping at 1.0). Same seed, same data, same machine: same adapter.
 """
 
-import json
 import math
 import os
 import random
@@ -165,11 +164,11 @@ def train(args: TrainArgs, emit) -> dict:
             emit({"event": "eval", "epoch": epoch + 1, "step": step, "valid_loss": round(valid_loss, 6)})
     base_name = args.base_name or os.path.abspath(args.base)
     cfg = lora.peft_config(args.rank, args.alpha, args.dropout, args.target_modules, base_name)
-    lora.save_peft(model, ADAPTER, args.out, cfg, loaded.fingerprint)
-    with open(os.path.join(args.out, "training_args.json"), "w", encoding="utf-8") as f:
-        json.dump({**asdict(args), "train_rows": len(examples), "skipped": dict(skipped),
-                   "final_loss": losses[-1], "valid_loss": valid_loss, "base_fingerprint": loaded.fingerprint},
-                  f, indent=2)
+    # The adapter folder appears whole or not at all (see lora.save_peft).
+    lora.save_peft(model, ADAPTER, args.out, cfg, loaded.fingerprint, extra_json={
+        "training_args.json": {**asdict(args), "train_rows": len(examples), "skipped": dict(skipped),
+                               "final_loss": losses[-1], "valid_loss": valid_loss,
+                               "base_fingerprint": loaded.fingerprint}})
     seconds = time.time() - started
     result = {"event": "done", "adapter_dir": os.path.abspath(args.out), "train_rows": len(examples),
               "skipped": dict(skipped), "steps": step, "final_loss": round(losses[-1], 6),
