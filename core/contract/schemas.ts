@@ -149,9 +149,15 @@ export const ExampleResultsPageInput = z
   });
 export type ExampleResultsPageInput = z.input<typeof ExampleResultsPageInput>;
 
+/** A model's prices in dollars, for the cost tables (contract/cost.ts). */
+const price = z.number().min(0).max(1_000_000);
+export const PricesInput = z.strictObject({ inputPerMillion: price, outputPerMillion: price, finetunePerHour: price.default(0) });
+
 export const ExportReportInput = z.strictObject({
   runId: id,
   format: z.enum(REPORT_FORMATS).default('markdown'),
+  /** Adds dollars to the cost-per-strategy table. */
+  prices: PricesInput.optional(),
 });
 export type ExportReportInput = z.input<typeof ExportReportInput>;
 

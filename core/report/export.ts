@@ -5,8 +5,10 @@
 
 import type { ReportFile } from '../contract/api.ts';
 import { REPORT_FORMATS, type ReportFormat } from '../contract/schemas.ts';
+import type { Prices } from '../contract/cost.ts';
 import type { ResultCell, RunResults } from '../contract/views/results.ts';
 import { checkLegend, checkTable, sourceTable } from './check-tables.ts';
+import { costTable } from './cost-tables.ts';
 
 export { REPORT_FORMATS, type ReportFile, type ReportFormat };
 
@@ -21,6 +23,8 @@ export interface ReportInput {
   createdAt: number;
   results: RunResults;
   lm: { calls: number; cacheHits: number; promptTokens: number; completionTokens: number };
+  /** Prices of the run's model, for the dollars column of the cost table. */
+  prices?: Prices | null;
 }
 
 const EXTENSIONS: Record<ReportFormat, [string, string]> = {
@@ -128,6 +132,8 @@ function markdown(r: ReportInput): string {
     parts.push('', '## Cost by stage kind', '');
     parts.push(mdTable(['kind', 'stages', 'LM calls', 'tokens', 'seconds', 'fine-tune seconds'], totals.map(([k, t]) => [k, String(t.stages), String(t.lmCalls), String(t.tokens), t.seconds.toFixed(0), t.finetuneSeconds.toFixed(0)])));
   }
+  const costs = costTable(r.results, r.prices ?? null);
+  if (costs) parts.push('', `## Cost per strategy (${costs.split})`, '', mdTable(costs.head, costs.rows), '', ...costs.notes.map((n) => `- ${n}`));
   return `${parts.join('\n')}\n`;
 }
 
@@ -174,6 +180,7 @@ function latex(r: ReportInput): string {
     '\\end{table}',
     '',
     ...(r.results.checks ? latexChecks(r, cell) : []),
+    ...latexCosts(r),
   ].join('\n');
 }
 
@@ -190,6 +197,25 @@ function latexChecks(r: ReportInput, cell: (c: ResultCell | undefined) => string
     '\\bottomrule',
     '\\end{tabular}',
     `\\caption{${tex(`${r.task} on ${r.model}`)}: intermediate checks (\\%). ${checkLegend(r.results.checks!).map(tex).join(' ')}}`,
+    '\\end{table}',
+    '',
+  ];
+}
+
+function latexCosts(r: ReportInput): string[] {
+  const costs = costTable(r.results, r.prices ?? null);
+  if (!costs) return [];
+  return [
+    '\\begin{table}[t]',
+    '\\centering',
+    `\\begin{tabular}{l${'r'.repeat(costs.head.length - 1)}}`,
+    '\\toprule',
+    `${costs.head.map(tex).join(' & ')} \\\\`,
+    '\\midrule',
+    ...costs.rows.map((row) => `${row.map(tex).join(' & ')} \\\\`),
+    '\\bottomrule',
+    '\\end{tabular}',
+    `\\caption{${tex(`${r.task} on ${r.model}`)}: cost per strategy (${tex(costs.split)}). ${tex(costs.notes.join(' '))}}`,
     '\\end{table}',
     '',
   ];
@@ -222,6 +248,7 @@ ${htmlTable(['strategy', ...splits], rows.map((row) => [row.label, ...splits.map
 ${htmlTable(['strategy', 'split', ...seeds.map((s) => `seed ${s}`)], rows.flatMap((row) => splits.map((split) => [row.label, split, ...(row.cells[split]?.values ?? []).map(seedText)])))}
 ${curves.length ? `<h2>Score after each step (%, mean over seeds)</h2>\n${htmlTable(['strategy', 'split', ...Array.from({ length: width }, (_, i) => `step ${i}`)], curves.map((c) => [c.strategy, c.split, ...Array.from({ length: width }, (_, i) => seedText(c.steps[i] ?? null))]))}` : ''}
 ${r.results.checks ? htmlChecks(r) : ''}
+${htmlCosts(r)}
 </body></html>
 `;
 }
@@ -236,6 +263,12 @@ function htmlChecks(r: ReportInput): string {
     `<ul>${checkLegend(checks).map((line) => `<li>${escapeHtml(line)}</li>`).join('')}</ul>`,
     checks.sources.length ? `<h2>What each stage learned from</h2>\n<p>The passing traces behind each stage’s demos or training rows, by check: mean % (traces with the check at 100% / traces measured).</p>\n${htmlTable(s.head, s.rows)}` : '',
   ].join('\n');
+}
+
+function htmlCosts(r: ReportInput): string {
+  const costs = costTable(r.results, r.prices ?? null);
+  if (!costs) return '';
+  return `<h2>Cost per strategy (${escapeHtml(costs.split)})</h2>\n${htmlTable(costs.head, costs.rows)}\n<ul>${costs.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>`;
 }
 
 function json(r: ReportInput): string {

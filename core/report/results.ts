@@ -1,6 +1,6 @@
 // The results of a run, read back from the store: the paper-style table (strategies × splits,
 // mean and 95% CI over seeds, "—" where a weight step had no passing traces), per-stage curve
-// data (the score after each step, per split and seed), per-stage cost, and the task's
+// data (the score after each step, per split and seed), per-stage and per-strategy cost, and the task's
 // intermediate checks (check-results.ts).
 
 import { BASELINE, BASELINE_LABEL, prefixesOf, stepsOf, strategyOf, type Strategy } from '../contract/strategy.ts';
@@ -8,6 +8,7 @@ import type { CheckInfo, CurvePoint, ResultCell, ResultRow, RunResults, StageCos
 import type { Store } from '../store/index.ts';
 import { runChecks } from './check-results.ts';
 import { indexStages } from './stage-index.ts';
+import { strategyCosts, treeCost } from './strategy-costs.ts';
 import { meanCI } from './statistics.ts';
 
 export function runResults(
@@ -72,11 +73,22 @@ export function runResults(
       lmCalls: calls?.calls ?? 0,
       cachedCalls: calls?.cached ?? 0,
       tokens: (calls?.promptTokens ?? 0) + (calls?.completionTokens ?? 0),
+      promptTokens: calls?.promptTokens ?? 0,
+      completionTokens: calls?.completionTokens ?? 0,
       seconds: s.finishedAt !== null ? (s.finishedAt - s.startedAt) / 1000 : null,
       finetuneSeconds: finetuneSeconds.get(s.id) ?? 0,
     };
   });
-  const results: RunResults = { runId, splits: [...splits], seeds: [...seeds], rows, curves, costs };
+  const results: RunResults = {
+    runId,
+    splits: [...splits],
+    seeds: [...seeds],
+    rows,
+    curves,
+    costs,
+    strategyCosts: strategyCosts(unique, seeds, costs),
+    treeCost: treeCost(costs),
+  };
   if (checks.length > 0) results.checks = runChecks(store, runId, checks, unique, index, stages, seeds, splits);
   return results;
 }

@@ -5,9 +5,36 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { createApi, isApiError } from '../../api/index.ts';
 import { exportRunReport } from '../../api/report.ts';
+import type { Prices } from '../../contract/cost.ts';
 import { REPORT_FORMATS, type ReportFormat } from '../../report/export.ts';
 import { integer, resolveDbPath } from '../options.ts';
 import { UsageError } from '../user-error.ts';
+
+interface ReportFlags {
+  format: ReportFormat;
+  out?: string;
+  db?: string;
+  priceInput?: number;
+  priceOutput?: number;
+  priceFinetuneHour?: number;
+}
+
+/** Prices from the flags: none, or both token prices (the fine-tune hour defaults to 0). */
+function pricesFrom(flags: ReportFlags): Prices | null {
+  const given = [flags.priceInput, flags.priceOutput, flags.priceFinetuneHour].some((v) => v !== undefined);
+  if (!given) return null;
+  if (flags.priceInput === undefined || flags.priceOutput === undefined) throw new UsageError('give both --price-input and --price-output (dollars per 1M tokens)');
+  return { inputPerMillion: flags.priceInput, outputPerMillion: flags.priceOutput, finetunePerHour: flags.priceFinetuneHour ?? 0 };
+}
+
+/** A dollar amount ≥ 0. */
+function decimal(flag: string): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isFinite(n) || n < 0) throw new UsageError(`${flag}: expected a number of dollars ≥ 0, got "${value}"`);
+    return n;
+  };
+}
 
 export function registerReportCommand(program: Command): void {
   program
@@ -16,8 +43,12 @@ export function registerReportCommand(program: Command): void {
     .argument('<run>', 'run id (see `tandem runs`)', integer('<run>', 1))
     .addOption(new Option('--format <format>', 'output format').choices([...REPORT_FORMATS]).default('markdown'))
     .option('--out <file>', 'write to this file instead of stdout')
+    .option('--price-input <usd>', "the model's price per 1M prompt tokens, for the cost table's dollars", decimal('--price-input'))
+    .option('--price-output <usd>', 'price per 1M completion tokens (with --price-input)', decimal('--price-output'))
+    .option('--price-finetune-hour <usd>', 'price per hour of fine-tuning (default 0)', decimal('--price-finetune-hour'))
     .option('--db <file>', 'workspace database (env TANDEM_DB; default ./.tandem/tandem.db)')
-    .action(async (runId: number, flags: { format: ReportFormat; out?: string; db?: string }) => {
+    .action(async (runId: number, flags: ReportFlags) => {
+      const prices = pricesFrom(flags);
       const file = resolveDbPath(flags.db);
       if (!existsSync(file)) throw new UsageError(`no database at ${file}; pass --db`);
       const api = createApi({ dbPath: file, embeddedModelsDir: null });
@@ -25,7 +56,7 @@ export function registerReportCommand(program: Command): void {
         const detail = await api.getRun({ runId }).catch((error: unknown) => {
           throw isApiError(error) && error.code !== 'internal' ? new UsageError(error.message) : error;
         });
-        const report = exportRunReport(detail, flags.format);
+        const report = exportRunReport(detail, flags.format, prices);
         if (flags.out) {
           writeFileSync(flags.out, report.text);
           process.stderr.write(`wrote ${flags.out}\n`);

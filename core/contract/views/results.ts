@@ -1,6 +1,8 @@
 // The results of a run: the paper-style table (strategies × splits, mean and 95% CI over seeds,
 // "—" where a weight step had no passing traces), the score after each step, and per-stage cost.
 
+import type { CostTotals } from '../cost.ts';
+
 export interface ResultCell {
   /** Percent; null when no seed has a value. */
   mean: number | null;
@@ -38,8 +40,31 @@ export interface StageCost {
   lmCalls: number;
   cachedCalls: number;
   tokens: number;
+  promptTokens: number;
+  completionTokens: number;
   seconds: number | null;
   finetuneSeconds: number;
+}
+
+/**
+ * What a strategy cost, mean per seed: `attributed` counts every stage of its chain after the
+ * zero-shot root (shared prefixes charged to each strategy that uses them: what running it alone
+ * would take); `own` only its last stage (the step it adds to its longest prefix; summing `own`
+ * over the tree counts each stage once). The baseline's row has the zero-shot evaluation.
+ */
+export interface StrategyCost {
+  strategy: string;
+  label: string;
+  /** Seeds whose chain finished (the mean is over these). */
+  seeds: number;
+  attributed: CostTotals;
+  own: CostTotals;
+}
+
+/** The whole run, each stage once, summed over seeds. */
+export interface TreeCost {
+  total: CostTotals;
+  stages: number;
 }
 
 /** A task's intermediate check, as tables label it. */
@@ -88,6 +113,8 @@ export interface RunResults {
   rows: ResultRow[];
   curves: CurvePoint[];
   costs: StageCost[];
+  strategyCosts: StrategyCost[];
+  treeCost: TreeCost;
   /** The task's intermediate checks; absent for tasks without any. */
   checks?: RunChecks;
 }

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { stepsOf, strategyOf } from '../../../core/contract/strategy.ts';
+import type { StageCost } from '../../../core/contract/views/index.ts';
 import { cellText, renderReport, REPORT_FORMATS, type ReportInput } from '../../../core/report/export.ts';
+import { strategyCosts, treeCost } from '../../../core/report/strategy-costs.ts';
+
+const STAGE_COSTS: StageCost[] = [
+  { stageId: 1, seed: 0, prefix: 'p', kind: 'p', status: 'finished', outcome: null, lmCalls: 800, cachedCalls: 0, tokens: 40_000, promptTokens: 36_000, completionTokens: 4_000, seconds: 30, finetuneSeconds: 0 },
+  { stageId: 2, seed: 0, prefix: 'p -> w', kind: 'w', status: 'finished', outcome: null, lmCalls: 400, cachedCalls: 0, tokens: 15_000, promptTokens: 14_000, completionTokens: 1_000, seconds: 90, finetuneSeconds: 80 },
+];
 
 const input: ReportInput = {
   runId: 7,
@@ -29,10 +37,9 @@ const input: ReportInput = {
       { strategy: 'p -> w', seed: 0, split: 'test', step: 2, prefix: 'p -> w', score: 65 },
       { strategy: 'p -> w', seed: 1, split: 'test', step: 2, prefix: 'p -> w', score: 67 },
     ],
-    costs: [
-      { stageId: 1, seed: 0, prefix: 'p', kind: 'p', status: 'finished', outcome: null, lmCalls: 800, cachedCalls: 0, tokens: 40_000, seconds: 30, finetuneSeconds: 0 },
-      { stageId: 2, seed: 0, prefix: 'p -> w', kind: 'w', status: 'finished', outcome: null, lmCalls: 400, cachedCalls: 0, tokens: 15_000, seconds: 90, finetuneSeconds: 80 },
-    ],
+    costs: STAGE_COSTS,
+    strategyCosts: strategyCosts(['', 'p', 'w', 'p -> w'].map((k) => strategyOf(stepsOf(k))), [0, 1], STAGE_COSTS),
+    treeCost: treeCost(STAGE_COSTS),
   },
 };
 
@@ -54,6 +61,16 @@ describe('run reports', () => {
     // The last step of a strategy is the strategy: the same number as its row in the table.
     expect(input.results.rows.find((r) => r.strategy === 'p -> w')!.cells.test!.mean).toBe(66);
     expect(text).toContain('| w | 1 | 400 | 15000 | 90 | 80 |');
+    // Cost per strategy: p -> w is charged its p prefix too; the gain is over zero-shot on test.
+    expect(text).toContain('## Cost per strategy (test)');
+    expect(text).toContain('| p -> w | 66.0 | 1,200 | 50,000 | 5,000 | 120 | 80 | +28.0 | 509.09 |');
+  });
+
+  it('adds dollars to the cost table when prices are given', () => {
+    const { text } = renderReport({ ...input, prices: { inputPerMillion: 10, outputPerMillion: 30, finetunePerHour: 3.6 } }, 'markdown');
+    // (50,000 × $10 + 5,000 × $30) / 1M + 80 s × $3.6/h = $0.65 + $0.08
+    expect(text).toContain('| p -> w | 66.0 | 1,200 | 50,000 | 5,000 | 120 | 80 | $0.73 | +28.0 | 38.4 |');
+    expect(text).toContain('Prices: $10 per 1M prompt tokens, $30 per 1M completion tokens, $3.6 per fine-tune hour.');
   });
 
   it('writes CSV with one row per strategy and split, quoting where needed', () => {
