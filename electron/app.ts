@@ -11,6 +11,7 @@
 import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import type * as Electron from 'electron';
+import { formatKeyOrigins, KEY_ORIGINS_ENV } from '../core/contract/key-names.ts';
 import { ELECTRON_EXIT_CANNOT_START, HANDSHAKE_ALREADY_RUNNING, HANDSHAKE_CANNOT_START, HANDSHAKE_READY, LAUNCHED_BY_CLI_ENV } from '../core/host/electron-handshake.ts';
 import type { AppFiles } from './app-files.ts';
 import { resolveWorkspaceDb } from './db-path.ts';
@@ -58,12 +59,20 @@ export async function startApp(options: AppOptions): Promise<void> {
   const log = options.log ?? ((line: string) => console.error(line));
   const appUrl = pathToFileURL(files.rendererIndex).href;
   let secrets: SecretStore | null = null; // safeStorage works once the app is ready
-  /** The host's environment: main's own, plus the stored API keys (a stored key wins over an inherited variable). */
+  /**
+   * The host's environment: main's own, plus the stored API keys (a stored key wins over an
+   * inherited variable) and the origins they are for, added to TANDEM_KEY_ORIGINS.
+   */
   const hostEnv = (): Record<string, string> => {
     const env: Record<string, string> = {};
     for (const [name, value] of Object.entries(options.env)) if (value !== undefined) env[name] = value;
     try {
-      if (secrets) Object.assign(env, secrets.decryptAll());
+      if (secrets) {
+        Object.assign(env, secrets.decryptAll());
+        const stored = formatKeyOrigins(secrets.list().flatMap((key) => key.origins.map((origin) => [key.name, origin] as const)));
+        const listed = [env[KEY_ORIGINS_ENV], stored].filter((part) => part !== undefined && part.trim() !== '').join(' ');
+        if (listed !== '') env[KEY_ORIGINS_ENV] = listed;
+      }
     } catch (error) {
       log(`tandem: the stored API keys were not loaded: ${error instanceof Error ? error.message : String(error)}`);
     }

@@ -112,7 +112,7 @@ export function registerRunCommand(program: Command): void {
       const spec = specFromFlags(taskName, flags);
       // A task's data or metric problem is reported before the workspace is opened (or created).
       const loaded = await loadTaskData(spec, spec.seeds.slice(0, 1));
-      await withRunSession({ dbPath: resolveDbPath(flags.db), json: Boolean(flags.json), spec, checkCalls: flags.checkDeterminism }, (options) => startRun(spec, { ...options, loaded }));
+      await withRunSession({ dbPath: resolveDbPath(flags.db), json: Boolean(flags.json), spec, checkCalls: flags.checkDeterminism, lmFromCommandLine: true }, (options) => startRun(spec, { ...options, loaded }));
     });
 }
 
