@@ -1,7 +1,9 @@
 // Reads a request body up to a size limit and a time limit. Beyond the size limit (announced by
 // Content-Length or found while reading) the rest is discarded up to a hard cap, so the client is
-// still reading when the 413 arrives; a body larger than the cap gets its connection cut. A body
-// that has not arrived in time ends as 'timeout' (a client holding a request open forever).
+// still reading when the 413 arrives; a body announced beyond the cap is answered at once (the
+// caller sends 413 and closes the connection), one found beyond it while reading gets its
+// connection cut. A body that has not arrived in time ends as 'timeout' (a client holding a
+// request open forever).
 
 import type { IncomingMessage } from 'node:http';
 
@@ -10,10 +12,7 @@ export type BodyResult = { ok: true; body: Buffer } | { ok: false; reason: 'too-
 export function readBody(req: IncomingMessage, limit: number, timeoutMs = Infinity): Promise<BodyResult> {
   const discardCap = Math.max(limit * 16, 16 * 1024 * 1024);
   const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > discardCap) {
-    req.destroy();
-    return Promise.resolve({ ok: false, reason: 'too-large' });
-  }
+  if (Number.isFinite(declared) && declared > discardCap) return Promise.resolve({ ok: false, reason: 'too-large' });
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;

@@ -58,6 +58,22 @@ describe('web mode stays bounded', () => {
     expect(closed).toBe(true);
   });
 
+  it('answers 413 at once to a body announced far over the limit, instead of cutting the connection', async () => {
+    const head = [
+      'POST /api/call/listExperiments HTTP/1.1',
+      `Host: 127.0.0.1:${server.port}`,
+      `Authorization: Bearer ${server.token}`,
+      'Content-Type: application/json',
+      `Content-Length: ${1024 * 1024 * 1024}`,
+      '',
+      '{"a":',
+    ].join('\r\n');
+    const { data, closed } = await exchange(head, 5_000);
+    expect(data).toMatch(/^HTTP\/1\.1 413 /);
+    expect(data).toMatch(/payload-too-large/);
+    expect(closed).toBe(true);
+  });
+
   it('closes connections beyond the cap as they arrive', async () => {
     const idle = [net.connect(server.port, '127.0.0.1'), net.connect(server.port, '127.0.0.1')];
     await Promise.all(idle.map((s) => new Promise((resolve) => s.once('connect', resolve))));
