@@ -10,7 +10,7 @@ import { ModelLibraryError } from '../models/errors.ts';
 import { StrategyError } from '../contract/strategy.ts';
 import { ResumeError } from '../runner/run-experiment.ts';
 import { StepKindError } from '../runner/steps/registry.ts';
-import { StoreError } from '../store/errors.ts';
+import { StoreError, storageErrorOf } from '../store/errors.ts';
 import { UnknownTaskError } from '../tasks/registry.ts';
 import { RetrieveError } from '../retrieve/errors.ts';
 
@@ -57,6 +57,8 @@ export function invalidInput(path: string, problem: string): ApiError {
 export function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
   const cause = { cause: error };
+  const storage = error instanceof StoreError ? null : storageErrorOf(error); // a full disk, a read-only file
+  if (storage) return new ApiError('database', storage.message, cause);
   if (error instanceof StoreError) {
     switch (error.code) {
       case 'not-found':

@@ -15,7 +15,7 @@ import { checkFinishedRun, defaultCheckCalls, describeDeterminism } from '../run
 import { resumableSpec, runRecordedRun } from '../runner/run-experiment.ts';
 import { specConfig, specFromConfig, type ExperimentSpec } from '../runner/experiment-spec.ts';
 import type { RunEvent } from '../runner/events.ts';
-import { isTerminal } from '../store/index.ts';
+import { isTerminal, storageErrorOf } from '../store/index.ts';
 import type { ApiContext, RunRuntime } from './context.ts';
 import { toRunProgress } from './event-translation.ts';
 import { ApiError, conflict, messageOf, notFound } from './errors.ts';
@@ -133,6 +133,8 @@ export class RunManager {
     // Every in-flight LM call listens on the run's signal.
     setMaxListeners(0, controller.signal);
     const entry: ActiveRun = { runId, experimentId, controller, done: Promise.resolve() };
+    // How the run ended when the store could not record it (a full disk): still told to front ends.
+    let unrecorded: { status: 'failed' | 'cancelled'; error: string } | null = null;
     this.active.set(runId, entry);
     events.emit({ type: 'run-status', runId, experimentId, status: 'pending', error: null });
 
@@ -156,7 +158,7 @@ export class RunManager {
         await this.checkDeterminism(runId, spec, runtime, controller.signal, emitRunEvent);
       } catch (error) {
         // The runner records its own end once it has begun; before that (runtime, probe, data) it is ours to record.
-        this.recordEnd(runId, controller.signal.aborted, error);
+        unrecorded = this.recordEnd(runId, controller.signal.aborted, error);
       } finally {
         try {
           await runtime?.close();
@@ -165,7 +167,7 @@ export class RunManager {
         }
         this.active.delete(runId);
         const run = store.runs.get(runId);
-        events.emit({ type: 'run-status', runId, experimentId, status: run?.status ?? 'failed', error: run?.error ?? null });
+        events.emit({ type: 'run-status', runId, experimentId, status: unrecorded?.status ?? run?.status ?? 'failed', error: unrecorded?.error ?? run?.error ?? null });
       }
     })();
   }
@@ -182,12 +184,21 @@ export class RunManager {
     }
   }
 
-  private recordEnd(runId: number, cancelled: boolean, error: unknown): void {
-    const run = this.ctx.store.runs.get(runId);
-    if (!run || isTerminal(run.status)) return;
+  /** Records how the run ended; returns it when the store could not (a full disk), else null. */
+  private recordEnd(runId: number, cancelled: boolean, error: unknown): { status: 'failed' | 'cancelled'; error: string } | null {
+    const { store } = this.ctx;
+    const run = store.runs.get(runId);
+    if (!run || isTerminal(run.status)) return null;
     const status = cancelled ? 'cancelled' : 'failed';
-    const message = cancelled ? 'cancelled' : messageOf(error);
-    this.ctx.store.runs.setStatus(runId, status, message);
-    this.ctx.events.emit({ type: 'run-event', runId, event: { type: 'run-end', runId, status, error: message } });
+    const message = cancelled ? 'cancelled' : (storageErrorOf(error, { file: store.file, runId })?.message ?? messageOf(error));
+    let unrecorded: { status: 'failed' | 'cancelled'; error: string } | null = null;
+    try {
+      store.runs.setStatus(runId, status, message);
+    } catch (writing) {
+      // The run stays `running` in the store, which resume accepts; this process keeps serving.
+      unrecorded = { status, error: storageErrorOf(writing, { file: store.file, runId })?.message ?? message };
+    }
+    this.ctx.events.emit({ type: 'run-event', runId, event: { type: 'run-end', runId, status, error: unrecorded?.error ?? message } });
+    return unrecorded;
   }
 }

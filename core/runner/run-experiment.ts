@@ -11,7 +11,7 @@ import { probeServer } from '../lm/probe.ts';
 import { parseStrategyList, StrategyError, type Strategy } from '../contract/strategy.ts';
 import type { RunResults } from '../contract/views/results.ts';
 import { runResults } from '../report/results.ts';
-import type { Store } from '../store/index.ts';
+import { storageErrorOf, type Store } from '../store/index.ts';
 import { checkInfoOf, type Task, type TaskSplits } from '../tasks/task.ts';
 import type { LMCallCounters, RunEvent } from './events.ts';
 import { seedLanes, specConfig, specFromConfig, type ExperimentSpec } from './experiment-spec.ts';
@@ -245,7 +245,7 @@ async function execute(
     return outcome;
   } catch (error) {
     const cancelled = options.signal?.aborted ?? false;
-    const message = cancelled ? 'cancelled' : error instanceof Error ? error.message : String(error);
+    const message = cancelled ? 'cancelled' : (storageErrorOf(error, { file: store.file, runId })?.message ?? (error instanceof Error ? error.message : String(error)));
     try {
       store.runs.setStatus(runId, cancelled ? 'cancelled' : 'failed', message);
     } catch {

@@ -45,15 +45,15 @@ export function storageErrorOf(error: unknown, context: StorageContext = {}): St
   const code = String((error as { code?: unknown }).code ?? '');
   const db = context.file ? `database ${context.file}` : 'the database';
   const sqlite = `SQLite: ${error.message}, ${code}`;
-  const resume = context.runId != null ? `; run ${context.runId} keeps everything finished so far: continue it with \`tandem resume ${context.runId}\`` : '';
+  const resume = context.runId != null ? `; run ${context.runId} keeps everything finished so far: resume it (\`tandem resume ${context.runId}\`)` : '';
   if (code === 'SQLITE_FULL' || code === 'SQLITE_IOERR_WRITE' || code === 'SQLITE_IOERR_TRUNCATE' || code === 'SQLITE_IOERR_SHMSIZE') {
-    return new StoreError('disk-full', `the disk is full, or a file-size limit was reached, writing ${db} (${sqlite}): free some space${resume || ', then run the command again'}`, { cause: error });
+    return new StoreError('disk-full', `the disk is full, or a file-size limit was reached, writing ${db} (${sqlite}): free some space${resume || ', then try again'}`, { cause: error });
   }
   if (code.startsWith('SQLITE_READONLY') || code === 'SQLITE_CANTOPEN') {
-    return new StoreError('read-only', `${db} cannot be written (${sqlite}): make the file and its folder writable${resume || ', then run the command again'}`, { cause: error });
+    return new StoreError('read-only', `${db} cannot be written (${sqlite}): make the file and its folder writable${resume || ', then try again'}`, { cause: error });
   }
   if (code.startsWith('SQLITE_IOERR')) {
-    return new StoreError('write-failed', `reading or writing ${db} failed (${sqlite}): check the disk${resume || ', then run the command again'}`, { cause: error });
+    return new StoreError('write-failed', `reading or writing ${db} failed (${sqlite}): check the disk${resume || ', then try again'}`, { cause: error });
   }
   if (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB') {
     return new StoreError('not-a-database', `${db} is damaged (${sqlite}). Restore it from a backup, or move it away to start a fresh one.`, { cause: error });

@@ -6,6 +6,7 @@
 // Real parts: the CLI in its own process, SQLite files, an OpenAI-compatible stub server process.
 
 import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -31,8 +32,12 @@ const runArgs = (db: string) => ['run', 'iris', '--strategy', 'p', '--candidates
 
 /** The CLI under a file-size limit of `kib` KiB for every file it writes. */
 function runLimited(args: string[], kib: number): Promise<CliResult> {
+  return underLimit([process.execPath, TANDEM_BIN, ...args], kib);
+}
+
+function underLimit(argv: string[], kib: number): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const quoted = [process.execPath, TANDEM_BIN, ...args].map((a) => `'${a.replaceAll("'", `'\\''`)}'`).join(' ');
+    const quoted = argv.map((a) => `'${a.replaceAll("'", `'\\''`)}'`).join(' ');
     const env = { ...process.env };
     for (const key of ['TANDEM_BASE_URL', 'TANDEM_MODEL', 'OPENAI_BASE_URL', 'OPENAI_API_KEY', 'TANDEM_DB']) delete env[key];
     const child = spawn('bash', ['-c', `ulimit -f ${kib} && exec ${quoted}`], { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -58,6 +63,8 @@ function saved(db: string): Array<{ id: number; stage: string; split: string; sc
     store.close();
   }
 }
+
+const API_RUN = fileURLToPath(new URL('../fixtures/api-run-process.ts', import.meta.url));
 
 describe('reliability: the disk fills up during a run', () => {
   it('stops with one line, keeps what was saved, and `tandem resume` finishes with the uninterrupted table', async () => {
@@ -100,4 +107,22 @@ describe('reliability: the disk fills up during a run', () => {
     const after = saved(db);
     for (const evaluation of before) expect(after).toContainEqual(evaluation);
   }, 600_000);
+
+  it('a workbench run (core/api in its own process, as under `tandem serve`) ends failed with the disk-full line and the process keeps serving', async () => {
+    const cleanDb = path.join(dir, 'api-clean', 'tandem.db');
+    const clean = await runCli(runArgs(cleanDb), { timeoutMs: 120_000 });
+    expect(clean.code, clean.stderr).toBe(0);
+    const limit = Math.ceil(statSync(cleanDb).size / 1024 / 2);
+    const db = path.join(dir, 'api-full', 'tandem.db');
+    const result = await underLimit([process.execPath, '--import', 'tsx', API_RUN, db, stub.baseUrl], limit);
+    // Before, the failed status update after the failure was an unhandled rejection that took the process down.
+    expect(result.code, result.stderr).toBe(0);
+    const ended = JSON.parse(result.stdout.trim());
+    expect(ended).toMatchObject({ status: 'failed', runs: 1 });
+    expect(ended.error).toMatch(/^the disk is full/);
+    expect(ended.error).toContain(db);
+    const resumed = await runCli(['resume', '1', '--db', db, '--json'], { timeoutMs: 120_000 });
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(JSON.parse(resumed.stdout).table).toEqual(JSON.parse(clean.stdout).table);
+  }, 300_000);
 });
