@@ -14,7 +14,7 @@ export async function run(): Promise<BenchResult> {
     const ask = async (i: number): Promise<number> => {
       const response = await fetch(`${baseUrl}/chat/completions`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...engine.authHeaders },
         // ignore_eos keeps every answer TOKENS long, so the rates compare like for like.
         body: JSON.stringify({ model: 'bench', messages: [{ role: 'user', content: `Question number ${i}: describe a flower.` }], max_tokens: TOKENS, temperature: 0.7, seed: i, ignore_eos: true }),
       });

@@ -14,7 +14,7 @@ export async function run(): Promise<BenchResult> {
     const listening = (performance.now() - started) / 1000;
     await fetch(`${baseUrl}/chat/completions`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...engine.authHeaders },
       body: JSON.stringify({ model: 'bench', messages: [{ role: 'user', content: 'hi' }], max_tokens: 1 }),
     }).then((r) => r.json());
     samples.push({ listening, firstToken: (performance.now() - started) / 1000 });

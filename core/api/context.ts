@@ -14,7 +14,7 @@ export type RunRuntime = Pick<Runtime, 'lm' | 'finetuner' | 'close'>;
 /** runner/runtime.ts's openRuntime, or a stand-in for tests. */
 export type OpenRuntime = (
   spec: ExperimentSpec,
-  options: { libraryDir: string; env?: NodeJS.ProcessEnv; onEngineEvent?: (event: EngineEvent) => void },
+  options: { libraryDir: string; env?: NodeJS.ProcessEnv; onEngineEvent?: (event: EngineEvent) => void; adapterRoot?: string },
 ) => Promise<RunRuntime>;
 
 export interface ApiContext {

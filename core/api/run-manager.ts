@@ -13,6 +13,7 @@ import { resolveLMOptions } from '../lm/lm-config.ts';
 import { ModelLibrary } from '../models/model-library.ts';
 import { checkFinishedRun, defaultCheckCalls, describeDeterminism } from '../runner/determinism-check.ts';
 import { resumableSpec, runRecordedRun } from '../runner/run-experiment.ts';
+import { finetuneDir } from '../runner/runtime.ts';
 import { specConfig, specFromConfig, type ExperimentSpec } from '../runner/experiment-spec.ts';
 import type { RunEvent } from '../runner/events.ts';
 import { isTerminal, storageErrorOf } from '../store/index.ts';
@@ -148,6 +149,7 @@ export class RunManager {
       try {
         runtime = await this.ctx.openRuntime(spec, {
           libraryDir: this.ctx.libraryDir,
+          adapterRoot: finetuneDir(spec, store.file),
           env: this.ctx.env as NodeJS.ProcessEnv,
           onEngineEvent: (event) => {
             if (event.type === 'restarting') emitRunEvent({ type: 'warning', message: `the engine died; restarting in ${event.delayMs} ms` });

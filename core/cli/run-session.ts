@@ -3,7 +3,7 @@
 
 import { setMaxListeners } from 'node:events';
 import { checkFinishedRun, defaultCheckCalls, type DeterminismReport } from '../runner/determinism-check.ts';
-import { openRuntime, type Runtime } from '../runner/runtime.ts';
+import { finetuneDir, openRuntime, type Runtime } from '../runner/runtime.ts';
 import type { ExperimentSpec } from '../runner/experiment-spec.ts';
 import type { RunOptions, RunOutcome } from '../runner/run-experiment.ts';
 import { mkdirSync } from 'node:fs';
@@ -50,6 +50,7 @@ export async function withRunSession(input: RunSessionInput, go: (options: RunOp
     const spec = typeof input.spec === 'function' ? input.spec(store) : input.spec;
     runtime = await openRuntime(spec, {
       libraryDir: resolveModelLibraryDir({ db: input.dbPath }),
+      adapterRoot: finetuneDir(spec, store.file),
       onEngineEvent: (event) => {
         if (event.type === 'restarting') process.stderr.write(`\nthe engine died; restarting in ${event.delayMs} ms\n`);
       },

@@ -1,8 +1,16 @@
 // Supervises one local engine subprocess (Python + PyTorch serving one base model over the
 // OpenAI-compatible API): start, wait until it reports its port and answers /health, restart with
 // backoff if it dies (on the same port, re-loading its LoRA adapters), stop it with the app.
+//
+// Access: each EngineProcess makes a random token, hands it to the engine in its environment
+// (TANDEM_ENGINE_TOKEN, never on the command line) and sends it as `Authorization: Bearer` on
+// every request; the engine refuses requests without it, with a foreign Host or Origin, and POSTs
+// that are not application/json. The token outlives restarts, so clients keep working. Adapters
+// load only from inside `adapterRoot` (the workspace's fine-tuning folder).
 
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { engineEnv } from './engine-paths.ts';
 import { EngineError } from './errors.ts';
@@ -22,7 +30,17 @@ export interface EngineOptions {
   maxRestarts?: number;
   restartWindowS?: number;
   python?: string;
+  /**
+   * The folder adapters may be loaded from (`--adapter-root`); adapter paths outside it are
+   * refused by the engine. Without it, the engine loads no adapters.
+   */
+  adapterRoot?: string;
+  /** Serve without a token (`tandem engine serve --no-auth`); Host, Origin and Content-Type are still checked. */
+  noAuth?: boolean;
 }
+
+/** The environment variable the engine reads its token from. */
+export const ENGINE_TOKEN_ENV = 'TANDEM_ENGINE_TOKEN';
 
 export type EngineEvent =
   | { type: 'starting'; attempt: number }
@@ -49,11 +67,19 @@ export class EngineProcess {
   private readonly listeners = new Set<(event: EngineEvent) => void>();
   baseUrl: string | null = null;
   model: string | null = null;
+  /** The bearer token the engine requires (null with `noAuth`); an OpenAI client's API key. */
+  readonly token: string | null;
   /** The last stderr lines, for error messages. */
   readonly recentLog: string[] = [];
 
   constructor(private readonly options: EngineOptions) {
     this.port = options.port ?? 0;
+    this.token = options.noAuth ? null : randomBytes(32).toString('base64url');
+  }
+
+  /** Headers every request to the engine carries. */
+  get authHeaders(): Record<string, string> {
+    return this.token ? { authorization: `Bearer ${this.token}` } : {};
   }
 
   on(listener: (event: EngineEvent) => void): () => void {
@@ -75,13 +101,13 @@ export class EngineProcess {
 
   async loadAdapter(name: string, adapterPath: string): Promise<void> {
     const baseUrl = await this.whenReady();
-    await postJson(`${baseUrl}/load_lora_adapter`, { lora_name: name, lora_path: adapterPath });
+    await postJson(`${baseUrl}/load_lora_adapter`, { lora_name: name, lora_path: adapterPath }, this.authHeaders);
     this.adapters.set(name, adapterPath);
   }
 
   async unloadAdapter(name: string): Promise<void> {
     const baseUrl = await this.whenReady();
-    await postJson(`${baseUrl}/unload_lora_adapter`, { lora_name: name });
+    await postJson(`${baseUrl}/unload_lora_adapter`, { lora_name: name }, this.authHeaders);
     this.adapters.delete(name);
   }
 
@@ -115,8 +141,13 @@ export class EngineProcess {
     if (this.options.dtype) args.push('--dtype', this.options.dtype);
     if (this.options.device) args.push('--device', this.options.device);
     if (this.options.maxBatch) args.push('--max-batch', String(this.options.maxBatch));
+    if (this.options.adapterRoot) args.push('--adapter-root', path.resolve(this.options.adapterRoot));
+    if (!this.token) args.push('--no-auth');
+    const env = engineEnv();
+    delete env[ENGINE_TOKEN_ENV];
+    if (this.token) env[ENGINE_TOKEN_ENV] = this.token;
     this.emit({ type: 'starting', attempt });
-    const child = spawn(python, args, { env: engineEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(python, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     createInterface({ input: child.stderr! }).on('line', (line) => {
       this.recentLog.push(line);
@@ -156,11 +187,11 @@ export class EngineProcess {
         }
       });
     });
-    await waitHealthy(baseUrl.replace(/\/v1\/?$/, ''));
+    await waitHealthy(baseUrl.replace(/\/v1\/?$/, ''), this.authHeaders);
     this.baseUrl = baseUrl;
     child.once('exit', (code, signal) => this.onExit(code, signal));
     // Adapters loaded before a crash come back with the engine.
-    for (const [name, adapterPath] of this.adapters) await postJson(`${baseUrl}/load_lora_adapter`, { lora_name: name, lora_path: adapterPath });
+    for (const [name, adapterPath] of this.adapters) await postJson(`${baseUrl}/load_lora_adapter`, { lora_name: name, lora_path: adapterPath }, this.authHeaders);
     this.emit({ type: 'listening', baseUrl, model: this.model ?? '' });
     return baseUrl;
   }
@@ -186,12 +217,12 @@ export class EngineProcess {
   }
 }
 
-async function waitHealthy(origin: string, timeoutMs = 30_000): Promise<void> {
+async function waitHealthy(origin: string, headers: Record<string, string>, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last = '';
   while (Date.now() < deadline) {
     try {
-      const response = await fetch(`${origin}/health`, { signal: AbortSignal.timeout(2000) });
+      const response = await fetch(`${origin}/health`, { headers, signal: AbortSignal.timeout(2000) });
       if (response.ok) return;
       last = `HTTP ${response.status}`;
     } catch (error) {
@@ -202,8 +233,8 @@ async function waitHealthy(origin: string, timeoutMs = 30_000): Promise<void> {
   throw new EngineError(`the engine at ${origin} never became healthy (${last})`);
 }
 
-async function postJson(url: string, body: unknown): Promise<void> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+async function postJson(url: string, body: unknown, headers: Record<string, string>): Promise<void> {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
   const text = await response.text();
   if (!response.ok) {
     let message = text;

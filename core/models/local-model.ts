@@ -10,6 +10,8 @@ import { ModelLibrary } from './model-library.ts';
 export interface LocalModelSession {
   engine: EngineProcess;
   baseUrl: string;
+  /** The bearer token the engine requires (null when started with `noAuth`): an OpenAI client's API key. */
+  token: string | null;
   modelName: string;
   modelDir: string;
   finetuner: LocalEngineFinetuner;
@@ -33,6 +35,7 @@ export async function startLocalModel(nameOrDir: string, options: StartLocalMode
     return {
       engine,
       baseUrl,
+      token: engine.token,
       modelName: engine.model || servedName,
       modelDir,
       finetuner: new LocalEngineFinetuner({ baseModelDir: modelDir, engine, ...(engineOptions.dtype ? { dtype: engineOptions.dtype } : {}), ...(engineOptions.device ? { device: engineOptions.device } : {}) }),

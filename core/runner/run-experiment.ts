@@ -5,7 +5,6 @@
 // unit of work. Both end in the paper-style results.
 
 import { setMaxListeners } from 'node:events';
-import path from 'node:path';
 import { ChatAdapter } from '../adapter/chat-adapter.ts';
 import { probeServer } from '../lm/probe.ts';
 import { parseStrategyList, StrategyError, type Strategy } from '../contract/strategy.ts';
@@ -21,7 +20,7 @@ import { createLMEnvironment } from './lm-environment.ts';
 import { checkMetric } from './metric-check.ts';
 import { taskForSpec } from './task-sources.ts';
 import { openRunRetriever, type RunRetriever } from './run-retriever.ts';
-import type { Runtime } from './runtime.ts';
+import { finetuneDir, type Runtime } from './runtime.ts';
 import { runSeedPool } from './seed-pool.ts';
 import { runSeedTree, SeedFailedError } from './seed-runner.ts';
 import { finetunerIssue } from './spec-builder.ts';
@@ -209,7 +208,7 @@ async function execute(
   try {
     // Adapters trained before the interruption are served again by this process's engine.
     if (resumed && runtime.finetuner) await attachTrainedAdapters(store, runId, runtime.finetuner, defaultBinding);
-    const workDir = spec.workDir ?? path.join(path.dirname(store.file === ':memory:' ? '.' : store.file), 'finetune');
+    const workDir = finetuneDir(spec, store.file);
     await runSeedPool(
       spec.seeds,
       lanes,

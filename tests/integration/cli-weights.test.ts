@@ -60,15 +60,39 @@ describe('tandem engine serve', () => {
         child.stdout.once('data', (d: Buffer) => resolve(d.toString().split('\n')[0]!));
         child.once('exit', (code) => reject(new Error(`exited with ${code}`)));
       });
-      const { baseUrl, model } = JSON.parse(line) as { baseUrl: string; model: string };
+      const { baseUrl, model, token } = JSON.parse(line) as { baseUrl: string; model: string; token: string };
       expect(model).toBe('tiny-llama');
-      const models = (await (await fetch(`${baseUrl}/models`)).json()) as { data: Array<{ id: string }> };
+      // The engine answers only with the printed token.
+      expect((await fetch(`${baseUrl}/models`)).status).toBe(401);
+      const models = (await (await fetch(`${baseUrl}/models`, { headers: { authorization: `Bearer ${token}` } })).json()) as { data: Array<{ id: string }> };
       expect(models.data.map((m) => m.id)).toEqual(['tiny-llama']);
     } finally {
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');
       await exited;
     }
+  }, 120_000);
+
+  it('with --no-auth serves without a token and says so', async () => {
+    const { spawn } = await import('node:child_process');
+    const { TANDEM_BIN } = await import('../helpers/cli.ts');
+    const child = spawn(process.execPath, [TANDEM_BIN, 'engine', 'serve', '--model', modelDir, '--no-auth', '--db', path.join(dir, 'serve-open.db')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    try {
+      const line = await new Promise<string>((resolve, reject) => {
+        child.stdout.once('data', (d: Buffer) => resolve(d.toString().split('\n')[0]!));
+        child.once('exit', (code) => reject(new Error(`exited with ${code}`)));
+      });
+      const { baseUrl, token } = JSON.parse(line) as { baseUrl: string; token: string | null };
+      expect(token).toBeNull();
+      expect((await fetch(`${baseUrl}/models`)).status).toBe(200);
+    } finally {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    }
+    expect(stderr).toMatch(/warning: --no-auth/);
   }, 120_000);
 
   it('serves the embedded demo model when no --model is given, as tandem run does (#18)', async () => {

@@ -23,13 +23,13 @@ const events: EngineEvent[] = [];
 const prompt = { messages: [{ role: 'user' as const, content: 'Say something about flowers.' }], temperature: 0, maxTokens: 12 };
 
 function lm(model: string): OpenAICompatibleLM {
-  return new OpenAICompatibleLM({ baseUrl, model, maxRetries: 6, backoffBaseMs: 200, timeoutMs: 30_000 });
+  return new OpenAICompatibleLM({ baseUrl, model, apiKey: engine.token!, maxRetries: 6, backoffBaseMs: 200, timeoutMs: 30_000 });
 }
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'tandem-engine-'));
   modelDir = await makeTinyCheckpoint(path.join(dir, 'tiny'));
-  engine = new EngineProcess({ modelDir, servedName: 'tiny', maxRestarts: 3 });
+  engine = new EngineProcess({ modelDir, servedName: 'tiny', maxRestarts: 3, adapterRoot: dir });
   engine.on((e) => events.push(e));
   baseUrl = await engine.start();
 }, 120_000);
@@ -46,7 +46,7 @@ describe('local engine', () => {
     expect(a.text).toBe(b.text);
     expect(a.usage.promptTokens).toBeGreaterThan(0);
     expect(a.usage.completionTokens).toBeGreaterThan(0);
-    const models = (await (await fetch(`${baseUrl}/models`)).json()) as { data: Array<{ id: string }> };
+    const models = (await (await fetch(`${baseUrl}/models`, { headers: engine.authHeaders })).json()) as { data: Array<{ id: string }> };
     expect(models.data.map((m) => m.id)).toContain('tiny');
   });
 
@@ -92,13 +92,13 @@ describe('local engine', () => {
     expect(events.some((e) => e.type === 'restarting')).toBe(true);
     const after = await lm('tiny').generate(prompt);
     expect(after.text.length).toBeGreaterThan(0);
-    const models = (await (await fetch(`${engine.baseUrl}/models`)).json()) as { data: Array<{ id: string }> };
+    const models = (await (await fetch(`${engine.baseUrl}/models`, { headers: engine.authHeaders })).json()) as { data: Array<{ id: string }> };
     expect(models.data.map((m) => m.id)).toContain('tiny-roses');
   }, 120_000);
 
   it('refuses an adapter trained on another base model, and keeps serving', async () => {
     const other = await makeTinyCheckpoint(path.join(dir, 'other'), ['--hidden', '32', '--seed', '7']);
-    const otherEngine = new EngineProcess({ modelDir: other, servedName: 'other' });
+    const otherEngine = new EngineProcess({ modelDir: other, servedName: 'other', adapterRoot: dir });
     try {
       await otherEngine.start();
       await expect(otherEngine.loadAdapter('roses', path.join(dir, 'adapter'))).rejects.toThrow(/load_lora_adapter failed \(HTTP 4\d\d\)/);

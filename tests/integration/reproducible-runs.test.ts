@@ -152,7 +152,7 @@ describe.skipIf(!demo)('reproducible runs on the local engine', () => {
       const { dev } = await task.load({ seed: 0 });
       const evaluateAt = async (concurrency: number) => {
         const { env: programEnv } = createLMEnvironment({
-          lm: { baseUrl: session.baseUrl, model: session.modelName, maxConcurrency: concurrency },
+          lm: { baseUrl: session.baseUrl, model: session.modelName, apiKey: session.token!, maxConcurrency: concurrency },
           cache: null, // every request reaches the engine
           adapter: new ChatAdapter(),
           sampling: { temperature: 0.1, maxTokens: 256 },

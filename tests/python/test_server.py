@@ -13,14 +13,22 @@ import pytest
 from conftest import ENGINE_PATH, TRAIN_ROWS
 
 
-def _env():
-    return {**os.environ, "PYTHONPATH": ENGINE_PATH, "OPENBLAS_NUM_THREADS": "1", "PYTHONDONTWRITEBYTECODE": "1"}
+# The bearer token every request sends; the engine reads it from TANDEM_ENGINE_TOKEN.
+TOKEN = "test-token-0123456789abcdef"
 
 
-def _start(model_dir, *extra):
+def _env(token=TOKEN):
+    env = {**os.environ, "PYTHONPATH": ENGINE_PATH, "OPENBLAS_NUM_THREADS": "1", "PYTHONDONTWRITEBYTECODE": "1"}
+    env.pop("TANDEM_ENGINE_TOKEN", None)
+    if token is not None:
+        env["TANDEM_ENGINE_TOKEN"] = token
+    return env
+
+
+def _start(model_dir, *extra, token=TOKEN):
     proc = subprocess.Popen([sys.executable, "-m", "tandem_engine", "serve", "--model", model_dir, "--port", "0",
                              "--threads", "2", *extra], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            env=_env(), text=True)
+                            env=_env(token), text=True)
     line = proc.stdout.readline()
     if not line:
         proc.kill()
@@ -28,19 +36,35 @@ def _start(model_dir, *extra):
     return proc, json.loads(line)
 
 
-def _call(base, path, body=None, raw=None):
+def _request(base, path, body=None, raw=None, token=TOKEN, headers=None):
+    """(status, JSON body, response headers)."""
     data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
-    req = urllib.request.Request(base + path, data=data, headers={"Content-Type": "application/json"})
+    sent = {"Content-Type": "application/json"}
+    if token is not None:
+        sent["Authorization"] = f"Bearer {token}"
+    sent.update(headers or {})
+    req = urllib.request.Request(base + path, data=data, headers={k: v for k, v in sent.items() if v is not None})
     try:
         with urllib.request.urlopen(req, timeout=60) as r:
-            return r.status, json.loads(r.read())
+            return r.status, json.loads(r.read()), r.headers
     except urllib.error.HTTPError as e:
-        return e.code, json.loads(e.read())
+        return e.code, json.loads(e.read()), e.headers
+
+
+def _call(base, path, body=None, raw=None, token=TOKEN):
+    status, payload, _ = _request(base, path, body, raw, token)
+    return status, payload
 
 
 @pytest.fixture(scope="module")
-def adapter_dir(llama_dir, tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("srv")
+def adapter_root(tmp_path_factory):
+    """The folder the server may load adapters from (--adapter-root)."""
+    return tmp_path_factory.mktemp("srv")
+
+
+@pytest.fixture(scope="module")
+def adapter_dir(llama_dir, adapter_root):
+    tmp = adapter_root
     data = tmp / "train.jsonl"
     data.write_text("\n".join(json.dumps(r) for r in TRAIN_ROWS) + "\n")
     out = str(tmp / "adapter")
@@ -55,8 +79,8 @@ def adapter_dir(llama_dir, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def server(llama_dir):
-    proc, ready = _start(llama_dir, "--max-batch", "8")
+def server(llama_dir, adapter_root):
+    proc, ready = _start(llama_dir, "--max-batch", "8", "--adapter-root", str(adapter_root))
     yield ready
     proc.terminate()
     proc.wait(timeout=10)
@@ -97,7 +121,7 @@ def test_chat_adapters_and_errors(server, adapter_dir):
     assert status == 400 and err["error"]["type"] == "invalid_request_error"
     assert _call(base, "/chat/completions", {**body, "temperature": "hot"})[0] == 400
     assert _call(base, "/chat/completions", {"model": name, "messages": []})[0] == 400
-    assert _call(base, "/load_lora_adapter", {"lora_name": "x", "lora_path": "/nonexistent"})[0] == 404
+    assert _call(base, "/load_lora_adapter", {"lora_name": "x", "lora_path": "nonexistent"})[0] == 404
 
 
 def test_concurrent_requests(server):

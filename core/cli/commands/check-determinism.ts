@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { checkFinishedRun, DEFAULT_CHECKED_CALLS, describeDeterminism, type DeterminismReport } from '../../runner/determinism-check.ts';
 import { savedSpec } from '../../runner/run-experiment.ts';
-import { openRuntime } from '../../runner/runtime.ts';
+import { finetuneDir, openRuntime } from '../../runner/runtime.ts';
 import { openStore } from '../../store/index.ts';
 import { integer, resolveDbPath } from '../options.ts';
 import { UsageError } from '../user-error.ts';
@@ -27,7 +27,7 @@ export function registerCheckDeterminismCommand(program: Command): void {
       try {
         const spec = savedSpec(store, runId);
         if (!spec.seededRequests) process.stderr.write(`run ${runId} sent no seeds with its requests; differences are expected at any temperature above 0\n`);
-        const runtime = await openRuntime(spec, { libraryDir: resolveModelLibraryDir({ db: dbPath }) });
+        const runtime = await openRuntime(spec, { libraryDir: resolveModelLibraryDir({ db: dbPath }), adapterRoot: finetuneDir(spec, store.file) });
         try {
           const report = await checkFinishedRun(runId, { store, runtime, calls: flags.calls });
           process.stdout.write(flags.json ? `${JSON.stringify(report)}\n` : `${describeDeterminism(report)}\n${differences(report)}`);

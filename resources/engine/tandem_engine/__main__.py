@@ -22,22 +22,47 @@ def _threads(n):
         torch.set_num_threads(n)
 
 
+TOKEN_ENV = "TANDEM_ENGINE_TOKEN"
+MIN_TOKEN_CHARS = 16
+
+
+def _serve_token(a):
+    """The bearer token every request must carry (None with --no-auth), read from the environment
+    and removed from it, so nothing the engine starts inherits it. Tokens never go on the command
+    line, where other users' `ps` could read them."""
+    token = os.environ.pop(TOKEN_ENV, "").strip()
+    from .errors import EngineError
+    if a.no_auth:
+        logging.getLogger("tandem_engine").warning(
+            "--no-auth: any program on this machine can use this server and load adapters into it")
+        return None
+    if not token:
+        raise EngineError(f"no access token: set {TOKEN_ENV} to a random secret that clients send as "
+                          "'Authorization: Bearer <token>', or pass --no-auth to serve without one", "no_token")
+    if len(token) < MIN_TOKEN_CHARS:
+        raise EngineError(f"{TOKEN_ENV} is shorter than {MIN_TOKEN_CHARS} characters; use a long random secret",
+                          "no_token")
+    return token
+
+
 def cmd_serve(a) -> int:
     from .checkpoint import load_model
-    from .server import Engine, bind, serve
+    from .server import Access, Engine, bind, serve
+    access = Access(_serve_token(a), a.host)
     server = bind(a.host, a.port)
     _threads(a.threads)
     loaded = load_model(a.model, dtype=a.dtype, device=a.device)
-    engine = Engine(loaded, a.served_name or loaded.name, max_batch=a.max_batch)
+    engine = Engine(loaded, a.served_name or loaded.name, max_batch=a.max_batch, adapter_root=a.adapter_root)
     def ready(host, port):
         for spec in a.adapter or []:
             name, _, path = spec.partition("=")
-            engine.load_adapter({"lora_name": name, "lora_path": path})
+            engine.load_adapter({"lora_name": name, "lora_path": path}, trusted=True)
         emit({"event": "listening", "port": port, "base_url": f"http://{host}:{port}/v1",
               "model": engine.served_name, "adapters": sorted(engine.adapters), "device": str(loaded.device),
-              "dtype": a.dtype, "max_batch": a.max_batch, "max_context": loaded.max_context})
+              "dtype": a.dtype, "max_batch": a.max_batch, "max_context": loaded.max_context,
+              "auth": access.token is not None, "adapter_root": engine.adapter_root is not None})
     signal.signal(signal.SIGTERM, lambda *_: threading_shutdown(server))
-    serve(server, engine, ready)
+    serve(server, engine, ready, access)
     return 0
 
 
@@ -129,6 +154,10 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--max-batch", type=int, default=16)
     s.add_argument("--served-name")
     s.add_argument("--adapter", action="append", help="NAME=DIR, an adapter to load at start (repeatable)")
+    s.add_argument("--adapter-root", help="the folder adapters may be loaded from over HTTP "
+                   "(/v1/load_lora_adapter); without it, adapters load only with --adapter")
+    s.add_argument("--no-auth", action="store_true", help="serve without a token (default: every request "
+                   "must send 'Authorization: Bearer <token>', the token read from TANDEM_ENGINE_TOKEN)")
     s.set_defaults(fn=cmd_serve)
 
     t = sub.add_parser("train", parents=[common], help="LoRA fine-tuning on chat JSONL")
