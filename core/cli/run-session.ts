@@ -23,6 +23,8 @@ export interface RunSessionInput {
   checkCalls?: number | undefined;
   /** What the workspace lock names to another process, e.g. "`tandem resume`"; default "`tandem run`". */
   holder?: string;
+  /** The spec was built from this command line's flags (`tandem run`), not read back (`resume`). */
+  lmFromCommandLine?: boolean;
 }
 
 export async function withRunSession(input: RunSessionInput, go: (options: RunOptions) => Promise<RunOutcome>): Promise<void> {
@@ -51,6 +53,7 @@ export async function withRunSession(input: RunSessionInput, go: (options: RunOp
     runtime = await openRuntime(spec, {
       libraryDir: resolveModelLibraryDir({ db: input.dbPath }),
       adapterRoot: finetuneDir(spec, store.file),
+      lmFromCommandLine: input.lmFromCommandLine === true,
       onEngineEvent: (event) => {
         if (event.type === 'restarting') process.stderr.write(`\nthe engine died; restarting in ${event.delayMs} ms\n`);
       },

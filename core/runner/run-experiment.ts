@@ -12,6 +12,7 @@ import type { RunResults } from '../contract/views/results.ts';
 import { runResults } from '../report/results.ts';
 import { storageErrorOf, type Store } from '../store/index.ts';
 import { checkInfoOf, type Task, type TaskSplits } from '../tasks/task.ts';
+import { TooFewExamplesError } from '../tasks/split.ts';
 import type { LMCallCounters, RunEvent } from './events.ts';
 import { seedLanes, specConfig, specFromConfig, type ExperimentSpec } from './experiment-spec.ts';
 import { oneFinetuneAtATime } from './finetune-queue.ts';
@@ -107,8 +108,11 @@ export async function loadTaskData(spec: ExperimentSpec, seeds: readonly number[
       continue;
     }
     const s = await task.load({ seed, ...(spec.dataPath ? { dataPath: spec.dataPath } : {}) });
-    if (s.train.length === 0) throw new Error(`task "${task.name}" has an empty train set; give a dataset with training examples`);
-    for (const split of spec.evalSplits) if (s[split].length === 0) throw new Error(`task "${task.name}" has an empty ${split} set`);
+    const where = spec.dataPath ? ` from ${spec.dataPath}` : '';
+    if (s.train.length === 0) throw new TooFewExamplesError(`task "${task.name}" has an empty train split${where}; give a dataset with training examples`);
+    for (const split of spec.evalSplits) {
+      if (s[split].length === 0) throw new TooFewExamplesError(`task "${task.name}" has an empty ${split} split${where}; give a dataset with more examples${split === 'test' ? ', or evaluate on dev only (--no-test)' : ''}`);
+    }
     splits.set(seed, s);
   }
   checkMetric(task, splits.get(seeds[0]!)!, spec.taskSource?.file ?? null);

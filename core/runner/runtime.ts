@@ -30,6 +30,8 @@ export async function openRuntime(
     libraryDir: string;
     env?: NodeJS.ProcessEnv;
     onEngineEvent?: (event: EngineEvent) => void;
+    /** The spec's LM settings were typed on this command line (see LMSettingsInput.fromCommandLine). */
+    lmFromCommandLine?: boolean;
     /** The folder the local engine may load adapters from (`finetuneDir`); default the spec's workDir, else none. */
     adapterRoot?: string;
   },
@@ -57,6 +59,7 @@ export async function openRuntime(
         timeoutMs: spec.lm.timeoutMs,
       },
       env,
+      fromCommandLine: options.lmFromCommandLine === true,
     });
     const finetuner =
       spec.finetune?.kind === 'local' && local
