@@ -5,7 +5,7 @@
 // and the command palette. Screenshots of every view go to test-artifacts/ui/.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumAvailable, startWorkbench, tinyTrainerCommand, type PageGlobal, type Workbench } from '../fixtures/ui-workbench.ts';
+import { ARTIFACTS_DIR, chromiumAvailable, startWorkbench, tinyTrainerCommand, type PageGlobal, type Workbench } from '../fixtures/ui-workbench.ts';
 
 let wb: Workbench;
 let trainer: string;
@@ -119,6 +119,58 @@ describe.skipIf(!chromiumAvailable)('the workbench in Chromium', () => {
     await wb.shot('run-finished');
   }, 600_000);
 
+  it('plots accuracy against cost: a point per strategy, the Pareto front, dollars once prices are set', async () => {
+    const { page } = wb;
+    await wb.goto(`#/runs/${runId}`);
+    const chart = page.locator(`${tid('view-run')} ${tid('cost-chart')}`);
+    await chart.waitFor();
+    const rows = await page.locator('[data-testid^="result-row-"]').count();
+    await expect.poll(() => chart.locator(tid('cost-chart-point')).count(), POLL).toBe(rows);
+    const strategies = await chart.locator(tid('cost-chart-point')).evaluateAll((els) => els.map((el) => (el as unknown as { getAttribute(n: string): string | null }).getAttribute('data-strategy')));
+    expect(strategies.sort()).toEqual(['', 'p', 'p -> w']);
+    expect(await chart.locator(tid('cost-chart-label')).allTextContents()).toHaveLength(rows);
+    // the front: a line through its points, which are drawn filled (data-front)
+    const front = chart.locator(tid('cost-chart-pareto'));
+    expect(await front.count()).toBe(1);
+    const onFront = await chart.locator(`${tid('cost-chart-point')}[data-front="true"]`).count();
+    expect(onFront).toBeGreaterThanOrEqual(1);
+    expect(Number(await front.getAttribute('data-points'))).toBe(onFront);
+    // one seed: no CI, so no error bars
+    expect(await chart.locator(tid('cost-chart-error-bar')).count()).toBe(0);
+    expect(await chart.locator(tid('cost-chart-note')).textContent()).toMatch(/attributed per seed — shared prefixes charged to each strategy/);
+    // no prices yet: no dollars
+    const measure = chart.locator(tid('cost-chart-measure'));
+    expect(await measure.inputValue()).toBe('tokens');
+    expect(await measure.locator('option').allTextContents()).toEqual(['tokens', 'LM calls', 'seconds']);
+
+    // a bad price is refused with one line, the axis stays as it was
+    await chart.locator(tid('cost-price-inputPerMillion')).fill('abc');
+    await chart.locator(tid('cost-prices-save')).click();
+    expect(await chart.locator(tid('cost-prices-error')).textContent()).toMatch(/^\$ \/ 1M prompt tokens: must be a number ≥ 0, got “abc”$/);
+    expect(await measure.inputValue()).toBe('tokens');
+
+    await chart.locator(tid('cost-price-inputPerMillion')).fill('0.5');
+    await chart.locator(tid('cost-price-outputPerMillion')).fill('1.5');
+    await chart.locator(tid('cost-price-finetunePerHour')).fill('2');
+    await chart.locator(tid('cost-prices-save')).click();
+    await expect.poll(() => measure.inputValue(), POLL).toBe('dollars');
+    expect(await chart.getAttribute('data-measure')).toBe('dollars');
+    expect(await chart.locator(tid('cost-prices-error')).count()).toBe(0);
+    expect(await chart.locator('svg.recharts-surface').textContent()).toMatch(/\$.*dollars per seed/);
+    expect(await page.evaluate(() => (globalThis as unknown as PageGlobal).localStorage.getItem('tandem.prices.stub-model'))).toBe(JSON.stringify({ inputPerMillion: 0.5, outputPerMillion: 1.5, finetunePerHour: 2 }));
+    await wb.shot('run-cost');
+    await chart.scrollIntoViewIfNeeded();
+    await chart.screenshot({ path: `${ARTIFACTS_DIR}/run-cost-chart.png` });
+
+    // another measure still picks; the prices stay remembered after a reload of the view
+    await measure.selectOption('lmCalls');
+    expect(await chart.getAttribute('data-measure')).toBe('lmCalls');
+    await page.reload();
+    await page.locator(tid('cost-chart')).waitFor();
+    expect(await page.locator(tid('cost-chart')).getAttribute('data-measure')).toBe('dollars');
+    expect(crashes()).toEqual([]);
+  }, 60_000);
+
   it('shows the candidates of the p stage with their demos', async () => {
     const { page } = wb;
     await wb.goto(`#/runs/${runId}/candidates`);
@@ -208,6 +260,12 @@ describe.skipIf(!chromiumAvailable)('the workbench in Chromium', () => {
     await page.locator(tid('compare-significance')).waitFor();
     expect(await page.locator(tid('compare-significance-row')).count()).toBeGreaterThanOrEqual(1);
     expect(await page.locator(tid('compare-significance-line')).first().textContent()).toMatch(/(beats|trails|no significant difference).*\(95% CI .* to .*, p .*, Holm .*\)/);
+    // accuracy against cost, priced with the prices set in the Run view for the same model
+    const chart = page.locator(`${tid('compare-cost')} ${tid('cost-chart')}`);
+    await chart.waitFor();
+    await expect.poll(() => chart.locator(tid('cost-chart-point')).count(), POLL).toBe(3);
+    expect(await chart.getAttribute('data-measure')).toBe('dollars');
+    expect(await chart.locator(tid('cost-chart-pareto')).count()).toBe(1);
     await wb.shot('compare');
   }, 60_000);
 

@@ -1,6 +1,6 @@
 // Compare (#/compare?runs=1,2&baseline=p&strategies=p -> w,w&split=test): strategies of one or
 // more runs against a baseline strategy — the paper-style table with exports, the task's
-// intermediate checks beside it (when it has any), per-strategy flip
+// intermediate checks beside it (when it has any), accuracy against cost per run, per-strategy flip
 // matrices, and the flipped examples with word diffs of the outputs and their traces inline.
 import { useEffect, useMemo } from 'react';
 import { getClient } from '../../api/client.ts';
@@ -9,6 +9,7 @@ import { replaceParams } from '../../app/router.ts';
 import { useApi, useApiEvents, useThrottled } from '../../app/use-api.ts';
 import { EmptyState, ErrorState, Loading } from '../../components/states.tsx';
 import { CheckComparison } from './CheckComparison.tsx';
+import { CompareCostCharts } from './CompareCostCharts.tsx';
 import { parseCompareParams, runStrategies, strategyLabel } from './compare-params.ts';
 import { CompareControls } from './CompareControls.tsx';
 import { copyText, downloadText } from '../../components/download.ts';
@@ -108,6 +109,7 @@ export function CompareView({ params }: { params: URLSearchParams }) {
             {loaded.some((c) => c.comparison) ? (
               <SignificanceTable runs={loaded.map((c) => ({ runId: c.runId, flips: (c.comparison?.flips ?? []).filter((f) => selected(f.strategy)) }))} baseline={p.baseline} showRun={multiRun} />
             ) : null}
+            {table.rows.length ? <CompareCostCharts runIds={comparable} runs={byId} include={(s) => s === '' || s === p.baseline || selected(s)} split={p.split} /> : null}
             {loaded.some((c) => c.comparison) ? (
               <section data-testid="compare-matrices">
                 <h2>

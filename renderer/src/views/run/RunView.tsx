@@ -1,7 +1,8 @@
 // A run, live: header (status, elapsed, ETA, Cancel/Resume), the strategy tree per seed with live
-// progress, accuracy curves per split, the paper-style table, the task's intermediate checks (per
-// strategy, and over the traces each stage learned from) and per-stage cost. Progress events
-// patch the live store at once; stages, curves and results reload at most every RELOAD_MS.
+// progress, accuracy curves per split, the paper-style table, accuracy against cost, the task's
+// intermediate checks (per strategy, and over the traces each stage learned from) and per-stage
+// cost. Progress events patch the live store at once; stages, curves and results reload at most
+// every RELOAD_MS.
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { getClient } from '../../api/client.ts';
 import type { ApiEvent } from '../../api/types.ts';
@@ -12,6 +13,7 @@ import { EmptyState, ErrorState, Loading } from '../../components/states.tsx';
 import { AccuracyCurves } from './AccuracyCurves.tsx';
 import { CheckTable } from './CheckTable.tsx';
 import { CostTable } from './CostTable.tsx';
+import { CostChart } from '../../components/CostChart.tsx';
 import { ensureLiveSubscription, stageFraction, useRunLive } from './live-store.ts';
 import { buildTrees, estimateEta, listedStrategies } from './plan.ts';
 import { ResultsTable } from './ResultsTable.tsx';
@@ -160,6 +162,10 @@ export function RunView({ runId }: { runId: number }) {
         <h2>Results</h2>
         {d.results.rows.length === 0 ? <EmptyState title="No results yet" /> : <ResultsTable rows={d.results.rows} splits={splits} seeds={d.results.seeds} />}
         <p className="subtle">Percent accuracy; mean over seeds ± half-width of the 95% CI (Student t); — where a weight step had no passing traces. Hover a cell for per-seed values.</p>
+      </section>
+
+      <section className="panel" aria-label="Accuracy against cost">
+        <CostChart level={2} results={d.results} model={typeof d.run.lm.model === 'string' && d.run.lm.model ? d.run.lm.model : 'unknown model'} />
       </section>
 
       {d.results.checks && d.results.checks.definitions.length > 0 ? (
