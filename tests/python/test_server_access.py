@@ -175,3 +175,19 @@ def test_engine_accepts_anyone__no_auth_serves_without_a_token_but_still_checks_
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_servers_are_bounded__a_body_announced_over_the_limit_gets_413_at_once(server):
+    """Found by `npm run audit:web`: the engine answered 400 to an oversized body; 413 says what it is."""
+    import http.client
+    conn = http.client.HTTPConnection("127.0.0.1", server["port"], timeout=30)
+    conn.putrequest("POST", "/v1/chat/completions")
+    conn.putheader("Authorization", f"Bearer {TOKEN}")
+    conn.putheader("Content-Type", "application/json")
+    conn.putheader("Content-Length", str(1024 * 1024 * 1024))
+    conn.endheaders()
+    response = conn.getresponse()
+    payload = json.loads(response.read())
+    assert response.status == 413 and "larger than" in payload["error"]["message"], payload
+    assert response.getheader("Connection") == "close"
+    conn.close()

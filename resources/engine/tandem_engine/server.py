@@ -303,6 +303,14 @@ def _is_json(content_type: str | None) -> bool:
     return m.get_content_type() == "application/json"
 
 
+def _declared_length(headers) -> int:
+    """The Content-Length a request announces (0 when absent or not a number: _body says so)."""
+    try:
+        return int(headers.get("Content-Length") or 0)
+    except ValueError:
+        return 0
+
+
 def _make_handler(engine: Engine, access: Access):
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -337,6 +345,8 @@ def _make_handler(engine: Engine, access: Access):
             refusal = access.check(self.headers)
             if refusal is None and self.command == "POST" and not _is_json(self.headers.get("Content-Type")):
                 refusal = (415, "invalid_request_error", "POST bodies must be sent with 'Content-Type: application/json'")
+            if refusal is None and _declared_length(self.headers) > MAX_BODY:
+                refusal = (413, "invalid_request_error", f"request body is larger than {MAX_BODY} bytes")
             if refusal is not None:
                 self._refuse(*refusal)
                 return False
