@@ -184,41 +184,37 @@ function latex(r: ReportInput): string {
   ].join('\n');
 }
 
-function latexChecks(r: ReportInput, cell: (c: ResultCell | undefined) => string): string[] {
-  const t = checkTable(r.results.checks!, r.results.splits, cell);
+/** A booktabs table: the first column left-aligned, the others right. Cells are LaTeX already. */
+function latexTable(head: string[], rows: string[][], caption: string): string[] {
   return [
     '\\begin{table}[t]',
     '\\centering',
-    `\\begin{tabular}{l${'r'.repeat(t.head.length - 1)}}`,
+    `\\begin{tabular}{l${'r'.repeat(head.length - 1)}}`,
     '\\toprule',
-    `${t.head.map(tex).join(' & ')} \\\\`,
+    `${head.join(' & ')} \\\\`,
     '\\midrule',
-    ...t.rows.map((row) => `${tex(row[0]!)} & ${row.slice(1).join(' & ')} \\\\`),
+    ...rows.map((row) => `${row.join(' & ')} \\\\`),
     '\\bottomrule',
     '\\end{tabular}',
-    `\\caption{${tex(`${r.task} on ${r.model}`)}: intermediate checks (\\%). ${checkLegend(r.results.checks!).map(tex).join(' ')}}`,
+    `\\caption{${caption}}`,
     '\\end{table}',
     '',
   ];
 }
 
+function latexChecks(r: ReportInput, cell: (c: ResultCell | undefined) => string): string[] {
+  const t = checkTable(r.results.checks!, r.results.splits, cell);
+  return latexTable(
+    t.head.map(tex),
+    t.rows.map((row) => [tex(row[0]!), ...row.slice(1)]),
+    `${tex(`${r.task} on ${r.model}`)}: intermediate checks (\\%). ${checkLegend(r.results.checks!).map(tex).join(' ')}`,
+  );
+}
+
 function latexCosts(r: ReportInput): string[] {
   const costs = costTable(r.results, r.prices ?? null);
   if (!costs) return [];
-  return [
-    '\\begin{table}[t]',
-    '\\centering',
-    `\\begin{tabular}{l${'r'.repeat(costs.head.length - 1)}}`,
-    '\\toprule',
-    `${costs.head.map(tex).join(' & ')} \\\\`,
-    '\\midrule',
-    ...costs.rows.map((row) => `${row.map(tex).join(' & ')} \\\\`),
-    '\\bottomrule',
-    '\\end{tabular}',
-    `\\caption{${tex(`${r.task} on ${r.model}`)}: cost per strategy (${tex(costs.split)}). ${tex(costs.notes.join(' '))}}`,
-    '\\end{table}',
-    '',
-  ];
+  return latexTable(costs.head.map(tex), costs.rows.map((row) => row.map(tex)), `${tex(`${r.task} on ${r.model}`)}: cost per strategy (${tex(costs.split)}). ${tex(costs.notes.join(' '))}`);
 }
 
 function escapeHtml(s: string): string {
