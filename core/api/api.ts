@@ -121,7 +121,7 @@ export function createApi(options: ApiOptions): Api {
     listStages: (input) => runs.listStages(input),
     getStage: (input) => runs.getStage(input),
     getCurves: (input) => runs.curves(input),
-    exportReport: (input) => exportRunReport(runs.get({ runId: input.runId }), input.format, input.prices ?? null),
+    exportReport: (input) => exportRunReport(ctx, runs, input),
     getComparison: (input) => getComparison(ctx, runs, input),
     pageExampleResults: (input) => pageExampleResults(ctx, input),
     getTrace: (input) => getTrace(ctx, input),

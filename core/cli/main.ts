@@ -14,12 +14,13 @@ import { registerResumeCommand } from './commands/resume.ts';
 import { registerRunsCommand } from './commands/runs.ts';
 import { registerServeCommand } from './commands/serve.ts';
 import { registerStartCommand } from './commands/start.ts';
+import { tandemVersion } from '../util/package-root.ts';
 import { describeError, isUserError } from './user-error.ts';
 
 export async function main(argv: string[]): Promise<number> {
   const program = new Command('tandem')
     .description('Optimize LM programs by tuning prompts and weights together (BetterTogether).')
-    .version('0.1.0')
+    .version(tandemVersion())
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });

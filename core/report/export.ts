@@ -6,9 +6,12 @@
 import type { ReportFile } from '../contract/api.ts';
 import { REPORT_FORMATS, type ReportFormat } from '../contract/schemas.ts';
 import type { Prices } from '../contract/cost.ts';
+import type { Comparison } from '../contract/views/comparison.ts';
 import type { ResultCell, RunResults } from '../contract/views/results.ts';
 import { checkLegend, checkTable, sourceTable } from './check-tables.ts';
 import { costTable } from './cost-tables.ts';
+import { setupRows, type SetupFacts } from './report-setup.ts';
+import { significanceTable } from './significance-tables.ts';
 
 export { REPORT_FORMATS, type ReportFile, type ReportFormat };
 
@@ -25,6 +28,10 @@ export interface ReportInput {
   lm: { calls: number; cacheHits: number; promptTokens: number; completionTokens: number };
   /** Prices of the run's model, for the dollars column of the cost table. */
   prices?: Prices | null;
+  /** Spec, modules and version for the setup section (absent: no setup section). */
+  setup?: SetupFacts;
+  /** Every strategy against zero-shot on the main split, for the significance table. */
+  comparison?: Comparison | null;
 }
 
 const EXTENSIONS: Record<ReportFormat, [string, string]> = {
@@ -55,11 +62,15 @@ function title(r: ReportInput): string {
 }
 
 function facts(r: ReportInput): Array<[string, string]> {
-  return [
+  // With a setup section, task, model, strategies and seeds are there (in full).
+  const what: Array<[string, string]> = r.setup ? [] : [
     ['task', r.task],
     ['model', r.model],
     ['strategies', r.strategies.join(', ')],
     ['seeds', r.seeds.join(', ')],
+  ];
+  return [
+    ...what,
     ['status', r.status],
     ['started', new Date(r.createdAt).toISOString()],
     ['LM calls', `${r.lm.calls} (${r.lm.cacheHits} from cache), ${r.lm.promptTokens + r.lm.completionTokens} tokens`],
@@ -107,9 +118,12 @@ function mdTable(head: string[], rows: string[][]): string {
 function markdown(r: ReportInput): string {
   const { splits, seeds, rows } = r.results;
   const parts = [`# ${title(r)}`, '', ...facts(r).map(([k, v]) => `- **${k}**: ${v}`), ''];
+  if (r.setup) parts.push('## Setup', '', ...setupRows(r.setup).map(([k, v]) => `- **${k}**: ${v}`), '');
   parts.push(`## Accuracy (%, mean${seeds.length > 1 ? ' ± 95% CI' : ''} over ${seeds.length} seed${seeds.length > 1 ? 's' : ''})`, '');
   parts.push(mdTable(['strategy', ...splits], rows.map((row) => [row.label, ...splits.map((s) => cellText(row.cells[s]))])));
   parts.push('', '"—": a weight step had no passing traces to train on; "†": some seeds did.', '');
+  const sig = significanceTable(r.comparison);
+  if (sig) parts.push(`## Is the difference real? (vs ${sig.baseline}, ${sig.split})`, '', mdTable(sig.head, sig.rows), '', ...sig.sentences.map((line) => `- ${line}`), '', sig.note, '');
   parts.push('## Per seed', '');
   parts.push(mdTable(['strategy', 'split', ...seeds.map((s) => `seed ${s}`)], rows.flatMap((row) => splits.map((split) => [row.label, split, ...(row.cells[split]?.values ?? []).map(seedText)]))));
   const curves = stepMeans(r);
@@ -164,21 +178,18 @@ function tex(s: string): string {
 function latex(r: ReportInput): string {
   const { splits, rows, seeds } = r.results;
   const cell = (c: ResultCell | undefined) => tex(cellText(c, 'PLUSMINUS')).replace('PLUSMINUS', '$\\pm$').replace('—', '---').replace('†', '$^\\dagger$');
-  const body = rows.map((row) => `${tex(row.label)} & ${splits.map((s) => cell(row.cells[s])).join(' & ')} \\\\`);
+  // A star on the split tested: the strategy differs from zero-shot at Holm-adjusted p < 0.05.
+  const sig = significanceTable(r.comparison);
+  const mark = (strategy: string, split: string) => (sig && split === sig.split && sig.significant.has(strategy) ? '$^{*}$' : '');
+  const starNote = sig && sig.significant.size > 0 ? ` $^{*}$: differs from ${tex(sig.baseline)} on ${tex(sig.split)} at Holm-adjusted $p < 0.05$ (exact McNemar over examples and seeds).` : '';
   return [
     `% ${title(r)} — accuracy (%), mean${seeds.length > 1 ? ' $\\pm$ 95\\% CI' : ''} over ${seeds.length} seed(s). Requires \\usepackage{booktabs}.`,
-    '\\begin{table}[t]',
-    '\\centering',
-    `\\begin{tabular}{l${'r'.repeat(splits.length)}}`,
-    '\\toprule',
-    `Strategy & ${splits.map((s) => tex(s)).join(' & ')} \\\\`,
-    '\\midrule',
-    ...body,
-    '\\bottomrule',
-    '\\end{tabular}',
-    `\\caption{${tex(`${r.task} on ${r.model}`)}: accuracy (\\%) over seeds ${tex(seeds.join(', '))}. \`\`---'': no passing traces.}`,
-    '\\end{table}',
-    '',
+    ...latexTable(
+      ['Strategy', ...splits.map((s) => tex(s))],
+      rows.map((row) => [tex(row.label), ...splits.map((s) => `${cell(row.cells[s])}${mark(row.strategy, s)}`)]),
+      `${tex(`${r.task} on ${r.model}`)}: accuracy (\\%) over seeds ${tex(seeds.join(', '))}. \`\`---'': no passing traces.${starNote}`,
+    ),
+    ...(sig ? latexTable(sig.head.map(tex), sig.rows.map((row) => row.map(tex)), `${tex(`${r.task} on ${r.model}`)}: each strategy against ${tex(sig.baseline)} on ${tex(sig.split)}. ${tex(sig.note)}`) : []),
     ...(r.results.checks ? latexChecks(r, cell) : []),
     ...latexCosts(r),
   ].join('\n');
@@ -237,9 +248,11 @@ function html(r: ReportInput): string {
 </head><body>
 <h1>${escapeHtml(title(r))}</h1>
 <dl>${facts(r).map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`).join('')}</dl>
+${r.setup ? `<h2>Setup</h2>\n<dl>${setupRows(r.setup).map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`).join('')}</dl>` : ''}
 <h2>Accuracy (%, mean${seeds.length > 1 ? ' ± 95% CI' : ''} over ${seeds.length} seed${seeds.length > 1 ? 's' : ''})</h2>
 ${htmlTable(['strategy', ...splits], rows.map((row) => [row.label, ...splits.map((s) => cellText(row.cells[s]))]))}
 <p>“—”: a weight step had no passing traces to train on; “†”: some seeds did.</p>
+${htmlSignificance(r)}
 <h2>Per seed</h2>
 ${htmlTable(['strategy', 'split', ...seeds.map((s) => `seed ${s}`)], rows.flatMap((row) => splits.map((split) => [row.label, split, ...(row.cells[split]?.values ?? []).map(seedText)])))}
 ${curves.length ? `<h2>Score after each step (%, mean over seeds)</h2>\n${htmlTable(['strategy', 'split', ...Array.from({ length: width }, (_, i) => `step ${i}`)], curves.map((c) => [c.strategy, c.split, ...Array.from({ length: width }, (_, i) => seedText(c.steps[i] ?? null))]))}` : ''}
@@ -261,6 +274,12 @@ function htmlChecks(r: ReportInput): string {
   ].join('\n');
 }
 
+function htmlSignificance(r: ReportInput): string {
+  const sig = significanceTable(r.comparison);
+  if (!sig) return '';
+  return `<h2>Is the difference real? (vs ${escapeHtml(sig.baseline)}, ${escapeHtml(sig.split)})</h2>\n${htmlTable(sig.head, sig.rows)}\n<ul>${sig.sentences.map((line) => `<li>${escapeHtml(line)}</li>`).join('')}</ul>\n<p>${escapeHtml(sig.note)}</p>`;
+}
+
 function htmlCosts(r: ReportInput): string {
   const costs = costTable(r.results, r.prices ?? null);
   if (!costs) return '';
@@ -268,5 +287,7 @@ function htmlCosts(r: ReportInput): string {
 }
 
 function json(r: ReportInput): string {
-  return `${JSON.stringify({ ...r, createdAt: new Date(r.createdAt).toISOString(), stepMeans: stepMeans(r), costByKind: Object.fromEntries(costTotals(r)) }, null, 2)}\n`;
+  const { comparison, ...rest } = r;
+  const significance = comparison ? { baseline: comparison.baseline, split: comparison.split, strategies: comparison.flips.map((f) => ({ strategy: f.strategy, counts: f.counts, significance: f.significance })) } : null;
+  return `${JSON.stringify({ ...rest, significance, createdAt: new Date(r.createdAt).toISOString(), stepMeans: stepMeans(r), costByKind: Object.fromEntries(costTotals(r)) }, null, 2)}\n`;
 }

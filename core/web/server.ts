@@ -27,7 +27,7 @@ import { isApiMethodName } from '../contract/methods.ts';
 import { readBody } from './body.ts';
 import { statusForApiError, WebServerError, type WebErrorCode, type WebErrorJson } from './errors.ts';
 import { openEventStream } from './events.ts';
-import { findPackage } from './package-root.ts';
+import { findPackage } from '../util/package-root.ts';
 import {
   allowedHosts,
   checkToken,

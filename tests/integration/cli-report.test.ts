@@ -11,6 +11,8 @@ import { startStubServer, type StubServerHandle } from '../fixtures/stub-server-
 let stub: StubServerHandle;
 let dir: string;
 let db: string;
+/** What `tandem run --json` printed: the table every report format must agree with. */
+let runJson: { table: Array<{ strategy: string; label: string; cells: Record<string, { mean: number | null; ci95: number | null; values: Array<number | null> }> }>; curves: Array<{ strategy: string; split: string; step: number; score: number | null }> };
 
 beforeAll(async () => {
   stub = await startStubServer({ latencyMs: 5 });
@@ -18,6 +20,7 @@ beforeAll(async () => {
   db = path.join(dir, 'tandem.db');
   const run = await runCli(['run', 'iris', '--strategy', 'p', '--seeds', '2', '--candidates', '2', '--lm', 'openai:stub-model', '--base-url', stub.baseUrl, '--db', db, '--json']);
   expect(run.code, run.stderr).toBe(0);
+  runJson = JSON.parse(run.stdout) as typeof runJson;
 }, 120_000);
 
 afterAll(async () => {
@@ -52,6 +55,73 @@ describe('tandem report', () => {
     expect(format.stderr).toMatch(/Allowed choices are markdown, csv, latex, html, json/);
   });
 });
+
+describe('every report format agrees with the run\'s --json table', () => {
+  const fixed = (v: number | null) => (v === null ? '—' : v.toFixed(1));
+  const cellText = (c: { mean: number | null; ci95: number | null }, pm: string) => `${fixed(c.mean)}${c.ci95 !== null ? ` ${pm} ${c.ci95.toFixed(1)}` : ''}`;
+  const report = async (format: string) => {
+    const result = await runCli(['report', '1', '--format', format, '--db', db]);
+    expect(result.code, result.stderr).toBe(0);
+    return result.stdout;
+  };
+  /** Mean over seeds of each strategy's score after each step (what the step table shows). */
+  const stepMeans = (strategy: string, split: string) => {
+    const points = runJson.curves.filter((p) => p.strategy === strategy && p.split === split);
+    const steps = Math.max(...points.map((p) => p.step)) + 1;
+    return Array.from({ length: steps }, (_, step) => {
+      const values = points.filter((p) => p.step === step && p.score !== null).map((p) => p.score!);
+      return values.length ? values.reduce((a, b) => a + b, 0) / values.length : null;
+    });
+  };
+
+  it('Markdown: the table, every seed and every step mean', async () => {
+    const text = await report('markdown');
+    for (const row of runJson.table) {
+      expect(text).toContain(`| ${row.label} | ${cellText(row.cells.dev!, '±')} | ${cellText(row.cells.test!, '±')} |`);
+      for (const split of ['dev', 'test']) expect(text).toContain(`| ${row.label} | ${split} | ${row.cells[split]!.values.map(fixed).join(' | ')} |`);
+      if (row.strategy !== '') for (const split of ['dev', 'test']) expect(text).toContain(`| ${row.label} | ${split} | ${stepMeans(row.strategy, split).map(fixed).join(' | ')} |`);
+    }
+    expect(text).not.toMatch(/\b\d{4,}\.\d\b(?! tokens)/); // no percent scaled twice (3400.0)
+  });
+
+  it('HTML: the same cells and step means', async () => {
+    const text = await report('html');
+    for (const row of runJson.table) {
+      expect(text).toContain(`<td>${row.label}</td><td class="num">${cellText(row.cells.dev!, '±')}</td><td class="num">${cellText(row.cells.test!, '±')}</td>`);
+      if (row.strategy !== '') expect(text).toContain(`<td>${row.label}</td><td class="num">test</td>${stepMeans(row.strategy, 'test').map((v) => `<td class="num">${fixed(v)}</td>`).join('')}`);
+    }
+  });
+
+  it('LaTeX: the same cells', async () => {
+    const text = await report('latex');
+    const label = (l: string) => l.replace(/->/g, '$\\to$');
+    for (const row of runJson.table) {
+      const cells = ['dev', 'test'].map((s) => cellText(row.cells[s]!, '$\\pm$'));
+      expect(text).toMatch(new RegExp(`${escape(label(row.label))} & ${escape(cells[0]!)}(\\$\\^\\{\\*\\}\\$)? & ${escape(cells[1]!)}(\\$\\^\\{\\*\\}\\$)? \\\\\\\\`));
+    }
+  });
+
+  it('CSV: every mean, CI and seed value to two decimals', async () => {
+    const lines = (await report('csv')).trim().split('\n').map((l) => l.split(','));
+    for (const row of runJson.table) {
+      for (const split of ['dev', 'test']) {
+        const c = row.cells[split]!;
+        const line = lines.find((l) => l[0] === (row.strategy === '' ? 'zero-shot' : row.strategy) && l[1] === split && l.at(-1) === 'accuracy')!;
+        expect(line.slice(2, 4)).toEqual([c.mean!.toFixed(2), c.ci95 === null ? '' : c.ci95.toFixed(2)]);
+        expect(line.slice(5, 5 + c.values.length)).toEqual(c.values.map((v) => (v === null ? '' : v.toFixed(2))));
+      }
+    }
+  });
+
+  it('JSON: the same rows', async () => {
+    const json = JSON.parse(await report('json')) as { results: { rows: unknown } };
+    expect(json.results.rows).toEqual(runJson.table);
+  });
+});
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
 
 describe('tandem compare', () => {
   it('prints each strategy against the baseline with its CI, p-values and one sentence', async () => {

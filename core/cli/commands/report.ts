@@ -4,7 +4,6 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { createApi, isApiError } from '../../api/index.ts';
-import { exportRunReport } from '../../api/report.ts';
 import type { Prices } from '../../contract/cost.ts';
 import { REPORT_FORMATS, type ReportFormat } from '../../report/export.ts';
 import { integer, resolveDbPath } from '../options.ts';
@@ -53,10 +52,9 @@ export function registerReportCommand(program: Command): void {
       if (!existsSync(file)) throw new UsageError(`no database at ${file}; pass --db`);
       const api = createApi({ dbPath: file, embeddedModelsDir: null });
       try {
-        const detail = await api.getRun({ runId }).catch((error: unknown) => {
+        const report = await api.exportReport({ runId, format: flags.format, ...(prices ? { prices } : {}) }).catch((error: unknown) => {
           throw isApiError(error) && error.code !== 'internal' ? new UsageError(error.message) : error;
         });
-        const report = exportRunReport(detail, flags.format, prices);
         if (flags.out) {
           writeFileSync(flags.out, report.text);
           process.stderr.write(`wrote ${flags.out}\n`);

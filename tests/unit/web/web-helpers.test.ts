@@ -7,7 +7,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { statusForApiError } from '../../../core/web/errors.ts';
 import { formatEvent } from '../../../core/web/events.ts';
-import { findPackage } from '../../../core/web/package-root.ts';
+import { findPackage } from '../../../core/util/package-root.ts';
 import {
   allowedHosts,
   checkToken,

@@ -1,5 +1,5 @@
 // Where Tandem is installed: the nearest folder above this module whose package.json is Tandem's.
-// Works from the sources (core/web/) and from the bundled CLI (dist/tandem.mjs) alike.
+// Works from the sources (core/util/) and from the bundled CLI (dist/tandem.mjs) alike.
 
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -38,4 +38,9 @@ export function findPackage(from: string = path.dirname(fileURLToPath(import.met
 export function defaultStaticDir(): string | null {
   const pkg = findPackage();
   return pkg ? path.join(pkg.root, 'renderer', 'dist') : null;
+}
+
+/** Tandem's version, from its package.json (the one place it is written). */
+export function tandemVersion(): string {
+  return findPackage()?.version ?? '0.0.0';
 }
