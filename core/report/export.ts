@@ -12,6 +12,7 @@ import { checkLegend, checkTable, sourceTable } from './check-tables.ts';
 import { costTable } from './cost-tables.ts';
 import { setupRows, type SetupFacts } from './report-setup.ts';
 import { significanceTable } from './significance-tables.ts';
+import { costChartSvg, stepCurvesSvg } from './svg-charts.ts';
 
 export { REPORT_FORMATS, type ReportFile, type ReportFormat };
 
@@ -56,6 +57,11 @@ export function cellText(cell: ResultCell | undefined, pm = '±'): string {
 }
 
 const seedText = (v: number | null) => (v === null ? '—' : v.toFixed(1));
+
+/** The split the report's charts and tests use: test when the run evaluated it, else the first. */
+function mainSplit(results: RunResults): string {
+  return results.splits.includes('test') ? 'test' : (results.splits[0] ?? 'dev');
+}
 
 function title(r: ReportInput): string {
   return `Tandem run ${r.runId}: ${r.task} on ${r.model}`;
@@ -244,7 +250,7 @@ function html(r: ReportInput): string {
   const width = Math.max(0, ...curves.map((c) => c.steps.length));
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title(r))}</title>
-<style>body{font:14px system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1d2026}table{border-collapse:collapse;margin:.5rem 0 1.5rem}th,td{border-bottom:1px solid #ddd;padding:4px 10px;text-align:left}td.num{text-align:right;font-variant-numeric:tabular-nums}dt{font-weight:600;float:left;width:8rem}dd{margin:0 0 .2rem 8rem}</style>
+<style>body{font:14px system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1d2026}table{border-collapse:collapse;margin:.5rem 0 1.5rem}th,td{border-bottom:1px solid #ddd;padding:4px 10px;text-align:left}td.num{text-align:right;font-variant-numeric:tabular-nums}dl{display:grid;grid-template-columns:11rem 1fr;gap:2px 12px}dt{font-weight:600}dd{margin:0}h2{break-after:avoid}table,ul,figure{break-inside:avoid}figure{margin:.5rem 0 1rem}figcaption{font-size:12px;color:#555;max-width:40rem}@page{margin:16mm}</style>
 </head><body>
 <h1>${escapeHtml(title(r))}</h1>
 <dl>${facts(r).map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`).join('')}</dl>
@@ -255,7 +261,7 @@ ${htmlTable(['strategy', ...splits], rows.map((row) => [row.label, ...splits.map
 ${htmlSignificance(r)}
 <h2>Per seed</h2>
 ${htmlTable(['strategy', 'split', ...seeds.map((s) => `seed ${s}`)], rows.flatMap((row) => splits.map((split) => [row.label, split, ...(row.cells[split]?.values ?? []).map(seedText)])))}
-${curves.length ? `<h2>Score after each step (%, mean over seeds)</h2>\n${htmlTable(['strategy', 'split', ...Array.from({ length: width }, (_, i) => `step ${i}`)], curves.map((c) => [c.strategy, c.split, ...Array.from({ length: width }, (_, i) => seedText(c.steps[i] ?? null))]))}` : ''}
+${curves.length ? `<h2>Score after each step (%, mean over seeds)</h2>\n${stepCurvesSvg(r.results, mainSplit(r.results))}\n${htmlTable(['strategy', 'split', ...Array.from({ length: width }, (_, i) => `step ${i}`)], curves.map((c) => [c.strategy, c.split, ...Array.from({ length: width }, (_, i) => seedText(c.steps[i] ?? null))]))}` : ''}
 ${r.results.checks ? htmlChecks(r) : ''}
 ${htmlCosts(r)}
 </body></html>
@@ -283,7 +289,7 @@ function htmlSignificance(r: ReportInput): string {
 function htmlCosts(r: ReportInput): string {
   const costs = costTable(r.results, r.prices ?? null);
   if (!costs) return '';
-  return `<h2>Cost per strategy (${escapeHtml(costs.split)})</h2>\n${htmlTable(costs.head, costs.rows)}\n<ul>${costs.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>`;
+  return `<h2>Cost per strategy (${escapeHtml(costs.split)})</h2>\n${costChartSvg(r.results, costs.split, r.prices ?? null)}\n${htmlTable(costs.head, costs.rows)}\n<ul>${costs.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>`;
 }
 
 function json(r: ReportInput): string {

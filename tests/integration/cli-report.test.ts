@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApi } from '../../core/api/index.ts';
+import { findChromium } from '../../core/cli/print-pdf.ts';
 import { compareWithBaseline } from '../../core/report/significance.ts';
 import { runCli } from '../helpers/cli.ts';
 import { startStubServer, type StubServerHandle } from '../fixtures/stub-server-process.ts';
@@ -50,9 +51,9 @@ describe('tandem report', () => {
     const missing = await runCli(['report', '99', '--db', db]);
     expect(missing.code).toBe(1);
     expect(missing.stderr.trim()).toBe('tandem: run 99 does not exist');
-    const format = await runCli(['report', '1', '--format', 'pdf', '--db', db]);
+    const format = await runCli(['report', '1', '--format', 'docx', '--db', db]);
     expect(format.code).not.toBe(0);
-    expect(format.stderr).toMatch(/Allowed choices are markdown, csv, latex, html, json/);
+    expect(format.stderr).toMatch(/Allowed choices are markdown, csv, latex, html, json, pdf/);
   });
 });
 
@@ -122,6 +123,27 @@ describe('every report format agrees with the run\'s --json table', () => {
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+describe('tandem report --format pdf', () => {
+  const browser = findChromium();
+  it.skipIf(!browser)('prints the HTML report, charts included, to a PDF with headless Chromium', async () => {
+    const out = path.join(dir, 'report.pdf');
+    const result = await runCli(['report', '1', '--format', 'pdf', '--out', out, '--price-input', '0.15', '--price-output', '0.6', '--db', db]);
+    expect(result.code, result.stderr).toBe(0);
+    const pdf = readFileSync(out);
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    expect(pdf.length).toBeGreaterThan(10_000);
+    const html = await runCli(['report', '1', '--format', 'html', '--db', db]);
+    expect(html.stdout.match(/<svg /g)).toHaveLength(2); // the step curves and accuracy against cost
+    expect(html.stdout).not.toMatch(/<script|<link|(src|href)=["']?https?:|url\(/); // standalone: no script, nothing fetched
+  });
+
+  it('says in one line that a PDF needs --out', async () => {
+    const result = await runCli(['report', '1', '--format', 'pdf', '--db', db]);
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim()).toBe('tandem: --format pdf writes a file: give --out report.pdf');
+  });
+});
 
 describe('tandem compare', () => {
   it('prints each strategy against the baseline with its CI, p-values and one sentence', async () => {

@@ -7,10 +7,14 @@ import { createApi, isApiError } from '../../api/index.ts';
 import type { Prices } from '../../contract/cost.ts';
 import { REPORT_FORMATS, type ReportFormat } from '../../report/export.ts';
 import { integer, resolveDbPath } from '../options.ts';
+import { printHtmlToPdf } from '../print-pdf.ts';
 import { UsageError } from '../user-error.ts';
 
+/** The API's text formats, and pdf: the HTML report printed by headless Chromium (print-pdf.ts). */
+const FORMATS = [...REPORT_FORMATS, 'pdf'] as const;
+
 interface ReportFlags {
-  format: ReportFormat;
+  format: ReportFormat | 'pdf';
   out?: string;
   db?: string;
   priceInput?: number;
@@ -40,7 +44,7 @@ export function registerReportCommand(program: Command): void {
     .command('report')
     .description('export a run\'s results (table with 95% CIs, per-seed scores, step means, costs)')
     .argument('<run>', 'run id (see `tandem runs`)', integer('<run>', 1))
-    .addOption(new Option('--format <format>', 'output format').choices([...REPORT_FORMATS]).default('markdown'))
+    .addOption(new Option('--format <format>', 'output format (pdf: the HTML report printed with Chromium; needs --out)').choices([...FORMATS]).default('markdown'))
     .option('--out <file>', 'write to this file instead of stdout')
     .option('--price-input <usd>', "the model's price per 1M prompt tokens, for the cost table's dollars", decimal('--price-input'))
     .option('--price-output <usd>', 'price per 1M completion tokens (with --price-input)', decimal('--price-output'))
@@ -48,14 +52,19 @@ export function registerReportCommand(program: Command): void {
     .option('--db <file>', 'workspace database (env TANDEM_DB; default ./.tandem/tandem.db)')
     .action(async (runId: number, flags: ReportFlags) => {
       const prices = pricesFrom(flags);
+      if (flags.format === 'pdf' && !flags.out) throw new UsageError('--format pdf writes a file: give --out report.pdf');
       const file = resolveDbPath(flags.db);
       if (!existsSync(file)) throw new UsageError(`no database at ${file}; pass --db`);
       const api = createApi({ dbPath: file, embeddedModelsDir: null });
       try {
-        const report = await api.exportReport({ runId, format: flags.format, ...(prices ? { prices } : {}) }).catch((error: unknown) => {
+        const format = flags.format === 'pdf' ? 'html' : flags.format;
+        const report = await api.exportReport({ runId, format, ...(prices ? { prices } : {}) }).catch((error: unknown) => {
           throw isApiError(error) && error.code !== 'internal' ? new UsageError(error.message) : error;
         });
-        if (flags.out) {
+        if (flags.format === 'pdf') {
+          await printHtmlToPdf(report.text, flags.out!);
+          process.stderr.write(`wrote ${flags.out}\n`);
+        } else if (flags.out) {
           writeFileSync(flags.out, report.text);
           process.stderr.write(`wrote ${flags.out}\n`);
         } else process.stdout.write(report.text);
