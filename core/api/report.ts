@@ -8,12 +8,13 @@ import type { ExportReportInput, Parsed } from '../contract/schemas.ts';
 import type { Comparison } from '../contract/views/comparison.ts';
 import type { RunDetail } from '../contract/views/runs.ts';
 import { renderReport, type ReportFile, type ReportInput } from '../report/export.ts';
+import { finetuneSummaries, flippedExamples, promptStageSummaries } from '../report/run-details.ts';
 import { tandemVersion } from '../util/package-root.ts';
 import { getComparison } from './comparison.ts';
 import type { ApiContext } from './context.ts';
 import type { Runs } from './runs.ts';
 
-export function reportInput(detail: RunDetail, extras: Pick<ReportInput, 'prices' | 'setup' | 'comparison'> = {}): ReportInput {
+export function reportInput(detail: RunDetail, extras: Pick<ReportInput, 'prices' | 'setup' | 'comparison' | 'promptStages' | 'finetunes' | 'flippedExamples'> = {}): ReportInput {
   const { run, spec, results, lm } = detail;
   const model = typeof run.lm.model === 'string' ? run.lm.model : String(run.lm.model ?? 'unknown model');
   return {
@@ -38,5 +39,15 @@ export function exportRunReport(ctx: ApiContext, runs: Runs, input: Parsed<typeo
   const root = ctx.store.stages.listForRun(input.runId).find((s) => s.prefix === '' && s.programState);
   const modules = root?.programState ? Object.keys(root.programState.predictors) : [];
   const prices: Prices | null = input.prices ?? null;
-  return renderReport(reportInput(detail, { prices, comparison, setup: { spec: detail.spec, modules, tandemVersion: tandemVersion() } }), input.format);
+  return renderReport(
+    reportInput(detail, {
+      prices,
+      comparison,
+      setup: { spec: detail.spec, modules, tandemVersion: tandemVersion() },
+      promptStages: promptStageSummaries(ctx.store, input.runId),
+      finetunes: finetuneSummaries(ctx.store, input.runId),
+      flippedExamples: flippedExamples(ctx.store, comparison),
+    }),
+    input.format,
+  );
 }

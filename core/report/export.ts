@@ -11,6 +11,7 @@ import type { ResultCell, RunResults } from '../contract/views/results.ts';
 import { checkLegend, checkTable, sourceTable } from './check-tables.ts';
 import { costTable } from './cost-tables.ts';
 import { setupRows, type SetupFacts } from './report-setup.ts';
+import type { FinetuneSummary, FlippedExample, PromptStageSummary } from './run-details.ts';
 import { significanceTable } from './significance-tables.ts';
 import { costChartSvg, stepCurvesSvg } from './svg-charts.ts';
 
@@ -33,6 +34,53 @@ export interface ReportInput {
   setup?: SetupFacts;
   /** Every strategy against zero-shot on the main split, for the significance table. */
   comparison?: Comparison | null;
+  /** The random search of each Π stage, each fine-tune, and the most telling flipped examples. */
+  promptStages?: PromptStageSummary[];
+  finetunes?: FinetuneSummary[];
+  flippedExamples?: FlippedExample[];
+}
+
+const pct = (v: number | null) => (v === null ? '' : v.toFixed(1));
+const stageName = (prefix: string) => (prefix === '' ? 'zero-shot' : prefix);
+
+/** The detail tables (random search, fine-tunes, flipped examples) as [title, intro, head, rows]. */
+function detailTables(r: ReportInput): Array<[string, string, string[], string[][]]> {
+  const out: Array<[string, string, string[], string[][]]> = [];
+  if (r.promptStages?.length) {
+    out.push([
+      'Random search (each Π stage)',
+      'Validation score (%) of every candidate program; the winner is the best (ties go to the first).',
+      ['seed', 'stage', 'candidates', 'best', 'median', 'worst', 'winner'],
+      r.promptStages.map((p) => [String(p.seed ?? ''), stageName(p.prefix), String(p.candidates), pct(p.best), pct(p.median), pct(p.worst), p.bestKind ? `${p.bestKind}, ${p.bestDemos ?? 0} demos` : '']),
+    ]);
+  }
+  if (r.finetunes?.length) {
+    out.push([
+      'Fine-tunes (each Θ job)',
+      'Rows bootstrapped from passing traces; rows the trainer skipped (too long, template errors); training loss at the first and last step.',
+      ['seed', 'stage', 'modules', 'rows', 'skipped', 'loss first → last', 'seconds', 'status'],
+      r.finetunes.map((f) => [
+        String(f.seed ?? ''),
+        stageName(f.prefix),
+        f.modules.join(', '),
+        String(f.trainRows ?? f.rows),
+        String(f.skipped),
+        f.firstLoss !== null && f.lastLoss !== null ? `${f.firstLoss.toFixed(3)} → ${f.lastLoss.toFixed(3)}` : '',
+        f.seconds !== null ? f.seconds.toFixed(0) : '',
+        f.status,
+      ]),
+    ]);
+  }
+  if (r.flippedExamples?.length) {
+    const strategy = r.flippedExamples[0]!.strategy;
+    out.push([
+      `Flipped examples (${strategy} against zero-shot)`,
+      `The strategy furthest from zero-shot: examples it got wrong that zero-shot got right (regressions), and the reverse (improvements).`,
+      ['flip', 'seed', 'example', 'inputs', 'gold', 'zero-shot said', `${strategy} said`],
+      r.flippedExamples.map((f) => [f.kind, String(f.seed), f.exampleId ?? '', f.inputs, f.gold, f.baseline, f.prediction]),
+    ]);
+  }
+  return out;
 }
 
 const EXTENSIONS: Record<ReportFormat, [string, string]> = {
@@ -147,6 +195,7 @@ function markdown(r: ReportInput): string {
       parts.push('', '## What each stage learned from', '', 'The passing traces behind each stage\'s demos or training rows, by check: mean % (traces with the check at 100% / traces measured).', '', mdTable(s.head, s.rows));
     }
   }
+  for (const [heading, intro, head, rows] of detailTables(r)) parts.push('', `## ${heading}`, '', intro, '', mdTable(head, rows));
   const totals = costTotals(r);
   if (totals.length) {
     parts.push('', '## Cost by stage kind', '');
@@ -263,6 +312,7 @@ ${htmlSignificance(r)}
 ${htmlTable(['strategy', 'split', ...seeds.map((s) => `seed ${s}`)], rows.flatMap((row) => splits.map((split) => [row.label, split, ...(row.cells[split]?.values ?? []).map(seedText)])))}
 ${curves.length ? `<h2>Score after each step (%, mean over seeds)</h2>\n${stepCurvesSvg(r.results, mainSplit(r.results))}\n${htmlTable(['strategy', 'split', ...Array.from({ length: width }, (_, i) => `step ${i}`)], curves.map((c) => [c.strategy, c.split, ...Array.from({ length: width }, (_, i) => seedText(c.steps[i] ?? null))]))}` : ''}
 ${r.results.checks ? htmlChecks(r) : ''}
+${detailTables(r).map(([heading, intro, head, rows]) => `<h2>${escapeHtml(heading)}</h2>\n<p>${escapeHtml(intro)}</p>\n${htmlTable(head, rows)}`).join('\n')}
 ${htmlCosts(r)}
 </body></html>
 `;

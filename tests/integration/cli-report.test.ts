@@ -114,6 +114,15 @@ describe('every report format agrees with the run\'s --json table', () => {
     }
   });
 
+  it('Markdown: each Π stage\'s random search and the flipped examples, from the stored candidates and traces', async () => {
+    const text = await report('markdown');
+    expect(text).toMatch(/## Random search \(each Π stage\)/);
+    // Three fixed candidates (zero-shot, labeled, bootstrapped) and the two shuffled ones --candidates 2 asked for, per seed.
+    for (const seed of [0, 1]) expect(text).toMatch(new RegExp(`\\| ${seed} \\| p \\| 5 \\| [\\d.]+ \\| [\\d.]+ \\| [\\d.]+ \\| [\\w-]+, \\d demos \\|`));
+    expect(text).toMatch(/## Flipped examples \(p against zero-shot\)/);
+    expect(text).toMatch(/\| (improvement|regression) \| [01] \| iris-\d+ \| \{"sepal_length"/);
+  });
+
   it('JSON: the same rows', async () => {
     const json = JSON.parse(await report('json')) as { results: { rows: unknown } };
     expect(json.results.rows).toEqual(runJson.table);

@@ -66,6 +66,25 @@ describe('run reports', () => {
     expect(text).toContain('| p -> w | 66.0 | 1,200 | 50,000 | 5,000 | 120 | 80 | +28.0 | 509.09 |');
   });
 
+  it('adds the random search, fine-tune and flipped-example tables when given', () => {
+    const { text } = renderReport(
+      {
+        ...input,
+        promptStages: [{ seed: 0, prefix: 'p', candidates: 9, best: 74.3, median: 70, worst: 60.25, bestKind: 'shuffled', bestDemos: 4 }],
+        finetunes: [{ seed: 0, prefix: 'p -> w', modules: ['generate_answer'], rows: 120, trainRows: 118, skipped: 2, firstLoss: 2.5, lastLoss: 0.75, seconds: 80, status: 'finished' }],
+        flippedExamples: [{ strategy: 'p -> w', kind: 'regression', seed: 1, exampleId: 'ex-7', inputs: '{"q":"a | b"}', gold: '{"a":"x"}', baseline: '{"a":"x"}', prediction: '{"a":"y"}' }],
+      },
+      'markdown',
+    );
+    expect(text).toContain('| 0 | p | 9 | 74.3 | 70.0 | 60.3 | shuffled, 4 demos |');
+    expect(text).toContain('| 0 | p -> w | generate_answer | 118 | 2 | 2.500 → 0.750 | 80 | finished |');
+    expect(text).toContain('## Flipped examples (p -> w against zero-shot)');
+    expect(text).toContain('| regression | 1 | ex-7 | {"q":"a \\| b"} | {"a":"x"} | {"a":"x"} | {"a":"y"} |');
+    const html = renderReport({ ...input, flippedExamples: [{ strategy: 'p', kind: 'improvement', seed: 0, exampleId: '<b>', inputs: '<img src=x onerror=alert(1)>', gold: '', baseline: '', prediction: '' }] }, 'html').text;
+    expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    expect(html).not.toContain('<img');
+  });
+
   it('adds dollars to the cost table when prices are given', () => {
     const { text } = renderReport({ ...input, prices: { inputPerMillion: 10, outputPerMillion: 30, finetunePerHour: 3.6 } }, 'markdown');
     // (50,000 × $10 + 5,000 × $30) / 1M + 80 s × $3.6/h = $0.65 + $0.08
