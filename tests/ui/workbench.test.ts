@@ -4,6 +4,7 @@
 // for its `w` step, its run followed live, then every view on the finished run, the dark theme
 // and the command palette. Screenshots of every view go to test-artifacts/ui/.
 
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ARTIFACTS_DIR, chromiumAvailable, startWorkbench, tinyTrainerCommand, type PageGlobal, type Workbench } from '../fixtures/ui-workbench.ts';
 
@@ -168,6 +169,14 @@ describe.skipIf(!chromiumAvailable)('the workbench in Chromium', () => {
     await page.reload();
     await page.locator(tid('cost-chart')).waitFor();
     expect(await page.locator(tid('cost-chart')).getAttribute('data-measure')).toBe('dollars');
+
+    // The exported report prices the costs at the same saved prices, and carries the significance table.
+    await page.locator(tid('run-export-format')).selectOption('markdown');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator(tid('run-export-button')).click()]);
+    const text = readFileSync((await download.path())!, 'utf8');
+    expect(text).toContain('## Is the difference real? (vs vanilla zero-shot, test)');
+    expect(text).toMatch(/\| dollars \| gain \(points\) \| points per dollar \|/);
+    expect(text).toContain('Prices: $0.5 per 1M prompt tokens, $1.5 per 1M completion tokens, $2 per fine-tune hour.');
     expect(crashes()).toEqual([]);
   }, 60_000);
 

@@ -1,21 +1,25 @@
-// Export the run's report (paper table with CIs, per-seed scores, step means, costs) as a file.
+// Export the run's report (setup, paper table with CIs and significance, per-seed scores, step
+// means, random search, fine-tunes, flipped examples, costs — in dollars at the prices saved for the
+// run's model) as a file. For a PDF, export the HTML page and print it (its layout is made for print).
 import { useState } from 'react';
 import { REPORT_FORMATS, type ReportFormat } from '../../../../core/contract/schemas.ts';
 import { getClient } from '../../api/client.ts';
 import { downloadText } from '../../components/download.ts';
+import { usePrices } from '../../components/prices.ts';
 
 const LABELS: Record<ReportFormat, string> = {
   markdown: 'Markdown',
   csv: 'CSV',
   latex: 'LaTeX table',
-  html: 'HTML page',
+  html: 'HTML page (print to PDF)',
   json: 'JSON',
 };
 const FORMATS = REPORT_FORMATS.map((format) => [format, LABELS[format]] as const);
 
 type Format = ReportFormat;
 
-export function ExportReport({ runId }: { runId: number }) {
+export function ExportReport({ runId, model }: { runId: number; model: string }) {
+  const prices = usePrices(model);
   const [format, setFormat] = useState<Format>('markdown');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -23,7 +27,7 @@ export function ExportReport({ runId }: { runId: number }) {
     setBusy(true);
     setError(null);
     try {
-      const file = await getClient().exportReport({ runId, format });
+      const file = await getClient().exportReport({ runId, format, ...(prices ? { prices } : {}) });
       downloadText(file.filename, file.text, `${file.mimeType};charset=utf-8`);
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
@@ -40,7 +44,7 @@ export function ExportReport({ runId }: { runId: number }) {
           </option>
         ))}
       </select>
-      <button type="button" onClick={() => void run()} disabled={busy} data-testid="run-export-button" title="Download the run's report">
+      <button type="button" onClick={() => void run()} disabled={busy} data-testid="run-export-button" title={prices ? `Download the run's report (costs priced at the prices saved for ${model})` : "Download the run's report"}>
         {busy ? 'Exporting…' : 'Export report'}
       </button>
       {error ? (

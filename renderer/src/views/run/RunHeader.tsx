@@ -105,7 +105,7 @@ export function RunHeader({ detail, live, eta, now, actions }: { detail: RunDeta
         ) : null}
       </div>
       <div className="row run-actions">
-        <ExportReport runId={run.id} />
+        <ExportReport runId={run.id} model={typeof run.lm.model === 'string' && run.lm.model ? run.lm.model : 'unknown model'} />
         {actions.canCancel ? (
           <button type="button" className="danger" disabled={actions.busy} onClick={actions.cancel} data-testid="run-cancel" title="Cancel run (palette: Cancel run)">
             {actions.busy ? 'Cancelling…' : 'Cancel'}
