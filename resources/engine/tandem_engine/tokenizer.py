@@ -2,8 +2,14 @@
 
 Byte-level BPE (GPT-2, Llama-3, Qwen2, SmolLM) splits text with a regex, maps every byte to a
 printable character and merges. SentencePiece-style BPE (Llama-2, Mistral) replaces spaces with
-'▁', merges characters and falls back to `<0xNN>` byte tokens. Added/special tokens are matched
-in the raw text before either runs, as the `tokenizers` library does.
+'▁', merges characters and falls back to `<0xNN>` byte tokens.
+
+Added tokens follow the reference's AddedVocabulary: tokens with `normalized: false` (the default
+for special tokens) are matched in the raw text first; tokens with `normalized: true` are matched
+in each remaining piece after the normalizer ran, against their own normalized form (Llama-2's
+`</s>` is matched as `▁</s>`). `lstrip`/`rstrip` eat the whitespace beside a match and
+`single_word` requires no word character on either side. A character the vocabulary cannot
+encode (no token, no byte fallback, no unk token) is skipped, as the reference does.
 """
 
 import codecs
@@ -12,6 +18,8 @@ import json
 import os
 import re
 import unicodedata
+from collections import OrderedDict
+from dataclasses import dataclass
 
 from .errors import EngineError
 from .unicode_regex import compile_pattern
@@ -163,9 +171,9 @@ class _PreTokenizer:
 
             def byte_level(words, first, regex=regex, prefix=prefix):
                 out = []
-                for i, w in enumerate(words):
-                    if prefix and first and i == 0 and not w.startswith(" "):
-                        w = " " + w
+                for w in words:
+                    if prefix and not w.startswith(" "):
+                        w = " " + w  # every piece, also between added tokens, as the reference does
                     parts = [m.group() for m in regex.finditer(w)] if regex else [w]
                     out.extend("".join(_BYTE_ENCODER[b] for b in p.encode("utf-8")) for p in parts)
                 return out
@@ -196,8 +204,12 @@ class _PreTokenizer:
             pattern = re.compile(r"\w+|[^\w\s]+")
             self.steps.append(lambda words, first: [p for w in words for p in pattern.findall(w)])
         elif kind == "Punctuation":
-            pattern = compile_pattern(r"\p{P}")
-            self.steps.append(lambda words, first: [p for w in words for p in _split_with(pattern, w, "Isolated", False)])
+            # Unicode punctuation plus all ASCII punctuation ($+<=>^`|~ are Unicode symbols), as in
+            # `tokenizers`' is_punctuation; the file's behavior (default Isolated) decides how runs join
+            pattern = compile_pattern(r"[\p{P}!-/:-@\[-`{-~]")
+            behavior = spec.get("behavior", "Isolated")
+            self.steps.append(lambda words, first, behavior=behavior:
+                              [p for w in words for p in _split_with(pattern, w, behavior, False)])
         else:
             raise EngineError(f"tokenizer.json: unsupported pre-tokenizer '{kind}'")
 
@@ -206,6 +218,41 @@ class _PreTokenizer:
         for step in self.steps:
             words = step(words, first)
         return [w for w in words if w]
+
+
+# The merge cache holds at most CACHE_MAX_ENTRIES words of at most CACHE_MAX_WORD_CHARS characters
+# (the reference's limits), least recently used out first. Longer words, such as a whole
+# SentencePiece prompt segment, are merged every time: caching them let a long-running server grow
+# by the size of every distinct prompt it ever saw.
+CACHE_MAX_ENTRIES = 10_000
+CACHE_MAX_WORD_CHARS = 256
+
+
+class _LRUCache:
+    def __init__(self, max_entries: int):
+        self.max_entries = max_entries
+        self._data: OrderedDict[str, list[int]] = OrderedDict()
+
+    def get(self, key: str):
+        value = self._data.get(key)
+        if value is not None:
+            self._data.move_to_end(key)
+        return value
+
+    def put(self, key: str, value: list[int]) -> None:
+        self._data[key] = value
+        self._data.move_to_end(key)
+        while len(self._data) > self.max_entries:
+            self._data.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def keys(self):
+        return self._data.keys()
+
+    def clear(self) -> None:
+        self._data.clear()
 
 
 class _BPE:
@@ -223,7 +270,7 @@ class _BPE:
         self.ignore_merges = bool(spec.get("ignore_merges"))
         if spec.get("continuing_subword_prefix") or spec.get("end_of_word_suffix"):
             raise EngineError("tokenizer.json: BPE with subword prefixes/suffixes is not supported")
-        self.cache: dict[str, list[int]] = {}
+        self.cache = _LRUCache(CACHE_MAX_ENTRIES)
 
     def _merge(self, word: str) -> list[str]:
         """Applies merges lowest rank first (leftmost on ties) with a heap: O(n log n) per word."""
@@ -283,13 +330,77 @@ class _BPE:
                         unk_run = False
                         continue
                 if self.unk is None or self.unk not in self.vocab:
-                    raise EngineError(f"tokenizer cannot encode {sym!r}: not in the vocabulary and no unk token")
+                    continue  # no token, no byte fallback, no unk: the reference drops the character
                 if not (self.fuse_unk and unk_run):
                     ids.append(self.vocab[self.unk])
                 unk_run = True
-        if len(self.cache) < 200_000:
-            self.cache[word] = ids
+        if len(word) <= CACHE_MAX_WORD_CHARS:
+            self.cache.put(word, ids)
         return ids
+
+
+# Whitespace as JavaScript's trimStart/trimEnd see it: what lstrip/rstrip of an added token eat.
+_JS_WHITESPACE = "\t\n\x0b\x0c\r \xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+
+
+@dataclass(frozen=True)
+class _AddedToken:
+    content: str
+    id: int
+    special: bool = False
+    normalized: bool = False
+    lstrip: bool = False
+    rstrip: bool = False
+    single_word: bool = False
+
+    @classmethod
+    def from_spec(cls, spec: dict) -> "_AddedToken":
+        special = bool(spec.get("special", False))
+        normalized = spec.get("normalized")
+        return cls(spec["content"], spec["id"], special, (not special) if normalized is None else bool(normalized),
+                   bool(spec.get("lstrip")), bool(spec.get("rstrip")), bool(spec.get("single_word")))
+
+    def _replace_content(self, content: str) -> "_AddedToken":
+        return _AddedToken(content, self.id, self.special, self.normalized, self.lstrip, self.rstrip, self.single_word)
+
+
+class _AddedMatcher:
+    """Finds added tokens in text: the longest token at the leftmost position wins."""
+
+    def __init__(self, tokens: list[_AddedToken]):
+        self.by_content: dict[str, _AddedToken] = {}
+        for tok in tokens:
+            if tok.content:
+                self.by_content.setdefault(tok.content, tok)
+        alts = []
+        for content in sorted(self.by_content, key=len, reverse=True):
+            alt = re.escape(content)
+            if self.by_content[content].single_word:
+                alt = rf"(?<![^\W_]){alt}(?![^\W_])"  # no letter or digit on either side
+            alts.append(alt)
+        self.regex = re.compile("|".join(alts)) if alts else None
+
+    def split(self, text: str) -> list[tuple[str, "_AddedToken | None"]]:
+        """(piece, None) for text and (content, token) for matches; lstrip/rstrip trim the neighbours."""
+        if self.regex is None:
+            return [(text, None)]
+        out: list[list] = []
+        pos = 0
+        for m in self.regex.finditer(text):
+            if m.start() > pos:
+                out.append([text[pos:m.start()], None])
+            out.append([m.group(), self.by_content[m.group()]])
+            pos = m.end()
+        if pos < len(text):
+            out.append([text[pos:], None])
+        for i, (_piece, tok) in enumerate(out):
+            if tok is None:
+                continue
+            if tok.lstrip and i > 0 and out[i - 1][1] is None:
+                out[i - 1][0] = out[i - 1][0].rstrip(_JS_WHITESPACE)
+            if tok.rstrip and i + 1 < len(out) and out[i + 1][1] is None:
+                out[i + 1][0] = out[i + 1][0].lstrip(_JS_WHITESPACE)
+        return [(piece, tok) for piece, tok in out]
 
 
 class Tokenizer:
@@ -307,14 +418,19 @@ class Tokenizer:
         self.pre_tokenizer = _PreTokenizer(spec.get("pre_tokenizer"))
         self.added: dict[str, int] = {}
         self.special_ids: set[int] = set()
-        self._strip = {}
-        for tok in spec.get("added_tokens") or []:
-            self.added[tok["content"]] = tok["id"]
-            if tok.get("special"):
-                self.special_ids.add(tok["id"])
-            self._strip[tok["content"]] = (tok.get("lstrip", False), tok.get("rstrip", False))
-        self._added_re = (re.compile("|".join(re.escape(t) for t in sorted(self.added, key=len, reverse=True)))
-                          if self.added else None)
+        raw: list[_AddedToken] = []
+        normalized: list[_AddedToken] = []
+        for spec_tok in spec.get("added_tokens") or []:
+            tok = _AddedToken.from_spec(spec_tok)
+            self.added[tok.content] = tok.id
+            if tok.special:
+                self.special_ids.add(tok.id)
+            if tok.normalized and self.normalizer.steps:
+                normalized.append(tok._replace_content(self.normalizer(tok.content)))
+            else:
+                raw.append(tok)
+        self._raw_added = _AddedMatcher(raw)
+        self._normalized_added = _AddedMatcher(normalized)
         self.id_to_token: dict[int, str] = {i: t for t, i in self.bpe.vocab.items()}
         self.id_to_token.update({i: t for t, i in self.added.items()})
         self.vocab_size = max(self.id_to_token) + 1 if self.id_to_token else 0
@@ -383,42 +499,32 @@ class Tokenizer:
 
     # --- public API -------------------------------------------------------------------------
 
-    def _segments(self, text: str):
-        """Yields (segment, is_added_token) in order, honouring lstrip/rstrip of added tokens."""
-        if not self._added_re:
-            yield text, False
-            return
-        pos = 0
-        pending_lstrip = False
-        for m in self._added_re.finditer(text):
-            seg = text[pos:m.start()]
-            lstrip, rstrip = self._strip.get(m.group(), (False, False))
-            if pending_lstrip:
-                seg = seg.lstrip()
-            if lstrip:
-                seg = seg.rstrip()
-            if seg:
-                yield seg, False
-            yield m.group(), True
-            pending_lstrip = rstrip
-            pos = m.end()
-        seg = text[pos:]
-        if pending_lstrip:
-            seg = seg.lstrip()
-        if seg:
-            yield seg, False
+    def _pieces(self, text: str):
+        """Yields (text, first) for each piece the model encodes, and (None, id) for each added token."""
+        for index, (piece, tok) in enumerate(self._raw_added.split(text)):
+            if tok is not None:
+                yield None, tok.id
+                continue
+            if not piece:
+                continue
+            norm = self.normalizer(piece)
+            if not norm:
+                continue
+            for sub, ntok in self._normalized_added.split(norm):
+                if ntok is not None:
+                    yield None, ntok.id
+                elif sub:
+                    yield sub, index == 0  # "first" is the reference's section_index == 0
 
     def encode(self, text: str, add_special_tokens: bool = False) -> list[int]:
         """Token ids of `text`; chat-template output is encoded without extra special tokens (as HF does)."""
         ids: list[int] = []
-        first = True
-        for seg, is_added in self._segments(text):
-            if is_added:
-                ids.append(self.added[seg])
+        for piece, info in self._pieces(text):
+            if piece is None:
+                ids.append(info)
             else:
-                for word in self.pre_tokenizer(self.normalizer(seg), first):
+                for word in self.pre_tokenizer(piece, info):
                     ids.extend(self.bpe.encode_word(word))
-            first = False
         if add_special_tokens:
             ids = self._post_process(ids)
         return ids

@@ -3,6 +3,10 @@
 Python's `re` lacks Unicode property classes such as `\\p{L}` and `\\p{N}` that every byte-level
 BPE split pattern uses, and the `regex` package is not available, so the classes are expanded
 into explicit code point ranges built once from `unicodedata`.
+
+`\\s` and `\\S` are rewritten to Unicode's White_Space set, as Rust's `regex` and JavaScript read
+them: Python's `re` also counts the information separators U+001C..U+001F as whitespace, which
+split text differently ("  \\x1c\\x1d  ").
 """
 
 import re
@@ -27,6 +31,10 @@ def _category_runs() -> list[tuple[int, int, str]]:
         runs.append((start, sys.maxunicode, current))
         _runs = runs
     return _runs
+
+
+# Unicode White_Space (what Rust's \s matches; JavaScript's differs only in U+0085 and U+FEFF)
+WHITESPACE_BODY = "\\t\\n\\x0b\\x0c\\r \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000"
 
 
 def _escape(cp: int) -> str:
@@ -72,6 +80,14 @@ def translate(pattern: str) -> str:
                     out.append(class_body(prop, negate))
                 else:
                     out.append("[" + class_body(prop, negate) + "]")
+                continue
+            if nxt == "s":
+                out.append(WHITESPACE_BODY if in_class else "[" + WHITESPACE_BODY + "]")
+                i += 2
+                continue
+            if nxt == "S" and not in_class:
+                out.append("[^" + WHITESPACE_BODY + "]")
+                i += 2
                 continue
             out.append(pattern[i:i + 2])
             i += 2
