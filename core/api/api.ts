@@ -21,7 +21,7 @@ import { knownStepTokens, stepKinds } from '../runner/steps/registry.ts';
 import type { Store } from '../store/index.ts';
 import { openStore } from '../store/index.ts';
 import { listCandidates } from './candidates.ts';
-import { getComparison } from './comparison.ts';
+import { compareRuns, getComparison } from './comparison.ts';
 import type { ApiContext, OpenRuntime } from './context.ts';
 import { ApiError, toApiError } from './errors.ts';
 import { EventHub, type ApiEventListener } from './events.ts';
@@ -123,6 +123,7 @@ export function createApi(options: ApiOptions): Api {
     getCurves: (input) => runs.curves(input),
     exportReport: (input) => exportRunReport(ctx, runs, input),
     getComparison: (input) => getComparison(ctx, runs, input),
+    compareRuns: (input) => compareRuns(ctx, runs, input),
     pageExampleResults: (input) => pageExampleResults(ctx, input),
     getTrace: (input) => getTrace(ctx, input),
     pageLMCalls: (input) => pageLMCalls(ctx, input),

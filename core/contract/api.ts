@@ -8,6 +8,7 @@ import type { MethodInput } from './schemas.ts';
 import type { StepInfo } from './strategy.ts';
 import type {
   Comparison,
+  RunsComparison,
   DeletedExperiment,
   ExampleResultPage,
   ExperimentDetail,
@@ -69,6 +70,7 @@ export interface ApiResults {
   getCurves: RunCurves;
   exportReport: ReportFile;
   getComparison: Comparison;
+  compareRuns: RunsComparison;
   pageExampleResults: ExampleResultPage;
   getTrace: TraceDetail;
   pageLMCalls: LMCallPage;

@@ -109,6 +109,20 @@ export function comparisonInput(vocabulary: InputVocabulary = {}) {
 export const ComparisonInput = comparisonInput();
 export type ComparisonInput = z.input<typeof ComparisonInput>;
 
+export function runsComparisonInput(vocabulary: InputVocabulary = {}) {
+  const strategy = strategyName(vocabulary);
+  return z.strictObject({
+    /** The run the other is compared with (its strategies are the baselines). */
+    runId: id,
+    otherRunId: id,
+    /** Strategies both runs have; default every one they share, zero-shot included. */
+    strategies: z.array(strategy).min(1).max(64).optional(),
+    split: EvalSplit.default('test'),
+  });
+}
+export const RunsComparisonInput = runsComparisonInput();
+export type RunsComparisonInput = z.input<typeof RunsComparisonInput>;
+
 export const EXAMPLE_RESULT_SORTS = ['index', 'index-desc', 'score', 'score-desc'] as const satisfies readonly ExampleResultSort[];
 
 export const ExampleResultsPageInput = z
@@ -293,6 +307,7 @@ export function inputSchemas(vocabulary: InputVocabulary = {}) {
     getCurves: RunIdInput,
     exportReport: ExportReportInput,
     getComparison: comparisonInput(vocabulary),
+    compareRuns: runsComparisonInput(vocabulary),
     pageExampleResults: ExampleResultsPageInput,
     getTrace: TraceIdInput,
     pageLMCalls: LMCallsPageInput,

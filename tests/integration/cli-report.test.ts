@@ -200,6 +200,29 @@ describe('tandem compare', () => {
     }
   });
 
+  it('compares two runs of the task strategy by strategy (--with), paired by seed and example', async () => {
+    // A second run with one seed and a smaller random search: seed 0 pairs with run 1's seed 0.
+    const second = await runCli(['run', 'iris', '--strategy', 'p', '--seeds', '1', '--candidates', '0', '--lm', 'openai:stub-model', '--base-url', stub.baseUrl, '--db', db, '--json']);
+    expect(second.code, second.stderr).toBe(0);
+    const otherRunId = (JSON.parse(second.stdout) as { runId: number }).runId;
+    const result = await runCli(['compare', '1', '--with', String(otherRunId), '--json', '--db', db]);
+    expect(result.code, result.stderr).toBe(0);
+    const json = JSON.parse(result.stdout) as { strategies: Array<{ strategy: string; seeds: number[]; counts: { n: number }; significance: { pHolm: number; sentence: string } }> };
+    expect(json.strategies.map((s) => s.strategy)).toEqual(['', 'p']);
+    for (const s of json.strategies) {
+      expect(s.seeds).toEqual([0]);
+      expect(s.counts.n).toBeGreaterThan(0);
+      expect(s.significance.sentence).toMatch(new RegExp(`^run ${otherRunId}'s (vanilla zero-shot|p) `));
+    }
+    // The zero-shot program is the same in both runs: same answers, no difference.
+    expect(json.strategies[0]!.significance).toMatchObject({ difference: 0, p: 1 });
+    const text = await runCli(['compare', '1', '--with', String(otherRunId), '--db', db]);
+    expect(text.stdout).toMatch(new RegExp(`^run ${otherRunId} against run 1 \\(iris\\) on test, strategy by strategy`));
+    const self = await runCli(['compare', '1', '--with', '1', '--db', db]);
+    expect(self.code).toBe(1);
+    expect(self.stderr).toMatch(/compare a run with another run/);
+  });
+
   it('says in one line which baseline or split does not exist', async () => {
     const missing = await runCli(['compare', '1', '--baseline', 'w', '--db', db]);
     expect(missing.code).toBe(1);

@@ -74,3 +74,28 @@ export interface Comparison {
   table: ResultRow[];
   flips: StrategyFlips[];
 }
+
+/** One strategy of one run against the same strategy of another run on the same task, paired by example and seed. */
+export interface RunsStrategyComparison {
+  strategy: string;
+  label: string;
+  /** This run's and the other's accuracy on the split (percent, mean over seeds), null when not finished. */
+  accuracy: number | null;
+  otherAccuracy: number | null;
+  /** Summed over the seeds both runs have: right in this run and wrong in the other (rightToWrong), and the reverse. */
+  counts: FlipCounts;
+  /** Seeds both runs ran (paired by seed number). */
+  seeds: number[];
+  significance: StrategySignificance | null;
+}
+
+/** Two runs of the same task compared strategy by strategy (a model, a setting, a code change). */
+export interface RunsComparison {
+  runId: number;
+  otherRunId: number;
+  split: string;
+  task: string;
+  strategies: RunsStrategyComparison[];
+  /** Why pairs are fewer than the examples, when they are (different data, unfinished stages). */
+  notes: string[];
+}
