@@ -11,13 +11,20 @@ A checkpoint without one gets FALLBACK_TEMPLATE:
     Assistant:            <- the generation prompt
 
 so base models still work, and the EOS token ends every trained assistant turn.
+
+`{% generation %}...{% endgeneration %}` (TRL's assistant-mask templates, SmolLM3) renders its
+body unchanged; `render_with_spans` also returns the character spans those blocks produced, the
+text a trainer computes the loss on.
 """
 
 import datetime
 import json
 import os
+import uuid
 
 import jinja2
+from jinja2 import nodes
+from jinja2.ext import Extension
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from .errors import EngineError
@@ -44,9 +51,31 @@ def _strftime_now(fmt):
     return datetime.datetime.now().strftime(fmt)
 
 
+_MARKS_VAR = "__tandem_generation_marks"
+
+
+class GenerationExtension(Extension):
+    """{% generation %}body{% endgeneration %}: the body, wrapped in per-render markers when asked."""
+
+    tags = {"generation"}
+
+    def parse(self, parser):
+        lineno = next(parser.stream).lineno
+        body = parser.parse_statements(("name:endgeneration",), drop_needle=True)
+        marks = nodes.Name(_MARKS_VAR, "load", lineno=lineno)
+        return nodes.CallBlock(self.call_method("_wrap", [marks]), [], [], body).set_lineno(lineno)
+
+    @staticmethod
+    def _wrap(marks, caller):
+        body = caller()
+        if isinstance(marks, tuple) and len(marks) == 2:
+            return marks[0] + body + marks[1]
+        return body
+
+
 def _environment() -> ImmutableSandboxedEnvironment:
     env = ImmutableSandboxedEnvironment(trim_blocks=True, lstrip_blocks=True,
-                                        extensions=["jinja2.ext.loopcontrols"])
+                                        extensions=["jinja2.ext.loopcontrols", GenerationExtension])
     env.filters["tojson"] = _tojson
     env.globals["raise_exception"] = _raise_exception
     env.globals["strftime_now"] = _strftime_now
@@ -83,6 +112,9 @@ class ChatTemplate:
         except jinja2.exceptions.TemplateSyntaxError as e:
             raise EngineError(f"{origin}: invalid jinja template: {e}") from e
         self.origin = origin
+        self.has_generation_blocks = "generation" in self.source and any(
+            isinstance(getattr(node.call, "node", None), nodes.ExtensionAttribute) and node.call.node.name == "_wrap"
+            for node in _environment().parse(self.source).find_all(nodes.CallBlock))
 
     def render(self, messages: list[dict], add_generation_prompt: bool = True, **extra) -> str:
         try:
@@ -92,3 +124,29 @@ class ChatTemplate:
             raise EngineError(f"{self.origin} rejected the messages: {e}") from e
         except Exception as e:  # templates index messages freely; a bad message must not crash a caller
             raise EngineError(f"{self.origin} failed on the messages: {type(e).__name__}: {e}") from e
+
+    def render_with_spans(self, messages: list[dict], add_generation_prompt: bool = False,
+                          **extra) -> tuple[str, list[tuple[int, int]]]:
+        """The rendering and the [start, end) character spans produced by {% generation %} blocks."""
+        nonce = uuid.uuid4().hex
+        start, end = f"\x00gen-start-{nonce}\x00", f"\x00gen-end-{nonce}\x00"
+        marked = self.render(messages, add_generation_prompt, **{_MARKS_VAR: (start, end)}, **extra)
+        text_parts: list[str] = []
+        spans: list[tuple[int, int]] = []
+        length = 0
+        depth = 0
+        open_at = 0
+        for i, chunk in enumerate(marked.split(start)):
+            if i > 0:
+                if depth == 0:
+                    open_at = length
+                depth += 1
+            pieces = chunk.split(end)
+            for j, piece in enumerate(pieces):
+                if j > 0:
+                    depth -= 1
+                    if depth == 0 and length > open_at:
+                        spans.append((open_at, length))
+                text_parts.append(piece)
+                length += len(piece)
+        return "".join(text_parts), spans

@@ -2,8 +2,10 @@
 
 Each assistant turn's text is located by rendering the conversation up to that turn twice (with
 the generation prompt, and with the turn itself); the difference is the assistant span, which
-includes the template's end-of-turn marker so the model learns to stop. The prompt parts are
-tokenized as separate segments, exactly as they will be at inference.
+includes the template's end-of-turn marker so the model learns to stop. Templates with
+`{% generation %}` blocks (TRL's assistant-mask templates, SmolLM3) mark that text themselves: the
+loss is then on exactly what those blocks render. The prompt parts are tokenized as separate
+segments, exactly as they will be at inference.
 """
 
 import json
@@ -40,7 +42,14 @@ def _normalize_messages(messages) -> list[dict]:
 
 def encode_conversation(loaded, messages: list[dict]) -> tuple[list[int], list[int]]:
     """Raises EngineError for templates whose renderings are not prefixes of each other."""
-    render = loaded.template.render
+    if getattr(loaded.template, "has_generation_blocks", False):
+        full, spans = loaded.template.render_with_spans(messages, add_generation_prompt=False)
+    else:
+        full, spans = _assistant_spans_by_prefix(loaded.template.render, messages)
+    return _tokenize_spans(loaded.tokenizer.encode, full, spans)
+
+
+def _assistant_spans_by_prefix(render, messages: list[dict]) -> tuple[str, list[tuple[int, int]]]:
     full = render(messages, add_generation_prompt=False)
     spans = []
     for i, m in enumerate(messages):
@@ -51,7 +60,10 @@ def encode_conversation(loaded, messages: list[dict]) -> tuple[list[int], list[i
         if not upto.startswith(prompt) or not full.startswith(upto):
             raise EngineError("chat template renders turns inconsistently; cannot locate the assistant text")
         spans.append((len(prompt), len(upto)))
-    enc = loaded.tokenizer.encode
+    return full, spans
+
+
+def _tokenize_spans(enc, full: str, spans: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
     ids: list[int] = []
     labels: list[int] = []
     cursor = 0
