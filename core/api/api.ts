@@ -27,6 +27,7 @@ import { ApiError, toApiError } from './errors.ts';
 import { EventHub, type ApiEventListener } from './events.ts';
 import { pageExampleResults } from './example-results.ts';
 import { listFinetuneRows } from './finetune-rows.ts';
+import { exportRunBundle, getFinetuneData, importRunBundle, readExportChunk } from './bundles.ts';
 import { exportRunReport } from './report.ts';
 import { Experiments, listTasks } from './experiments.ts';
 import { Models } from './models.ts';
@@ -140,6 +141,10 @@ export function createApi(options: ApiOptions): Api {
     previewTaskDefinition: (input) => previewTaskDefinition(ctx, input),
     saveTaskDefinition: (input) => saveTaskDefinition(ctx, input),
     listTaskDefinitions: () => listTaskDefinitions(ctx),
+    exportRunBundle: (input) => exportRunBundle(ctx, input),
+    readExportChunk: (input) => readExportChunk(ctx, input),
+    importRunBundle: (input) => importRunBundle(ctx, input),
+    getFinetuneData: (input) => getFinetuneData(ctx, input),
   };
 
   const call = async (name: ApiMethodName, input: unknown): Promise<unknown> => {

@@ -7,6 +7,8 @@ import { registerCheckDeterminismCommand } from './commands/check-determinism.ts
 import { registerCompareCommand } from './commands/compare.ts';
 import { registerDemoCommand } from './commands/demo.ts';
 import { registerEngineCommand } from './commands/engine.ts';
+import { registerExportCommand } from './commands/export.ts';
+import { registerImportCommand } from './commands/import.ts';
 import { registerIndexCommand } from './commands/index-command.ts';
 import { registerModelsCommand } from './commands/models.ts';
 import { registerReportCommand } from './commands/report.ts';
@@ -31,6 +33,8 @@ export async function main(argv: string[]): Promise<number> {
   registerRunsCommand(program);
   registerReportCommand(program);
   registerCompareCommand(program);
+  registerExportCommand(program);
+  registerImportCommand(program);
   registerCheckDeterminismCommand(program);
   registerModelsCommand(program);
   registerEngineCommand(program);

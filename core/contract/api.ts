@@ -11,6 +11,10 @@ import type {
   RunsComparison,
   DeletedExperiment,
   ExampleResultPage,
+  ExportChunk,
+  FinetuneDataFiles,
+  ImportedRun,
+  RunBundleFile,
   ExperimentDetail,
   ExperimentSummary,
   FinetuneJobRecord,
@@ -91,6 +95,14 @@ export interface ApiResults {
   saveTaskDefinition: SavedTaskDefinitionResult;
   /** The definitions saved in the workspace's tasks folder, each with its problem if it no longer checks. */
   listTaskDefinitions: TaskDefinitionList;
+  /** The run as one bundle file in the workspace's exports folder (tandem export); read it with readExportChunk. */
+  exportRunBundle: RunBundleFile;
+  /** A piece of a file in the exports folder, base64 (a download over any transport). */
+  readExportChunk: ExportChunk;
+  /** A run bundle brought into this workspace; the same bundle again returns the run it made. */
+  importRunBundle: ImportedRun;
+  /** A fine-tune job's rows as OpenAI-format chat JSONL, with its provenance file. */
+  getFinetuneData: FinetuneDataFiles;
 }
 
 /** One method: inputs that may be left out entirely (all fields optional) make the argument optional. */

@@ -36,6 +36,10 @@ export const API_METHOD_NAMES = [
   'previewTaskDefinition',
   'saveTaskDefinition',
   'listTaskDefinitions',
+  'exportRunBundle',
+  'readExportChunk',
+  'importRunBundle',
+  'getFinetuneData',
 ] as const;
 
 export type ApiMethodName = (typeof API_METHOD_NAMES)[number];

@@ -286,6 +286,32 @@ export const SaveTaskDefinitionInput = z.strictObject({
 export type SaveTaskDefinitionInput = z.input<typeof SaveTaskDefinitionInput>;
 
 // ---------------------------------------------------------------------------------------------
+// Run bundles and training data
+
+export const ExportRunBundleInput = z.strictObject({
+  runId: id,
+  /** Also carry the fine-tuned adapters' files (large). */
+  withAdapters: z.boolean().default(false),
+});
+export type ExportRunBundleInput = z.input<typeof ExportRunBundleInput>;
+
+/** A file written to the workspace's exports folder, by name (no folders), read from `offset`. */
+export const ExportChunkInput = z.strictObject({
+  filename: z.string().min(1).max(200).regex(/^[\w][\w.-]*$/, 'a file name in the exports folder (letters, digits, ".", "-", "_")'),
+  offset: z.int().min(0).default(0),
+});
+export type ExportChunkInput = z.input<typeof ExportChunkInput>;
+
+export const ImportRunBundleInput = z.strictObject({
+  /** The bundle file (`.tandem`) on the machine that runs the API. */
+  path: z.string().min(1).max(4096),
+});
+export type ImportRunBundleInput = z.input<typeof ImportRunBundleInput>;
+
+export const FinetuneJobIdInput = z.strictObject({ jobId: id });
+export type FinetuneJobIdInput = z.input<typeof FinetuneJobIdInput>;
+
+// ---------------------------------------------------------------------------------------------
 // Every method
 
 /** Each method's input schema, checked against `vocabulary`'s runtime lists. */
@@ -324,6 +350,10 @@ export function inputSchemas(vocabulary: InputVocabulary = {}) {
     previewTaskDefinition: PreviewTaskDefinitionInput,
     saveTaskDefinition: SaveTaskDefinitionInput,
     listTaskDefinitions: EmptyInput,
+    exportRunBundle: ExportRunBundleInput,
+    readExportChunk: ExportChunkInput,
+    importRunBundle: ImportRunBundleInput,
+    getFinetuneData: FinetuneJobIdInput,
   } as const satisfies Record<ApiMethodName, z.ZodType>;
 }
 

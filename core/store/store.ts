@@ -20,6 +20,7 @@ import { TraceRepository } from './traces.ts';
 import { RetrievalCallRepository } from './retrieval-calls.ts';
 import { CheckSummaryRepository } from './check-summaries.ts';
 import { SqliteRetrievalCache } from './retrieval-cache.ts';
+import { BundleRepository } from './bundles.ts';
 
 export interface StoreOptions {
   /** Clock for created/started/finished times (epoch ms); Date.now by default. */
@@ -46,6 +47,8 @@ export interface Store {
   readonly cache: SqliteResponseCache;
   /** Retrieval results by retriever, query and k (retrieval_cache). */
   readonly retrievalCache: SqliteRetrievalCache;
+  /** Run bundles: a run written to one file, and a bundle imported (bundles.ts). */
+  readonly bundles: BundleRepository;
   /** Runs fn in one transaction (a savepoint when nested); fn must be synchronous. */
   transaction<T>(fn: () => T): T;
   close(): void;
@@ -83,6 +86,7 @@ function createStore(db: Db, file: string, now: () => number): Store {
     finetuneJobs: new FinetuneJobRepository(db, now),
     cache: new SqliteResponseCache(db, now),
     retrievalCache: new SqliteRetrievalCache(db, now),
+    bundles: new BundleRepository(db),
     transaction: <T>(fn: () => T): T => db.transaction(fn)(),
     close: () => {
       if (closed) return;

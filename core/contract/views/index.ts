@@ -15,3 +15,4 @@ export type * from './candidates.ts';
 export type * from './finetune.ts';
 export type * from './retrievers.ts';
 export type * from './task-definitions.ts';
+export type * from './bundles.ts';

@@ -8,8 +8,9 @@ import { finetuneJobDetails } from './005-finetune-job-details.ts';
 import { exampleResultsSearch } from './006-example-results-search.ts';
 import { callRequest } from './007-call-request.ts';
 import { retrieval } from './008-retrieval.ts';
+import { importedRuns } from './009-imported-runs.ts';
 import type { Migration } from './migration.ts';
 
 export type { Migration } from './migration.ts';
 
-export const MIGRATIONS: readonly Migration[] = [initialSchema, finetuneJobs, stageSeed, exampleLabels, finetuneJobDetails, exampleResultsSearch, callRequest, retrieval];
+export const MIGRATIONS: readonly Migration[] = [initialSchema, finetuneJobs, stageSeed, exampleLabels, finetuneJobDetails, exampleResultsSearch, callRequest, retrieval, importedRuns];

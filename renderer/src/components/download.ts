@@ -34,3 +34,24 @@ export async function copyText(text: string): Promise<void> {
   area.remove();
   if (!ok) throw new Error('the clipboard is not available here');
 }
+
+/** Downloads bytes (e.g. pieces of a file read over the API) as one file. */
+export function downloadBytes(filename: string, parts: Uint8Array[], type = 'application/octet-stream'): void {
+  const url = URL.createObjectURL(new Blob(parts as BlobPart[], { type }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = filename;
+  a.rel = 'noopener';
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/** The bytes of a base64 string. */
+export function fromBase64(text: string): Uint8Array {
+  const binary = atob(text);
+  const out = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
+  return out;
+}

@@ -11,6 +11,7 @@ import { LossChart } from './LossChart.tsx';
 import { trainRowsFromLog } from './log-format.ts';
 import { TrainerLog } from './TrainerLog.tsx';
 import { TrainingRows } from './TrainingRows.tsx';
+import { DownloadRows } from './DownloadRows.tsx';
 import { TrainingSources } from './TrainingSources.tsx';
 
 function dirOf(file: string): string {
@@ -59,6 +60,7 @@ export function JobDetail({ runId, job, stage, live, log, adapterNames }: { runI
         <StatusBadge status={job ? job.status : training ? 'running' : (stage?.status ?? 'pending')} />
         <span className="subtle">{stageLabel}</span>
         <span className="spacer" />
+        {job ? <DownloadRows jobId={job.id} /> : null}
         {job || stage ? (
           <a href={hrefFor('traces', { runId, params: { stage: job?.stageId ?? stage?.id } })} data-testid="ft-stage-traces">
             evaluation traces of this stage →

@@ -1,5 +1,6 @@
 // The run's header: status, what it runs, elapsed time, ETA and the Cancel / Resume actions.
 import { ExportReport } from './ExportReport.tsx';
+import { ExportBundle } from './ExportBundle.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { duration, when } from '../../components/format.ts';
 import type { RunDetail } from '../../api/types.ts';
@@ -106,6 +107,7 @@ export function RunHeader({ detail, live, eta, now, actions }: { detail: RunDeta
       </div>
       <div className="row run-actions">
         <ExportReport runId={run.id} model={typeof run.lm.model === 'string' && run.lm.model ? run.lm.model : 'unknown model'} />
+        <ExportBundle runId={run.id} disabled={active} />
         {actions.canCancel ? (
           <button type="button" className="danger" disabled={actions.busy} onClick={actions.cancel} data-testid="run-cancel" title="Cancel run (palette: Cancel run)">
             {actions.busy ? 'Cancelling…' : 'Cancel'}
