@@ -345,6 +345,28 @@ describe.skipIf(!chromiumAvailable)('the workbench in Chromium', () => {
     expect(crashes()).toEqual([]);
   }, 120_000);
 
+  it('compares two runs of the task strategy by strategy', async () => {
+    const { page } = wb;
+    const experiment = await wb.api.createExperiment({
+      task: 'iris',
+      name: 'UI test: a second iris run',
+      strategies: 'p',
+      seeds: 1,
+      lm: { provider: 'openai', model: 'stub-model', baseUrl: wb.stub.baseUrl },
+      optimizer: { candidates: 0 },
+    });
+    const second = (await wb.api.startRun({ experimentId: experiment.id })).runId;
+    expect(await wb.waitForRunEnd(second, 120_000)).toBe('finished');
+    await wb.goto(`#/compare?runs=${runId},${second}`);
+    const section = page.locator(tid('compare-runs-significance'));
+    await section.waitFor();
+    // zero-shot and p: the strategies both runs have
+    await expect.poll(() => section.locator(tid('compare-runs-row')).count(), POLL).toBe(2);
+    expect(await section.textContent()).toMatch(new RegExp(`each run against #${runId}, strategy by strategy, on test`));
+    await wb.shot('compare-runs');
+    expect(crashes()).toEqual([]);
+  }, 180_000);
+
   // Runs last: by now every view has been shown, light and dark, charts and virtual lists included.
   it('made the browser report no Content Security Policy violation on any page (styles without unsafe-inline)', () => {
     expect(wb.cspViolations).toEqual([]);

@@ -16,6 +16,7 @@ import { copyText, downloadText } from '../../components/download.ts';
 import { collectFlips } from './flip-items.ts';
 import { FlipList } from './FlipList.tsx';
 import { FlipMatrix } from './FlipMatrix.tsx';
+import { RunsSignificance } from './RunsSignificance.tsx';
 import { SignificanceTable } from './SignificanceTable.tsx';
 import { ResultsTable } from './ResultsTable.tsx';
 import { buildTable, toCsv, toMarkdown } from './table-model.ts';
@@ -109,6 +110,7 @@ export function CompareView({ params }: { params: URLSearchParams }) {
             {loaded.some((c) => c.comparison) ? (
               <SignificanceTable runs={loaded.map((c) => ({ runId: c.runId, flips: (c.comparison?.flips ?? []).filter((f) => selected(f.strategy)) }))} baseline={p.baseline} showRun={multiRun} />
             ) : null}
+            {multiRun && tasks.size === 1 ? <RunsSignificance runIds={p.runIds} split={p.split} show={selected} /> : null}
             {table.rows.length ? <CompareCostCharts runIds={comparable} runs={byId} include={(s) => s === '' || s === p.baseline || selected(s)} split={p.split} /> : null}
             {loaded.some((c) => c.comparison) ? (
               <section data-testid="compare-matrices">
