@@ -26,7 +26,7 @@ SENTENCES = [
     "한국어 텍스트입니다", "Tiếng Việt có dấu", "Türkçe İstanbul ılık", "ქართული", "Հայերեն",
     "emoji 😀😃😄 👍🏽 👨‍👩‍👧‍👦 🇫🇷 ❤️", "math ∑∫√∞ ≤≥≠ ±×÷ αβγ", "arrows ←↑→↓ ⇒ ⇔",
     "currency € £ ¥ ₹ ₿ ¢", "superscripts x² y³ ½ ¾ ⅓ Ⅻ ①", "fullwidth ＡＢＣ１２３",
-    "ligatures ﬁ ﬂ ﬀ", "combining e\u0301 a\u0308 n\u0303", "zero\u200bwidth\u200cjoiner\u200d",
+    "ligatures ﬁ ﬂ ﬀ", "Unicode 15 Kawi ab\U00011f04\U00011f05cd xy", "combining e\u0301 a\u0308 n\u0303", "zero\u200bwidth\u200cjoiner\u200d",
     "bidi \u202ehidden\u202c text", "nbsp\u00a0here and narrow\u202fnbsp", "ideographic\u3000space",
     "def f(x):\n    return x * 2\n", "if (a && b) { return c; } else { return d; }",
     "for i in range(10):\n\tprint(i)\n", "SELECT * FROM t WHERE id = 1;", "<div class=\"x\">hi</div>",
@@ -56,7 +56,7 @@ WHITESPACE = [
 CONTROL = [
     "bell\x07here", "nul\x00byte", "esc\x1b[0m", "del\x7fchar", "ctrl \x01\x02\x03", "sep\x1c\x1d\x1e\x1fend",
     "a \x1cb", "x\x1d y", "\x1e\x1e  z", "end \x1f", "  \x1c\x1d  ", "a\x1c\nb", "word \x1f\x1fword",
-    "\ufeffbom start", "a \ufeff b", "a \x85 b", "x\u0085\u0085 y",
+    "\ufeffbom start", "a \ufeff b", "a \x85 b", "x\u0085\u0085 y", "a \ufeffb", "a \x85b",
     "a\x04b", "a\x06b", "a\x13b\x14c", "a\x16b", "x\x1dy", "\x0b", "tab\x0bvertical",
 ]
 
