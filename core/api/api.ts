@@ -27,6 +27,7 @@ import { ApiError, toApiError } from './errors.ts';
 import { EventHub, type ApiEventListener } from './events.ts';
 import { pageExampleResults } from './example-results.ts';
 import { listFinetuneRows } from './finetune-rows.ts';
+import { exportDspyProgram, exportTraces } from './interop.ts';
 import { exportRunBundle, getFinetuneData, importRunBundle, readExportChunk } from './bundles.ts';
 import { exportRunReport } from './report.ts';
 import { Experiments, listTasks } from './experiments.ts';
@@ -130,7 +131,9 @@ export function createApi(options: ApiOptions): Api {
     pageLMCalls: (input) => pageLMCalls(ctx, input),
     getLMCall: (input) => getLMCall(ctx, input),
     getLMCallStats: (input) => lmCallStats(ctx, input),
+    exportTraces: (input) => exportTraces(ctx, input),
     listCandidates: (input) => listCandidates(ctx, input),
+    exportDspyProgram: (input) => exportDspyProgram(ctx, input),
     listFinetuneJobs: (input) => runs.finetuneJobs(input),
     listFinetuneRows: (input) => listFinetuneRows(ctx, input),
     listModels: () => models.list(),

@@ -35,6 +35,7 @@ const FLAG_OF_FIELD: Readonly<Record<string, string>> = {
   retries: '--retries',
   evalSplits: '--no-test',
   useCache: '--no-cache',
+  initialProgram: '--from-dspy',
   'finetune.command': '--finetune-command',
   'finetune.baseModel': '--finetune-base',
   'finetune.hyperparams.rank': '--lora-rank',

@@ -6,6 +6,8 @@ import { registerRunCommand } from './commands/run.ts';
 import { registerCheckDeterminismCommand } from './commands/check-determinism.ts';
 import { registerCompareCommand } from './commands/compare.ts';
 import { registerDemoCommand } from './commands/demo.ts';
+import { registerExportDspyCommand } from './commands/export-dspy.ts';
+import { registerExportTracesCommand } from './commands/export-traces.ts';
 import { registerEngineCommand } from './commands/engine.ts';
 import { registerExportCommand } from './commands/export.ts';
 import { registerImportCommand } from './commands/import.ts';
@@ -32,6 +34,8 @@ export async function main(argv: string[]): Promise<number> {
   registerDemoCommand(program);
   registerRunsCommand(program);
   registerReportCommand(program);
+  registerExportDspyCommand(program);
+  registerExportTracesCommand(program);
   registerCompareCommand(program);
   registerExportCommand(program);
   registerImportCommand(program);

@@ -80,7 +80,11 @@ export interface ApiResults {
   pageLMCalls: LMCallPage;
   getLMCall: LMCallRecord;
   getLMCallStats: LMCallStats;
+  /** An evaluation's traces (the trace list's filters) as OTLP/JSON spans with OpenInference attributes, for Phoenix or Langfuse. */
+  exportTraces: ReportFile;
   listCandidates: StageCandidates;
+  /** A finished stage's program as the JSON `dspy.Module.load()` reads. */
+  exportDspyProgram: ReportFile;
   listFinetuneJobs: FinetuneJobRecord[];
   listFinetuneRows: FinetuneRowPage;
   listModels: ModelList;

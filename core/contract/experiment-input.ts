@@ -13,6 +13,9 @@ import { parseRetrieverSpec, RetrieverSpecError, type RetrieverSpec } from './re
 import { strategyListIssues } from './strategy.ts';
 import { looksLikeTaskFile } from './task-source.ts';
 
+/** The longest DSPy program text an experiment starts from. */
+export const INITIAL_PROGRAM_MAX_LENGTH = 5_000_000;
+
 /** Splits that stages are evaluated on. */
 export const EVAL_SPLITS = ['dev', 'test'] as const;
 export const EvalSplit = z.enum(EVAL_SPLITS);
@@ -189,6 +192,12 @@ export const CreateExperimentInput = z.strictObject({
     .transform((splits) => EVAL_SPLITS.filter((s) => splits.includes(s))),
   /** Answer repeated requests from the response cache. */
   useCache: z.boolean().default(EXPERIMENT_DEFAULTS.useCache),
+  /**
+   * A DSPy saved program (the JSON text `dspy.Module.save` writes) with the task program's
+   * predictor paths: the zero-shot stage, and so every stage after it, starts from its
+   * instructions, field descriptions and demos.
+   */
+  initialProgram: z.string().min(2).max(INITIAL_PROGRAM_MAX_LENGTH).optional(),
 });
 export type CreateExperimentInput = z.input<typeof CreateExperimentInput>;
 /** An experiment input after validation: every default filled in, strategies normalized. */

@@ -163,6 +163,29 @@ export const ExampleResultsPageInput = z
   });
 export type ExampleResultsPageInput = z.input<typeof ExampleResultsPageInput>;
 
+/** The most traces one export holds. */
+export const EXPORT_TRACES_MAX = 10_000;
+
+/** An evaluation's traces as OpenInference spans: the evaluation and filters as pageExampleResults takes them. */
+export const ExportTracesInput = z
+  .strictObject({
+    evaluationId: id.optional(),
+    stageId: id.optional(),
+    split: EvalSplit.optional(),
+    passed: z.boolean().optional(),
+    failed: z.boolean().optional(),
+    search: text(SEARCH_MAX_LENGTH).optional(),
+    /** The first this many matching traces, in example order. */
+    limit: z.int().min(1).max(EXPORT_TRACES_MAX).default(1000),
+  })
+  .superRefine((input, ctx) => {
+    const byEvaluation = input.evaluationId !== undefined;
+    if (byEvaluation && (input.stageId !== undefined || input.split !== undefined)) ctx.addIssue({ code: 'custom', path: ['evaluationId'], message: 'give either evaluationId, or stageId with split, not both' });
+    else if (!byEvaluation && input.stageId === undefined) ctx.addIssue({ code: 'custom', path: ['evaluationId'], message: 'is required (or give stageId with split)' });
+    else if (!byEvaluation && input.split === undefined) ctx.addIssue({ code: 'custom', path: ['split'], message: 'is required with stageId ("dev" or "test")' });
+  });
+export type ExportTracesInput = z.input<typeof ExportTracesInput>;
+
 /** A model's prices in dollars, for the cost tables (contract/cost.ts). */
 const price = z.number().min(0).max(1_000_000);
 export const PricesInput = z.strictObject({ inputPerMillion: price, outputPerMillion: price, finetunePerHour: price.default(0) });
@@ -339,7 +362,9 @@ export function inputSchemas(vocabulary: InputVocabulary = {}) {
     pageLMCalls: LMCallsPageInput,
     getLMCall: LMCallIdInput,
     getLMCallStats: LMCallStatsInput,
+    exportTraces: ExportTracesInput,
     listCandidates: StageIdInput,
+    exportDspyProgram: StageIdInput,
     listFinetuneJobs: RunIdInput,
     listFinetuneRows: FinetuneRowsInput,
     listModels: EmptyInput,

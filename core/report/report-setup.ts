@@ -22,6 +22,10 @@ export function setupRows(setup: SetupFacts): Array<[string, string]> {
   if (spec) {
     rows.push(['model', `${spec.lm.provider}:${spec.lm.model}${spec.lm.baseUrl ? ` at ${spec.lm.baseUrl}` : ''}`]);
     if (spec.retriever) rows.push(['retriever', spec.retriever.backend === 'bm25' ? `bm25:${spec.retriever.index}` : `colbert:${spec.retriever.url}`]);
+    if (spec.initialProgram) {
+      const demos = Object.values(spec.initialProgram.predictors).reduce((n, p) => n + p.demos.length, 0);
+      rows.push(['starting program', `imported from a DSPy saved program (${demos} demo(s) over ${Object.keys(spec.initialProgram.predictors).length} predictor(s))`]);
+    }
     rows.push(['strategies', spec.strategies.join(', ')]);
     rows.push(['seeds', spec.seeds.join(', ')]);
     rows.push(['evaluated on', spec.evalSplits.join(', ')]);

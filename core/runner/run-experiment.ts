@@ -232,6 +232,7 @@ async function execute(
           randomSearch: spec.randomSearch,
           hyperparams: spec.hyperparams,
           ...(spec.finetunePerModule ? { finetunePerModule: true } : {}),
+          ...(spec.initialProgram ? { initialState: spec.initialProgram } : {}),
           finetuner,
           workDir,
           emit,

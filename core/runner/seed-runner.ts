@@ -12,6 +12,7 @@ import type { RandomSearchOptions } from '../optimize/random-search.ts';
 import type { ProgramEnv } from '../program/context.ts';
 import type { LMBinding } from '../lm/lm-binding.ts';
 import type { Module } from '../program/module.ts';
+import type { ProgramState } from '../contract/views/program.ts';
 import { loadState, saveState } from '../program/state.ts';
 import type { StageRecord, Store } from '../store/index.ts';
 import type { Task, TaskSplits } from '../tasks/task.ts';
@@ -46,6 +47,8 @@ export interface SeedRunInput {
   finetunePerModule?: boolean;
   finetuner: Finetuner | undefined;
   workDir: string;
+  /** The state the zero-shot stage's program starts from (an imported program); absent: the task's own. */
+  initialState?: ProgramState;
   emit: (event: RunEvent) => void;
   /** Numbering for progress: this seed's first place in the run's plan, minus one, and the plan's size. */
   stageOffset: number;
@@ -81,7 +84,7 @@ export async function runSeedTree(input: SeedRunInput): Promise<void> {
     stageIds.set(node.key, stageId);
     input.emit({ type: 'stage-start', runId, stageId, kind, prefix: node.key, seed, index: input.stageOffset + i + 1, total: input.stageTotal, done: input.finished.count });
     try {
-      const start = node.parentKey === null ? input.task.createProgram() : programs.get(node.parentKey)!;
+      const start = node.parentKey === null ? rootProgram(input) : programs.get(node.parentKey)!;
       const { program, outcome } = await runStep(input, node, start, stageId);
       const scores = await evaluateStage(input, program, stageId);
       const models = [...new Set(program.predictors().map((p) => p.lm?.model ?? input.defaultBinding.model))];
@@ -96,6 +99,12 @@ export async function runSeedTree(input: SeedRunInput): Promise<void> {
       throw error;
     }
   }
+}
+
+/** The zero-shot stage's program: the task's own, or the imported state applied to it. */
+function rootProgram(input: SeedRunInput): Module {
+  const program = input.task.createProgram();
+  return input.initialState ? loadState(program, input.initialState) : program;
 }
 
 async function runStep(input: SeedRunInput, node: TreeNode, start: Module, stageId: number): Promise<StepResult> {

@@ -19,6 +19,10 @@ import { parseStrategy, StrategyError, type Strategy } from '../contract/strateg
 import type { LoraHyperparams } from '../finetune/finetuner.ts';
 import { hyperparamsFor } from '../finetune/presets.ts';
 import { embeddedDemoModel } from '../models/embedded.ts';
+import type { ProgramState } from '../contract/views/program.ts';
+import { loadState, ProgramStateError, saveState } from '../program/state.ts';
+import { SignatureError } from '../program/signature.ts';
+import { dspyToProgramState, DspyStateError } from '../report/dspy-state.ts';
 import { getTask, UnknownTaskError } from '../tasks/registry.ts';
 import type { Task } from '../tasks/task.ts';
 import { looksLikeTaskFile, type TaskSource } from '../contract/task-source.ts';
@@ -68,6 +72,7 @@ export function buildExperimentSpec(input: ExperimentInput, context: SpecContext
   const retrieval = taskDef.retrieval;
   if (input.retriever !== undefined && !retrieval) throw problem('retriever', `task "${task}" does not retrieve; only tasks whose programs retrieve take a retriever`);
   const retriever = input.retriever ?? (retrieval ? { backend: 'bm25' as const, index: retrieval.defaultIndex(dataPath) } : undefined);
+  const initialProgram = input.initialProgram === undefined ? undefined : importedProgram(input.initialProgram, taskDef);
   const hyperparams: LoraHyperparams = hyperparamsFor(lm.model);
   for (const [key, value] of Object.entries(input.finetune.hyperparams)) {
     if (value !== undefined) (hyperparams as unknown as Record<string, unknown>)[key] = value;
@@ -106,7 +111,26 @@ export function buildExperimentSpec(input: ExperimentInput, context: SpecContext
     evalSplits: input.evalSplits,
     useCache: input.useCache,
     workDir: null,
+    ...(initialProgram ? { initialProgram } : {}),
   };
+}
+
+/** A DSPy saved program's text as a state of the task's program, checked by loading it into one. */
+export function importedProgram(text: string, task: Pick<Task, 'createProgram'>): ProgramState {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw problem('initialProgram', `is not JSON (${error instanceof Error ? error.message : String(error)}); give the file dspy.Module.save wrote`);
+  }
+  try {
+    const state = dspyToProgramState(json, saveState(task.createProgram()), 'the DSPy program');
+    loadState(task.createProgram(), state);
+    return state;
+  } catch (error) {
+    if (error instanceof DspyStateError || error instanceof ProgramStateError || error instanceof SignatureError) throw problem('initialProgram', error.message);
+    throw error;
+  }
 }
 
 /**

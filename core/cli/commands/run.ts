@@ -3,6 +3,8 @@
 // summary with --json) on stdout. `--strategy` is the single-strategy spelling; `--all` runs
 // the paper's eight.
 
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { Command } from 'commander';
 import { EXPERIMENT_DEFAULTS } from '../../contract/defaults.ts';
 import type { CreateExperimentInput } from '../../contract/experiment-input.ts';
@@ -60,6 +62,7 @@ export interface RunFlags {
   gradAccum?: NumberFlag;
   maxSeqLen?: NumberFlag;
   checkDeterminism?: number;
+  fromDspy?: string;
 }
 
 const D = EXPERIMENT_DEFAULTS;
@@ -106,6 +109,7 @@ export function registerRunCommand(program: Command): void {
     .option('--grad-accum <n>', 'gradient accumulation steps', numeric)
     .option('--max-seq-len <n>', 'longest training row in tokens (longer rows are skipped and counted)', numeric)
     .option('--check-determinism <n>', CHECK_DETERMINISM_HELP, integer('--check-determinism', 0, 100_000))
+    .option('--from-dspy <file>', 'start from a DSPy saved program (dspy.Module.save JSON) with the task\'s predictor paths: its instructions, field descriptions and demos')
     .option('--json', 'print one JSON summary on stdout')
     .action(async (taskName: string, flags: RunFlags) => {
       await prepareTaskFile(taskName);
@@ -163,7 +167,17 @@ function inputFromFlags(task: string, flags: RunFlags): CreateExperimentInput {
     retries: flags.retries,
     evalSplits: flags.test ? [...D.evalSplits] : ['dev'],
     useCache: flags.cache,
+    ...(flags.fromDspy !== undefined ? { initialProgram: readDspyFile(flags.fromDspy) } : {}),
   });
+}
+
+/** The text of the file --from-dspy names. */
+function readDspyFile(file: string): string {
+  try {
+    return readFileSync(path.resolve(file), 'utf8');
+  } catch (error) {
+    throw new UsageError(`--from-dspy: cannot read ${path.resolve(file)} (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
 }
 
 function definedOnly<T extends Record<string, unknown>>(values: T): { [K in keyof T]?: Exclude<T[K], undefined> } {

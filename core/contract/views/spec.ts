@@ -5,7 +5,7 @@
 import type { RetrieverSpec } from '../retriever-spec.ts';
 import type { TaskSource } from '../task-source.ts';
 import type { LMProvider } from '../providers.ts';
-import type { SamplingParams } from './program.ts';
+import type { ProgramState, SamplingParams } from './program.ts';
 
 export type Split = 'train' | 'dev' | 'test';
 
@@ -89,4 +89,6 @@ export interface ExperimentSpec {
   useCache: boolean;
   /** Folder for fine-tuning data and adapters; null: `finetune/` beside the database. */
   workDir: string | null;
+  /** The program the zero-shot stage starts from (imported from a DSPy saved program); absent: the task's own. */
+  initialProgram?: ProgramState;
 }

@@ -1,7 +1,7 @@
 // The strategy tree per seed as an indented table: each prefix once (strategies share prefixes),
 // with its kind, status, scores and, while it runs, live progress. A stage with candidates opens
 // them, a fine-tuning step its job, any other its traces (stage-links.ts); planned stages not
-// started yet are shown greyed.
+// started yet are shown greyed. A finished stage's program downloads as DSPy JSON.
 import { StatusBadge } from '../../components/StatusBadge.tsx';
 import { duration, pct } from '../../components/format.ts';
 import { useRouter } from '../../app/router.ts';
@@ -9,6 +9,7 @@ import { stageKindName, useStepKinds } from '../../app/step-kinds.ts';
 import type { StageCost } from '../../api/types.ts';
 import { stageFraction, type RunLive } from './live-store.ts';
 import { flatten, type TreeNode } from './plan.ts';
+import { ExportDspy } from './ExportDspy.tsx';
 import { pp } from './fmt.ts';
 import { stageHref } from './stage-links.ts';
 
@@ -113,6 +114,7 @@ export function StageTree({ runId, trees, splits, live, costs, withCandidates, n
                   ) : (
                     <span className="mono">{node.prefix || 'zero-shot'}</span>
                   )}
+                  {stage?.status === 'finished' ? <ExportDspy stageId={stage.id} /> : null}
                 </td>
                 <td>{stage ? <StatusBadge status={stage.status} /> : <span className="badge">planned</span>}</td>
                 {splits.map((split) => (

@@ -10,6 +10,7 @@ import { useApi, useApiEvents, useThrottled } from '../../app/use-api.ts';
 import { useCheckDefinitions } from '../../components/check-definitions.ts';
 import { count } from '../../components/format.ts';
 import { EmptyState, ErrorState, Loading } from '../../components/states.tsx';
+import { ExportTraces } from './ExportTraces.tsx';
 import { ResultList } from './ResultList.tsx';
 import { TraceFilters, stageLabel } from './TraceFilters.tsx';
 import { TracePane } from './TracePane.tsx';
@@ -135,6 +136,7 @@ export function TracesView({ runId, params }: { runId: number; params: URLSearch
           </div>
         </div>
         <div className="spacer" />
+        {pager?.query && pager.total ? <ExportTraces query={pager.query} total={pager.total} /> : null}
         <div className="subtle tr-keys">
           <kbd>j</kbd>/<kbd>k</kbd> move · <kbd>Enter</kbd> trace · <kbd>/</kbd> search · <kbd>Esc</kbd> clear
         </div>
