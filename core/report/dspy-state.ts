@@ -120,7 +120,8 @@ function predictorFromDspy(value: unknown, base: PredictorState, where: string):
     if (typeof saved !== 'object' || saved === null || typeof saved.description !== 'string') {
       throw new DspyStateError(`${where}: "signature.fields[${i}].description" must be a string`);
     }
-    const description = saved.description === defaultDescription(field.name) ? '' : saved.description;
+    // `${name}` is DSPy's placeholder for "no description" (under DSPy's own field name, which may differ).
+    const description = /^\$\{[^}]*\}$/.test(saved.description.trim()) ? '' : saved.description;
     return { name: field.name, description };
   });
   const inputs = described.slice(0, base.signature.inputs.length);
@@ -133,6 +134,32 @@ function predictorFromDspy(value: unknown, base: PredictorState, where: string):
     demos: demos.map((demo, i) => demoFromDspy(demo, known, `${where}, demos[${i}]`)),
     lm: base.lm,
   };
+}
+
+/**
+ * Fields whose DSPy prefix does not name the program's field at that position (DSPy matches by
+ * position, so the file loads; the names may still tell of a different signature), e.g.
+ * `generate_answer field 3: "Rationale:" in the file, "reasoning" in the program`.
+ */
+export function dspyFieldMismatches(json: unknown, base: ProgramState): string[] {
+  const notes: string[] = [];
+  if (typeof json !== 'object' || json === null) return notes;
+  const squash = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, '');
+  for (const [key, value] of Object.entries(json as Record<string, unknown>)) {
+    const path = key.endsWith('.predict') && !(key in base.predictors) ? key.slice(0, -'.predict'.length) : key;
+    const predictor = base.predictors[path];
+    const fields = (value as { signature?: { fields?: unknown } } | null)?.signature?.fields;
+    if (!predictor || !Array.isArray(fields)) continue;
+    const names = [...predictor.signature.inputs, ...predictor.signature.outputs].map((f) => f.name);
+    fields.forEach((f: unknown, i) => {
+      const prefix = typeof (f as { prefix?: unknown } | null)?.prefix === 'string' ? (f as { prefix: string }).prefix : '';
+      const name = names[i];
+      if (name === undefined || prefix === '') return;
+      const head = squash(prefix.split(':')[0]!);
+      if (head !== squash(name)) notes.push(`${path} field ${i + 1}: "${prefix}" in the file, "${name}" in the program`);
+    });
+  }
+  return notes;
 }
 
 function demoFromDspy(value: unknown, known: ReadonlySet<string>, where: string): Demo {

@@ -8,6 +8,8 @@ import type { Command } from 'commander';
 import { createApi, isApiError, type Api } from '../../api/index.ts';
 import { looksLikeTaskFile } from '../../contract/task-source.ts';
 import type { StageSummary } from '../../contract/views/index.ts';
+import { saveState } from '../../program/state.ts';
+import { dspyFieldMismatches } from '../../report/dspy-state.ts';
 import { ExperimentInputError, importedProgram } from '../../runner/spec-builder.ts';
 import { preparedTask, prepareTaskFile } from '../../runner/task-sources.ts';
 import { getTask, UnknownTaskError } from '../../tasks/registry.ts';
@@ -113,6 +115,8 @@ export function registerExportDspyCommand(program: Command): void {
         lines.push(`    instructions: ${predictor.signature.instructions}`);
         for (const f of [...predictor.signature.inputs, ...predictor.signature.outputs]) if (f.description) lines.push(`    ${f.name}: ${f.description}`);
       }
+      const mismatches = dspyFieldMismatches(JSON.parse(text), saveState(task.createProgram()));
+      if (mismatches.length > 0) lines.push('fields are matched by position, as DSPy does; these prefixes name other fields:', ...mismatches.map((m) => `  ${m}`));
       process.stdout.write(`${lines.join('\n')}\n`);
     });
 }

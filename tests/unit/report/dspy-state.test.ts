@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadState, saveState } from '../../../core/program/state.ts';
-import { dspyPrefix, dspyToProgramState, DspyStateError, programStateToDspy } from '../../../core/report/dspy-state.ts';
+import { dspyFieldMismatches, dspyPrefix, dspyToProgramState, DspyStateError, programStateToDspy } from '../../../core/report/dspy-state.ts';
 import { getTask } from '../../../core/tasks/registry.ts';
 
 const fixtures = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../fixtures/interop');
@@ -49,6 +49,17 @@ describe('DSPy import', () => {
     expect(() => dspyToProgramState(fixture('dspy-iris-program.json'), baseOf('hotpotqa'), 'iris.json')).toThrow(
       new DspyStateError('iris.json does not fit the task\'s program: it lacks [generate_answer, generate_query[0], generate_query[1]] and has [predict], which the program does not (the program\'s predictors are [generate_answer, generate_query[0], generate_query[1]])'),
     );
+  });
+
+  it("reads DSPy's `${name}` placeholder as no description, and names fields whose prefix names another field", () => {
+    const json = fixture('dspy-iris-program.json');
+    const fields = (json['predict.predict'] as { signature: { fields: Array<{ prefix: string; description: string }> } }).signature.fields;
+    fields[5] = { prefix: 'Label:', description: '${label}' };
+    const state = dspyToProgramState(json, baseOf('iris'));
+    expect(state.predictors.predict!.signature.outputs[1]).toEqual({ name: 'species', description: '' });
+    // The fixture's own prefixes (Reasoning: Let's think step by step…) name their fields.
+    expect(dspyFieldMismatches(fixture('dspy-iris-program.json'), baseOf('iris'))).toEqual([]);
+    expect(dspyFieldMismatches(json, baseOf('iris'))).toEqual(['predict field 6: "Label:" in the file, "species" in the program']);
   });
 
   it('refuses a signature with another number of fields, and malformed entries, in one line each', () => {
