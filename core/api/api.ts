@@ -146,7 +146,7 @@ export function createApi(options: ApiOptions): Api {
     listTaskDefinitions: () => listTaskDefinitions(ctx),
     exportRunBundle: (input) => exportRunBundle(ctx, input),
     readExportChunk: (input) => readExportChunk(ctx, input),
-    importRunBundle: (input) => importRunBundle(ctx, input),
+    importRunBundle: (input) => importRunBundle(ctx, input, manager.activeRunIds()),
     getFinetuneData: (input) => getFinetuneData(ctx, input),
   };
 

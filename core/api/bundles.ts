@@ -71,7 +71,12 @@ export function readExportChunk(ctx: ApiContext, input: Parsed<typeof ExportChun
   return { filename: input.filename, offset: input.offset, total, base64: buffer.toString('base64'), done: input.offset + size >= total };
 }
 
-export async function importRunBundle(ctx: ApiContext, input: Parsed<typeof ImportRunBundleInput>): Promise<ImportedRun> {
+/**
+ * Imports a bundle. The import holds one transaction open while it reads the file, so it is
+ * refused while this API runs something that writes (a run) or imports another bundle.
+ */
+export async function importRunBundle(ctx: ApiContext, input: Parsed<typeof ImportRunBundleInput>, activeRuns: number[]): Promise<ImportedRun> {
+  if (activeRuns.length > 0) throw new ApiError('conflict', `run ${activeRuns.join(', ')} is running in this workspace: import the bundle once it has ended`);
   const file = path.resolve(input.path);
   const result = await ctx.store.bundles.import({ file, filesDir: path.join(workspaceDir(ctx), 'imported'), now: Date.now() });
   return {

@@ -19,11 +19,11 @@
 // alike, and its files written under a folder of their own that is removed if the import fails.
 
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, createReadStream, createWriteStream, existsSync, mkdirSync, openSync, readdirSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createGunzip, createGzip } from 'node:zlib';
 import type { Db } from './database.ts';
-import { StoreError } from './errors.ts';
+import { StoreError, storageErrorOf } from './errors.ts';
 import { currentVersion } from './migrate.ts';
 
 export const BUNDLE_KIND = 'tandem-run-bundle';
@@ -137,9 +137,32 @@ function taskSourceFile(config: string | null): string | null {
   }
 }
 
+/** The file's pieces of at most PIECE bytes, read one at a time (one empty piece for an empty file). */
+function* filePieces(file: string): Generator<Buffer> {
+  const fd = openSync(file, 'r');
+  try {
+    const buffer = Buffer.alloc(PIECE);
+    let first = true;
+    for (;;) {
+      const n = readSync(fd, buffer, 0, PIECE, null);
+      if (n === 0 && !first) return;
+      first = false;
+      yield Buffer.from(buffer.subarray(0, n));
+      if (n === 0) return;
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
 function sha256File(file: string): { bytes: number; sha256: string } {
-  const data = readFileSync(file);
-  return { bytes: data.length, sha256: createHash('sha256').update(data).digest('hex') };
+  const hash = createHash('sha256');
+  let bytes = 0;
+  for (const piece of filePieces(file)) {
+    hash.update(piece);
+    bytes += piece.length;
+  }
+  return { bytes, sha256: hash.digest('hex') };
 }
 
 /** Writes the run's bundle. The run must not be running (its rows would change underneath). */
@@ -207,11 +230,7 @@ export async function exportRunBundle(db: Db, options: ExportBundleOptions): Pro
       }
     }
     for (const f of files) {
-      const data = readFileSync(f.file);
-      for (let at = 0; at < data.length || at === 0; at += PIECE) {
-        await write(JSON.stringify({ t: 'file', k: f.key, b64: data.subarray(at, at + PIECE).toString('base64') }), true);
-        if (data.length === 0) break;
-      }
+      for (const piece of filePieces(f.file)) await write(JSON.stringify({ t: 'file', k: f.key, b64: piece.toString('base64') }), true);
     }
     const origin = content.digest('hex');
     const sha256 = whole.digest('hex');
@@ -302,6 +321,7 @@ export async function verifyBundle(file: string): Promise<VerifiedBundle> {
     records++;
     if (line.t === 'file') {
       if (typeof line.k !== 'string' || typeof line.b64 !== 'string') throw damaged(`line ${records + 1} is not a file piece`);
+      if (fileKey(line.k) === null) throw new BundleError(`${file} holds a file this Tandem does not write (${line.k.slice(0, 200)}); nothing was imported`);
       const data = Buffer.from(line.b64, 'base64');
       const entry = fileHashes.get(line.k) ?? { hash: createHash('sha256'), bytes: 0 };
       entry.hash.update(data);
@@ -363,6 +383,7 @@ export function importedRunOf(db: Db, origin: string): number | null {
  * connection meanwhile (the CLI holds the workspace lock).
  */
 export async function importRunBundle(db: Db, options: ImportBundleOptions): Promise<ImportedBundle> {
+  if (db.inTransaction) throw new StoreError('invalid-value', 'another import or write is in progress on this workspace: try again once it has finished');
   const verified = await verifyBundle(options.file);
   const { manifest, origin } = verified;
   const existing = importedRunOf(db, origin);
@@ -377,6 +398,7 @@ export async function importRunBundle(db: Db, options: ImportBundleOptions): Pro
     if (missing.length) throw new BundleError(`${options.file} was written by a newer Tandem (${name} has columns ${missing.join(', ')} this workspace lacks); update Tandem to import it`);
   }
 
+  if (db.inTransaction) throw new StoreError('invalid-value', 'another import or write is in progress on this workspace: try again once it has finished');
   db.exec('BEGIN IMMEDIATE');
   const folder = path.join(options.filesDir, origin.slice(0, 16));
   let wroteFolder = false;
@@ -396,42 +418,48 @@ export async function importRunBundle(db: Db, options: ImportBundleOptions): Pro
     const remapTraces = (json: unknown): unknown => remapKey(json, 'sourceTraceId', (id) => mapId('traces', id));
     const jobFiles = new Map<number, Record<string, string>>();
     const newJobFolder = (oldJobId: number) => path.join(folder, `job-${mapId('finetune_jobs', oldJobId) as number}`);
-    // Files first (all of them are small beside the rows, adapters aside): they are needed to rewrite paths.
-    const files = new Map<string, Buffer[]>();
+    // Files first, piece by piece (rows name their paths). Provenance rows name trace ids: they are
+    // rewritten whole (one line per training row, small beside the rows themselves).
+    let taskFile: string | null = null;
+    const provenance = new Map<string, Buffer[]>();
+    const started = new Set<string>();
     for await (const { text } of bundleLines(options.file)) {
       const line = JSON.parse(text) as Line;
-      if (line.t === 'file') {
-        const parts = files.get(line.k as string) ?? [];
-        parts.push(Buffer.from(line.b64 as string, 'base64'));
-        files.set(line.k as string, parts);
-      }
-    }
-    let taskFile: string | null = null;
-    for (const [key, parts] of files) {
-      const data = Buffer.concat(parts);
+      if (line.t !== 'file') continue;
+      const key = line.k as string;
+      const place = fileKey(key)!;
+      const piece = Buffer.from(line.b64 as string, 'base64');
       let target: string;
-      const job = /^job\/(\d+)\/(train|valid|provenance|adapter\/.+)$/.exec(key);
-      if (job) {
-        const oldId = Number(job[1]);
-        const name = job[2]!;
-        const dir = newJobFolder(oldId);
-        target = name === 'train' ? path.join(dir, 'train.jsonl') : name === 'valid' ? path.join(dir, 'valid.jsonl') : name === 'provenance' ? path.join(dir, 'provenance.jsonl') : path.join(dir, ...name.split('/'));
-        if (!path.resolve(target).startsWith(path.resolve(dir) + path.sep)) throw new BundleError(`${options.file} names a file outside its folder (${key}); nothing was imported`);
-        const entry = jobFiles.get(oldId) ?? {};
-        if (name.startsWith('adapter/')) entry.adapter = path.join(dir, 'adapter');
-        else entry[name] = target;
-        jobFiles.set(oldId, entry);
-        if (name === 'provenance') {
-          const lines = data.toString('utf8').split('\n').map((l) => (l.trim() === '' ? l : JSON.stringify(remapKey(JSON.parse(l), 'traceId', (id) => mapId('traces', id)))));
-          writeOut(target, Buffer.from(lines.join('\n'), 'utf8'));
-          wroteFolder = true;
+      if (place.kind === 'job') {
+        const dir = newJobFolder(place.jobId);
+        const entry = jobFiles.get(place.jobId) ?? {};
+        if (place.name === 'adapter') {
+          target = path.join(dir, 'adapter', ...place.rel.split('/'));
+          entry.adapter = path.join(dir, 'adapter');
+        } else {
+          target = path.join(dir, `${place.name}.jsonl`);
+          entry[place.name] = target;
+        }
+        jobFiles.set(place.jobId, entry);
+        if (place.name === 'provenance') {
+          provenance.set(target, [...(provenance.get(target) ?? []), piece]);
           continue;
         }
-      } else if (/^task\/[^/\\]+$/.test(key) && !key.startsWith('task/.')) {
-        target = path.join(folder, 'task', key.slice('task/'.length));
+      } else {
+        target = path.join(folder, 'task', place.name);
         taskFile = target;
-      } else throw new BundleError(`${options.file} holds a file this Tandem does not know (${key}); nothing was imported`);
-      writeOut(target, data);
+      }
+      if (!started.has(target)) {
+        mkdirSync(path.dirname(target), { recursive: true });
+        writeFileSync(target, piece);
+        started.add(target);
+      } else appendFileSync(target, piece);
+      wroteFolder = true;
+    }
+    for (const [target, pieces] of provenance) {
+      const lines = Buffer.concat(pieces).toString('utf8').split('\n').map((l) => (l.trim() === '' ? l : JSON.stringify(remapKey(JSON.parse(l), 'traceId', (id) => mapId('traces', id)))));
+      mkdirSync(path.dirname(target), { recursive: true });
+      writeFileSync(target, lines.join('\n'));
       wroteFolder = true;
     }
 
@@ -490,7 +518,12 @@ export async function importRunBundle(db: Db, options: ImportBundleOptions): Pro
           break;
         }
       }
-      insert.stmt.run(insert.columns.map((c) => row[c] as Value));
+      try {
+        insert.stmt.run(insert.columns.map((c) => row[c] as Value));
+      } catch (error) {
+        // A full disk or a read-only file is said as such; anything else is this bundle's row.
+        throw storageErrorOf(error, { file: db.name }) ?? new BundleError(`${options.file}: a row of ${line.t} cannot be stored (SQLite says: ${(error as Error).message}); nothing was imported`, { cause: error });
+      }
     }
     if (seen.digest('hex') !== origin) throw new BundleError(`${options.file} changed while it was being imported; nothing was imported`);
     // The trace list's search index (migration 6), for the imported results.
@@ -504,7 +537,11 @@ export async function importRunBundle(db: Db, options: ImportBundleOptions): Pro
       ).run(runId);
     }
     db.prepare('INSERT INTO imported_runs (origin, run_id, source_run, bundle, imported_at) VALUES (?, ?, ?, ?, ?)').run(origin, runId, manifest.run.id, path.basename(options.file), options.now);
-    db.exec('COMMIT');
+    try {
+      db.exec('COMMIT'); // the deferred foreign keys are checked here
+    } catch (error) {
+      throw storageErrorOf(error, { file: db.name }) ?? new BundleError(`${options.file}: its rows do not fit together (SQLite says: ${(error as Error).message}); nothing was imported`, { cause: error });
+    }
     return { runId, experimentId, imported: true, origin, manifest };
   } catch (error) {
     if (db.inTransaction) db.exec('ROLLBACK');
@@ -513,9 +550,18 @@ export async function importRunBundle(db: Db, options: ImportBundleOptions): Pro
   }
 }
 
-function writeOut(file: string, data: Buffer): void {
-  mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(file, data);
+type FilePlace = { kind: 'job'; jobId: number; name: 'train' | 'valid' | 'provenance' } | { kind: 'job'; jobId: number; name: 'adapter'; rel: string } | { kind: 'task'; name: string };
+
+/** Where a bundle's file key goes, or null for a key this Tandem does not write (or one that would leave its folder). */
+function fileKey(key: string): FilePlace | null {
+  const safe = (rel: string) => rel.split('/').every((part) => part !== '' && part !== '.' && part !== '..' && !part.includes('\\') && !part.includes(':'));
+  const job = /^job\/(\d+)\/(train|valid|provenance)$/.exec(key);
+  if (job) return { kind: 'job', jobId: Number(job[1]), name: job[2] as 'train' | 'valid' | 'provenance' };
+  const adapter = /^job\/(\d+)\/adapter\/(.+)$/.exec(key);
+  if (adapter && safe(adapter[2]!)) return { kind: 'job', jobId: Number(adapter[1]), name: 'adapter', rel: adapter[2]! };
+  const task = /^task\/([^/]+)$/.exec(key);
+  if (task && safe(task[1]!)) return { kind: 'task', name: task[1]! };
+  return null;
 }
 
 /** A copy of a JSON value with every number under `key` (at any depth) mapped. */

@@ -4,7 +4,8 @@
 // a bundle imported twice makes one run; a truncated, byte-flipped or altered bundle is refused
 // and writes nothing. Also the CLI (`tandem export`, `tandem import`, `--training-data`).
 
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import Database from 'better-sqlite3';
@@ -123,6 +124,15 @@ function tableCounts(dbPath: string): Record<string, number> {
   }
 }
 
+/** The bundle's lines with `change` applied to its records, checksums and origin recomputed: a well-formed bundle. */
+function resealed(original: Buffer, change: (records: string[]) => string[]): Buffer {
+  const lines = gunzipSync(original).toString('utf8').split('\n').slice(0, -1);
+  const records = change(lines.slice(1, -1));
+  const sha = (parts: string[]) => createHash('sha256').update(parts.map((l) => `${l}\n`).join('')).digest('hex');
+  const end = { t: 'end', records: records.length, origin: sha(records), sha256: sha([lines[0]!, ...records]) };
+  return gzipSync(Buffer.from([lines[0]!, ...records, JSON.stringify(end)].map((l) => `${l}\n`).join(''), 'utf8'));
+}
+
 describe('run bundles', () => {
   it('round trip: a fresh workspace answers every view with the same results, comparisons and traces', async () => {
     const target = openWorkspace();
@@ -210,6 +220,40 @@ describe('run bundles', () => {
     }
   }, 60_000);
 
+  it('an import that fails part way (a row the database refuses) leaves no rows and no files behind', async () => {
+    const target = openWorkspace();
+    try {
+      await target.api.listRuns();
+      const counts = tableCounts(target.dbPath);
+      const bad = path.join(target.dir, 'bad-row.tandem');
+      let changed = 0;
+      writeFileSync(
+        bad,
+        resealed(readFileSync(bundlePath), (records) =>
+          records.map((line) => (line.startsWith('{"t":"stages"') && changed++ === 0 ? line.replace('"finished"', '"bogus"') : line)),
+        ),
+      );
+      expect(changed).toBeGreaterThan(0);
+      const error = await apiError(target.api.importRunBundle({ path: bad }));
+      expect(error.code).toBe('invalid-input');
+      expect(error.message).toMatch(/a row of stages cannot be stored \(SQLite says: CHECK constraint failed.*nothing was imported$/);
+      expect(tableCounts(target.dbPath)).toEqual(counts);
+      expect(existsSync(path.join(target.dir, 'imported')) ? readdirSync(path.join(target.dir, 'imported')) : []).toEqual([]);
+      // A file key that would leave the import's folder is refused before anything is written.
+      const escaping = path.join(target.dir, 'escaping.tandem');
+      writeFileSync(escaping, resealed(readFileSync(bundlePath), (records) => records.map((line) => line.replace(/"k":"job\/(\d+)\/adapter\/[^"]+"/, '"k":"job/$1/adapter/../../../outside"'))));
+      expect((await apiError(target.api.importRunBundle({ path: escaping }))).message).toMatch(/holds a file this Tandem does not write/);
+      expect(existsSync(path.join(target.dir, 'outside'))).toBe(false);
+      expect(tableCounts(target.dbPath)).toEqual(counts);
+    } finally {
+      await target.close();
+    }
+  }, 60_000);
+
+  it('refuses to export a run that does not exist', async () => {
+    expect((await apiError(source.api.exportRunBundle({ runId: 999 }))).code).toBe('not-found');
+  });
+
   it('reads the bundle back a piece at a time from the exports folder', async () => {
     const bundle = await source.api.exportRunBundle({ runId });
     const pieces: Buffer[] = [];
@@ -242,6 +286,52 @@ describe('run bundles', () => {
     }
     expect(data.files[1]!.text.trim().split('\n')).toHaveLength(job!.rows);
   });
+});
+
+const ECHO_TASK = `import { defineTask, example, Module, Predict, signature, type CallContext, type FieldValue } from 'tandem';
+
+class Echo extends Module {
+  say = new Predict(signature().input('word', 'A word.').output('answer', 'The same word.').instructions('Repeat the word.').build());
+  forward(inputs: Record<string, FieldValue>, ctx: CallContext) {
+    return this.say.forward(inputs, ctx);
+  }
+}
+
+export default defineTask({
+  name: 'echo-bundle',
+  description: 'Repeat a word.',
+  program: () => new Echo(),
+  metric: (ex, pred) => (pred.answer === ex.labels.answer ? 1 : 0),
+  examples: () => ['alpha', 'beta', 'gamma', 'delta', 'epsilon', 'zeta'].map((w, i) => example('w' + i, { word: w }, { answer: w })),
+});
+`;
+
+describe('a run whose task is a file', () => {
+  it('carries the task file: the imported spec names the imported copy, with the same hash, after the original is gone', async () => {
+    const taskDir = path.join(source.dir, 'tasks-src');
+    mkdirSync(taskDir, { recursive: true });
+    const file = path.join(taskDir, 'echo.ts');
+    writeFileSync(file, ECHO_TASK);
+    const experiment = await source.api.createExperiment({ task: file, strategies: 'p', lm: { provider: 'openai', model: 'stub-model', baseUrl: stub.baseUrl }, optimizer: { candidates: 1 } });
+    const { runId: taskRun } = await source.api.startRun({ experimentId: experiment.id });
+    await source.waitFor(runEnded(taskRun), 60_000);
+    const bundle = await source.api.exportRunBundle({ runId: taskRun });
+    rmSync(file);
+    const target = openWorkspace();
+    try {
+      const imported = await target.api.importRunBundle({ path: bundle.path });
+      const before = await source.api.getRun({ runId: taskRun });
+      const after = await target.api.getRun({ runId: imported.runId });
+      const source_ = after.spec!.taskSource as { kind: string; file: string; sha256: string };
+      expect(source_.kind).toBe('module');
+      expect(source_.file.startsWith(path.join(target.dir, 'imported'))).toBe(true);
+      expect(source_.sha256).toBe((before.spec!.taskSource as { sha256: string }).sha256);
+      expect(readFileSync(source_.file, 'utf8')).toBe(ECHO_TASK);
+      expect(withoutIds(after.results)).toEqual(withoutIds(before.results));
+    } finally {
+      await target.close();
+    }
+  }, 120_000);
 });
 
 describe('tandem export / tandem import', () => {
