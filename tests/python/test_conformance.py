@@ -165,18 +165,25 @@ def test_templates_without_generation_blocks_report_none():
 def test_bpe_cache_stays_bounded_under_thousands_of_distinct_long_prompts():
     from tandem_engine import tokenizer as tk
     tok = Tokenizer.from_dir(os.path.join(FIXTURES, "llama2"))  # SentencePiece: a segment is one word
+    assert tok.bpe.cache.max_entries == tk.CACHE_MAX_ENTRIES and tok.bpe.cache.max_chars == tk.CACHE_MAX_CHARS
+    tok.bpe.cache = tk._LRUCache(max_entries=tk.CACHE_MAX_ENTRIES, max_chars=200_000)  # the same code, a smaller budget
     words = ["alpha", "beta", "gamma", "delta", "omega", "sigma", "kappa", "lambda"]
+    pushed = 0
     for i in range(3000):
         prompt = f"request {i}: " + " ".join(words[(i * 7 + k) % 8] + str(k * i) for k in range(60))
-        tok.encode(prompt)
+        pushed += len(prompt)
+        ids = tok.encode(prompt)
+        if i % 1000 == 0:
+            assert tok.encode(prompt) == ids  # a cached word gives the same ids
     cache = tok.bpe.cache
-    assert len(cache) <= tk.CACHE_MAX_ENTRIES
-    assert all(len(w) <= tk.CACHE_MAX_WORD_CHARS for w in cache.keys())
+    assert pushed > 5 * cache.max_chars
+    assert cache.chars == sum(len(w) + len(ids) for w, ids in cache.items()) <= cache.max_chars
+    assert len(cache) > 0  # recent prompts are still served from it
     byte_level = Tokenizer.from_dir(os.path.join(FIXTURES, "phi-2"))  # byte-level: a word is one word
     for i in range(tk.CACHE_MAX_ENTRIES + 5000):
         byte_level.encode(f"w{i}x")
     assert len(byte_level.bpe.cache) == tk.CACHE_MAX_ENTRIES
-    assert byte_level.encode("w3x") == byte_level.encode("w3x")  # evicted words encode the same
+    assert byte_level.encode("w3x") == Tokenizer.from_dir(os.path.join(FIXTURES, "phi-2")).encode("w3x")
 
 
 def test_trainer_puts_the_loss_exactly_on_generation_blocks():

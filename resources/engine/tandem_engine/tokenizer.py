@@ -220,17 +220,19 @@ class _PreTokenizer:
         return [w for w in words if w]
 
 
-# The merge cache holds at most CACHE_MAX_ENTRIES words of at most CACHE_MAX_WORD_CHARS characters
-# (the reference's limits), least recently used out first. Longer words, such as a whole
-# SentencePiece prompt segment, are merged every time: caching them let a long-running server grow
-# by the size of every distinct prompt it ever saw.
+# The merge cache is an LRU bounded twice: at most CACHE_MAX_ENTRIES words, and at most
+# CACHE_MAX_CHARS characters of words plus ids in all (a SentencePiece "word" is a whole prompt
+# segment, so an entry budget alone let a long-running server grow by every distinct prompt it saw).
+# A word bigger than an eighth of the budget is merged every time instead of evicting everything.
 CACHE_MAX_ENTRIES = 10_000
-CACHE_MAX_WORD_CHARS = 256
+CACHE_MAX_CHARS = 4_000_000
 
 
 class _LRUCache:
-    def __init__(self, max_entries: int):
+    def __init__(self, max_entries: int = CACHE_MAX_ENTRIES, max_chars: int = CACHE_MAX_CHARS):
         self.max_entries = max_entries
+        self.max_chars = max_chars
+        self.chars = 0  # sum of len(word) + len(ids) over the entries
         self._data: OrderedDict[str, list[int]] = OrderedDict()
 
     def get(self, key: str):
@@ -240,19 +242,27 @@ class _LRUCache:
         return value
 
     def put(self, key: str, value: list[int]) -> None:
+        size = len(key) + len(value)
+        if size > self.max_chars // 8:
+            return
+        old = self._data.pop(key, None)
+        if old is not None:
+            self.chars -= len(key) + len(old)
         self._data[key] = value
-        self._data.move_to_end(key)
-        while len(self._data) > self.max_entries:
-            self._data.popitem(last=False)
+        self.chars += size
+        while len(self._data) > self.max_entries or self.chars > self.max_chars:
+            k, v = self._data.popitem(last=False)
+            self.chars -= len(k) + len(v)
 
     def __len__(self) -> int:
         return len(self._data)
 
-    def keys(self):
-        return self._data.keys()
+    def items(self):
+        return self._data.items()
 
     def clear(self) -> None:
         self._data.clear()
+        self.chars = 0
 
 
 class _BPE:
@@ -270,7 +280,7 @@ class _BPE:
         self.ignore_merges = bool(spec.get("ignore_merges"))
         if spec.get("continuing_subword_prefix") or spec.get("end_of_word_suffix"):
             raise EngineError("tokenizer.json: BPE with subword prefixes/suffixes is not supported")
-        self.cache = _LRUCache(CACHE_MAX_ENTRIES)
+        self.cache = _LRUCache()
 
     def _merge(self, word: str) -> list[str]:
         """Applies merges lowest rank first (leftmost on ties) with a heap: O(n log n) per word."""
@@ -334,8 +344,7 @@ class _BPE:
                 if not (self.fuse_unk and unk_run):
                     ids.append(self.vocab[self.unk])
                 unk_run = True
-        if len(word) <= CACHE_MAX_WORD_CHARS:
-            self.cache.put(word, ids)
+        self.cache.put(word, ids)
         return ids
 
 
