@@ -4,13 +4,15 @@
 // `tandem report` both come here (through exportReport).
 
 import type { Prices } from '../contract/cost.ts';
-import type { ExportReportInput, Parsed } from '../contract/schemas.ts';
+import type { ExportReportInput, ExportRunsReportInput, Parsed } from '../contract/schemas.ts';
 import type { Comparison } from '../contract/views/comparison.ts';
 import type { RunDetail } from '../contract/views/runs.ts';
 import { renderReport, type ReportFile, type ReportInput } from '../report/export.ts';
 import { finetuneSummaries, flippedExamples, promptStageSummaries } from '../report/run-details.ts';
+import { renderRunsReport } from '../report/runs-report.ts';
 import { tandemVersion } from '../util/package-root.ts';
-import { getComparison } from './comparison.ts';
+import { compareRuns, getComparison } from './comparison.ts';
+import { invalidInput, notFound } from './errors.ts';
 import type { ApiContext } from './context.ts';
 import type { Runs } from './runs.ts';
 
@@ -31,23 +33,50 @@ export function reportInput(detail: RunDetail, extras: Pick<ReportInput, 'prices
   };
 }
 
-export function exportRunReport(ctx: ApiContext, runs: Runs, input: Parsed<typeof ExportReportInput>): ReportFile {
-  const detail = runs.get({ runId: input.runId });
+/** A run's report input: results, setup, significance against zero-shot, stage details, costs at `prices`. */
+function runReportInput(ctx: ApiContext, runs: Runs, runId: number, prices: Prices | null): { input: ReportInput; comparisonSplit: 'dev' | 'test' | null } {
+  const detail = runs.get({ runId });
   const split = detail.results.splits.includes('test') ? 'test' : detail.results.splits[0];
-  let comparison: Comparison | null = null;
-  if (split === 'dev' || split === 'test') comparison = getComparison(ctx, runs, { runId: input.runId, baseline: '', split });
-  const root = ctx.store.stages.listForRun(input.runId).find((s) => s.prefix === '' && s.programState);
+  const comparisonSplit = split === 'dev' || split === 'test' ? split : null;
+  const comparison: Comparison | null = comparisonSplit ? getComparison(ctx, runs, { runId, baseline: '', split: comparisonSplit }) : null;
+  const root = ctx.store.stages.listForRun(runId).find((s) => s.prefix === '' && s.programState);
   const modules = root?.programState ? Object.keys(root.programState.predictors) : [];
-  const prices: Prices | null = input.prices ?? null;
-  return renderReport(
-    reportInput(detail, {
+  return {
+    input: reportInput(detail, {
       prices,
       comparison,
       setup: { spec: detail.spec, modules, tandemVersion: tandemVersion() },
-      promptStages: promptStageSummaries(ctx.store, input.runId),
-      finetunes: finetuneSummaries(ctx.store, input.runId),
+      promptStages: promptStageSummaries(ctx.store, runId),
+      finetunes: finetuneSummaries(ctx.store, runId),
       flippedExamples: flippedExamples(ctx.store, comparison),
     }),
-    input.format,
-  );
+    comparisonSplit,
+  };
+}
+
+export function exportRunReport(ctx: ApiContext, runs: Runs, input: Parsed<typeof ExportReportInput>): ReportFile {
+  return renderReport(runReportInput(ctx, runs, input.runId, input.prices ?? null).input, input.format);
+}
+
+/** One report for an experiment's runs or a selection of runs; runs of one task are also compared with the first. */
+export function exportRunsReport(ctx: ApiContext, runs: Runs, input: Parsed<typeof ExportRunsReportInput>): ReportFile {
+  let runIds = input.runIds ?? [];
+  let heading = `Tandem runs ${runIds.join(', ')}`;
+  if (input.experimentId !== undefined) {
+    const experiment = ctx.store.experiments.get(input.experimentId);
+    if (!experiment) throw notFound(`experiment ${input.experimentId} does not exist`);
+    runIds = ctx.store.runs.list({ experimentId: input.experimentId }).map((r) => r.id).sort((a, b) => a - b);
+    if (runIds.length === 0) throw invalidInput('experimentId', `experiment ${input.experimentId} has no runs yet`);
+    heading = `Tandem experiment ${experiment.id}: ${experiment.name}`;
+  }
+  const built = [...new Set(runIds)].map((runId) => {
+    const model = runs.get({ runId }).run.lm.model;
+    return runReportInput(ctx, runs, runId, (typeof model === 'string' ? input.prices?.[model] : undefined) ?? null);
+  });
+  const [first, ...others] = built;
+  const across =
+    first && first.comparisonSplit && others.every((o) => o.input.task === first.input.task)
+      ? others.map((o) => compareRuns(ctx, runs, { runId: first.input.runId, otherRunId: o.input.runId, split: first.comparisonSplit! }))
+      : [];
+  return renderRunsReport({ heading, runs: built.map((b) => b.input), across }, input.format);
 }

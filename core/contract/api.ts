@@ -73,6 +73,7 @@ export interface ApiResults {
   getStage: StageDetail;
   getCurves: RunCurves;
   exportReport: ReportFile;
+  exportRunsReport: ReportFile;
   getComparison: Comparison;
   compareRuns: RunsComparison;
   pageExampleResults: ExampleResultPage;

@@ -18,6 +18,7 @@ export const API_METHOD_NAMES = [
   'getStage',
   'getCurves',
   'exportReport',
+  'exportRunsReport',
   'getComparison',
   'compareRuns',
   'pageExampleResults',

@@ -198,6 +198,18 @@ export const ExportReportInput = z.strictObject({
 });
 export type ExportReportInput = z.input<typeof ExportReportInput>;
 
+/** One report for several runs: an experiment's runs, or the runs a Compare view selects. */
+export const ExportRunsReportInput = z
+  .strictObject({
+    runIds: z.array(id).min(1).max(20).optional(),
+    experimentId: id.optional(),
+    format: z.enum(REPORT_FORMATS).default('markdown'),
+    /** Prices per model name, for the dollars of each run's cost table. */
+    prices: z.record(z.string().max(500), PricesInput).optional(),
+  })
+  .refine((input) => (input.runIds === undefined) !== (input.experimentId === undefined), { error: 'give runIds or experimentId (one of them)' });
+export type ExportRunsReportInput = z.input<typeof ExportRunsReportInput>;
+
 export const FinetuneRowsInput = z.strictObject({
   jobId: id,
   limit,
@@ -355,6 +367,7 @@ export function inputSchemas(vocabulary: InputVocabulary = {}) {
     getStage: StageIdInput,
     getCurves: RunIdInput,
     exportReport: ExportReportInput,
+    exportRunsReport: ExportRunsReportInput,
     getComparison: comparisonInput(vocabulary),
     compareRuns: runsComparisonInput(vocabulary),
     pageExampleResults: ExampleResultsPageInput,

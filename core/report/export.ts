@@ -83,7 +83,8 @@ function detailTables(r: ReportInput): Array<[string, string, string[], string[]
   return out;
 }
 
-const EXTENSIONS: Record<ReportFormat, [string, string]> = {
+/** File extension and MIME type of each format. */
+export const REPORT_EXTENSIONS: Record<ReportFormat, [string, string]> = {
   markdown: ['md', 'text/markdown'],
   csv: ['csv', 'text/csv'],
   latex: ['tex', 'application/x-tex'],
@@ -92,7 +93,7 @@ const EXTENSIONS: Record<ReportFormat, [string, string]> = {
 };
 
 export function renderReport(input: ReportInput, format: ReportFormat): ReportFile {
-  const [ext, mimeType] = EXTENSIONS[format];
+  const [ext, mimeType] = REPORT_EXTENSIONS[format];
   const text = { markdown, csv, latex, html, json }[format](input);
   return { filename: `tandem-run-${input.runId}-${input.task}.${ext}`, mimeType, text };
 }
@@ -111,7 +112,7 @@ function mainSplit(results: RunResults): string {
   return results.splits.includes('test') ? 'test' : (results.splits[0] ?? 'dev');
 }
 
-function title(r: ReportInput): string {
+export function title(r: ReportInput): string {
   return `Tandem run ${r.runId}: ${r.task} on ${r.model}`;
 }
 
@@ -164,12 +165,12 @@ function costTotals(r: ReportInput) {
   return [...byKind.entries()];
 }
 
-function mdTable(head: string[], rows: string[][]): string {
+export function mdTable(head: string[], rows: string[][]): string {
   const esc = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
   return [`| ${head.map(esc).join(' | ')} |`, `|${head.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`, ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`)].join('\n');
 }
 
-function markdown(r: ReportInput): string {
+export function markdown(r: ReportInput): string {
   const { splits, seeds, rows } = r.results;
   const parts = [`# ${title(r)}`, '', ...facts(r).map(([k, v]) => `- **${k}**: ${v}`), ''];
   if (r.setup) parts.push('## Setup', '', ...setupRows(r.setup).map(([k, v]) => `- **${k}**: ${v}`), '');
@@ -210,7 +211,7 @@ function csvField(s: string): string {
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-function csv(r: ReportInput): string {
+export function csv(r: ReportInput): string {
   const { splits, seeds, rows } = r.results;
   // One row per strategy, split and measure: accuracy first, then each intermediate check.
   const lines = [['strategy', 'split', 'mean', 'ci95', 'no_passing_traces', ...seeds.map((s) => `seed_${s}`), 'measure'].join(',')];
@@ -226,11 +227,11 @@ function csv(r: ReportInput): string {
   return `${lines.join('\n')}\n`;
 }
 
-function tex(s: string): string {
+export function tex(s: string): string {
   return s.replace(/[\\{}$&#^_%~]/g, (c) => (c === '\\' ? '\\textbackslash{}' : c === '~' ? '\\textasciitilde{}' : c === '^' ? '\\textasciicircum{}' : `\\${c}`)).replace(/->/g, '$\\to$');
 }
 
-function latex(r: ReportInput): string {
+export function latex(r: ReportInput): string {
   const { splits, rows, seeds } = r.results;
   const cell = (c: ResultCell | undefined) => tex(cellText(c, 'PLUSMINUS')).replace('PLUSMINUS', '$\\pm$').replace('—', '---').replace('†', '$^\\dagger$');
   // A star on the split tested: the strategy differs from zero-shot at Holm-adjusted p < 0.05.
@@ -251,7 +252,7 @@ function latex(r: ReportInput): string {
 }
 
 /** A booktabs table: the first column left-aligned, the others right. Cells are LaTeX already. */
-function latexTable(head: string[], rows: string[][], caption: string): string[] {
+export function latexTable(head: string[], rows: string[][], caption: string): string[] {
   return [
     '\\begin{table}[t]',
     '\\centering',
@@ -283,26 +284,40 @@ function latexCosts(r: ReportInput): string[] {
   return latexTable(costs.head.map(tex), costs.rows.map((row) => row.map(tex)), `${tex(`${r.task} on ${r.model}`)}: cost per strategy (${tex(costs.split)}). ${tex(costs.notes.join(' '))}`);
 }
 
-function escapeHtml(s: string): string {
+export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
-function htmlTable(head: string[], rows: string[][]): string {
+export function htmlTable(head: string[], rows: string[][]): string {
   return `<table><thead><tr>${head.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead><tbody>${rows
     .map((r) => `<tr>${r.map((c, i) => `<td${i > 0 ? ' class="num"' : ''}>${escapeHtml(c)}</td>`).join('')}</tr>`)
     .join('')}</tbody></table>`;
 }
 
+const PAGE_STYLE =
+  'body{font:14px system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1d2026}table{border-collapse:collapse;margin:.5rem 0 1.5rem}th,td{border-bottom:1px solid #ddd;padding:4px 10px;text-align:left}td.num{text-align:right;font-variant-numeric:tabular-nums}dl{display:grid;grid-template-columns:11rem 1fr;gap:2px 12px}dt{font-weight:600}dd{margin:0}h2,h3{break-after:avoid}table,ul,figure{break-inside:avoid}figure{margin:.5rem 0 1rem}figcaption{font-size:12px;color:#555;max-width:40rem}section.run{break-before:page}@page{margin:16mm}';
+
+/** A standalone page: one stylesheet, no script, nothing fetched. */
+export function htmlPage(pageTitle: string, body: string): string {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(pageTitle)}</title>
+<style>${PAGE_STYLE}</style>
+</head><body>
+${body}
+</body></html>
+`;
+}
+
 function html(r: ReportInput): string {
+  return htmlPage(title(r), `<h1>${escapeHtml(title(r))}</h1>\n${htmlBody(r)}`);
+}
+
+/** A run's report sections as HTML (every heading an h2). */
+export function htmlBody(r: ReportInput): string {
   const { splits, seeds, rows } = r.results;
   const curves = stepMeans(r);
   const width = Math.max(0, ...curves.map((c) => c.steps.length));
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title(r))}</title>
-<style>body{font:14px system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1d2026}table{border-collapse:collapse;margin:.5rem 0 1.5rem}th,td{border-bottom:1px solid #ddd;padding:4px 10px;text-align:left}td.num{text-align:right;font-variant-numeric:tabular-nums}dl{display:grid;grid-template-columns:11rem 1fr;gap:2px 12px}dt{font-weight:600}dd{margin:0}h2{break-after:avoid}table,ul,figure{break-inside:avoid}figure{margin:.5rem 0 1rem}figcaption{font-size:12px;color:#555;max-width:40rem}@page{margin:16mm}</style>
-</head><body>
-<h1>${escapeHtml(title(r))}</h1>
-<dl>${facts(r).map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`).join('')}</dl>
+  return `<dl>${facts(r).map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`).join('')}</dl>
 ${r.setup ? `<h2>Setup</h2>\n<dl>${setupRows(r.setup).map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`).join('')}</dl>` : ''}
 <h2>Accuracy (%, mean${seeds.length > 1 ? ' ± 95% CI' : ''} over ${seeds.length} seed${seeds.length > 1 ? 's' : ''})</h2>
 ${htmlTable(['strategy', ...splits], rows.map((row) => [row.label, ...splits.map((s) => cellText(row.cells[s]))]))}
@@ -313,9 +328,7 @@ ${htmlTable(['strategy', 'split', ...seeds.map((s) => `seed ${s}`)], rows.flatMa
 ${curves.length ? `<h2>Score after each step (%, mean over seeds)</h2>\n${stepCurvesSvg(r.results, mainSplit(r.results))}\n${htmlTable(['strategy', 'split', ...Array.from({ length: width }, (_, i) => `step ${i}`)], curves.map((c) => [c.strategy, c.split, ...Array.from({ length: width }, (_, i) => seedText(c.steps[i] ?? null))]))}` : ''}
 ${r.results.checks ? htmlChecks(r) : ''}
 ${detailTables(r).map(([heading, intro, head, rows]) => `<h2>${escapeHtml(heading)}</h2>\n<p>${escapeHtml(intro)}</p>\n${htmlTable(head, rows)}`).join('\n')}
-${htmlCosts(r)}
-</body></html>
-`;
+${htmlCosts(r)}`;
 }
 
 function htmlChecks(r: ReportInput): string {

@@ -218,6 +218,20 @@ describe('tandem compare', () => {
     expect(json.strategies[0]!.significance).toMatchObject({ difference: 0, p: 1 });
     const text = await runCli(['compare', '1', '--with', String(otherRunId), '--db', db]);
     expect(text.stdout).toMatch(new RegExp(`^run ${otherRunId} against run 1 \\(iris\\) on test, strategy by strategy`));
+    // One report for both runs: the overview, run 2 against run 1, then each run's own report.
+    const both = await runCli(['report', '1', String(otherRunId), '--db', db]);
+    expect(both.code, both.stderr).toBe(0);
+    expect(both.stdout).toMatch(new RegExp(`^# Tandem runs 1, ${otherRunId}\\n`));
+    expect(both.stdout).toContain(`| strategy | #1 dev | #1 test | #${otherRunId} dev | #${otherRunId} test |`);
+    expect(both.stdout).toContain(`## Run ${otherRunId} against run 1 on test, strategy by strategy`);
+    expect(both.stdout).toContain('## Tandem run 1: iris on stub-model');
+    expect(both.stdout).toContain(`## Tandem run ${otherRunId}: iris on stub-model`);
+    expect(both.stdout).toContain('### Is the difference real? (vs vanilla zero-shot, test)');
+    const csv = await runCli(['report', '1', String(otherRunId), '--format', 'csv', '--db', db]);
+    expect(csv.stdout.split('\n')[0]).toMatch(/^run,strategy,split,mean,/);
+    expect(new Set(csv.stdout.trim().split('\n').slice(1).map((l) => l.split(',')[0]))).toEqual(new Set(['1', String(otherRunId)]));
+    const none = await runCli(['report', '--db', db]);
+    expect(none.stderr.trim()).toBe('tandem: name a run (tandem report 12), several runs (tandem report 12 13), or --experiment <id>');
     const self = await runCli(['compare', '1', '--with', '1', '--db', db]);
     expect(self.code).toBe(1);
     expect(self.stderr).toMatch(/compare a run with another run/);

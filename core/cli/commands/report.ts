@@ -3,7 +3,7 @@
 
 import { existsSync, writeFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
-import { createApi, isApiError } from '../../api/index.ts';
+import { createApi, isApiError, type Api } from '../../api/index.ts';
 import type { Prices } from '../../contract/cost.ts';
 import { REPORT_FORMATS, type ReportFormat } from '../../report/export.ts';
 import { integer, resolveDbPath } from '../options.ts';
@@ -14,6 +14,7 @@ import { UsageError } from '../user-error.ts';
 const FORMATS = [...REPORT_FORMATS, 'pdf'] as const;
 
 interface ReportFlags {
+  experiment?: number;
   format: ReportFormat | 'pdf';
   out?: string;
   db?: string;
@@ -39,18 +40,29 @@ function decimal(flag: string): (value: string) => number {
   };
 }
 
+/** The command line's prices apply to every run's model (a report of several runs of one model). */
+async function pricedForEveryModel(api: Api, runIds: number[], experimentId: number | undefined, prices: Prices | null): Promise<Record<string, Prices> | null> {
+  if (!prices) return null;
+  const ids = experimentId !== undefined ? (await api.listRuns({ experimentId })).map((r) => r.id) : runIds;
+  const models = await Promise.all(ids.map(async (runId) => (await api.getRun({ runId }).catch(() => null))?.run.lm.model));
+  return Object.fromEntries(models.filter((m): m is string => typeof m === 'string').map((m) => [m, prices]));
+}
+
 export function registerReportCommand(program: Command): void {
   program
     .command('report')
     .description('export a run\'s results (table with 95% CIs, per-seed scores, step means, costs)')
-    .argument('<run>', 'run id (see `tandem runs`)', integer('<run>', 1))
+    .argument('[runs...]', 'run id (see `tandem runs`); several ids make one report comparing them')
+    .option('--experiment <id>', "one report for every run of an experiment", integer('--experiment', 1))
     .addOption(new Option('--format <format>', 'output format (pdf: the HTML report printed with Chromium; needs --out)').choices([...FORMATS]).default('markdown'))
     .option('--out <file>', 'write to this file instead of stdout')
     .option('--price-input <usd>', "the model's price per 1M prompt tokens, for the cost table's dollars", decimal('--price-input'))
     .option('--price-output <usd>', 'price per 1M completion tokens (with --price-input)', decimal('--price-output'))
     .option('--price-finetune-hour <usd>', 'price per hour of fine-tuning (default 0)', decimal('--price-finetune-hour'))
     .option('--db <file>', 'workspace database (env TANDEM_DB; default ./.tandem/tandem.db)')
-    .action(async (runId: number, flags: ReportFlags) => {
+    .action(async (runArgs: string[], flags: ReportFlags) => {
+      const runIds = runArgs.map((text) => integer('<run>', 1)(text));
+      if ((runIds.length === 0) === (flags.experiment === undefined)) throw new UsageError('name a run (tandem report 12), several runs (tandem report 12 13), or --experiment <id>');
       const prices = pricesFrom(flags);
       if (flags.format === 'pdf' && !flags.out) throw new UsageError('--format pdf writes a file: give --out report.pdf');
       const file = resolveDbPath(flags.db);
@@ -58,9 +70,15 @@ export function registerReportCommand(program: Command): void {
       const api = createApi({ dbPath: file, embeddedModelsDir: null });
       try {
         const format = flags.format === 'pdf' ? 'html' : flags.format;
-        const report = await api.exportReport({ runId, format, ...(prices ? { prices } : {}) }).catch((error: unknown) => {
+        const asUserError = (error: unknown) => {
           throw isApiError(error) && error.code !== 'internal' ? new UsageError(error.message) : error;
-        });
+        };
+        const single = runIds.length === 1 && flags.experiment === undefined;
+        const report = single
+          ? await api.exportReport({ runId: runIds[0]!, format, ...(prices ? { prices } : {}) }).catch(asUserError)
+          : await pricedForEveryModel(api, runIds, flags.experiment, prices).then((byModel) =>
+              api.exportRunsReport({ ...(flags.experiment !== undefined ? { experimentId: flags.experiment } : { runIds }), format, ...(byModel ? { prices: byModel } : {}) }).catch(asUserError),
+            );
         if (flags.format === 'pdf') {
           await printHtmlToPdf(report.text, flags.out!);
           process.stderr.write(`wrote ${flags.out}\n`);
