@@ -364,6 +364,13 @@ describe.skipIf(!chromiumAvailable)('the workbench in Chromium', () => {
     await expect.poll(() => section.locator(tid('compare-runs-row')).count(), POLL).toBe(2);
     expect(await section.textContent()).toMatch(new RegExp(`each run against #${runId}, strategy by strategy, on test`));
     await wb.shot('compare-runs');
+    // One report for the selection: both runs, the second against the first, each run's own sections.
+    await page.locator(tid('compare-export-format')).selectOption('markdown');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator(tid('compare-export-button')).click()]);
+    const text = readFileSync((await download.path())!, 'utf8');
+    expect(text).toMatch(new RegExp(`^# Tandem runs ${runId}, ${second}\\n`));
+    expect(text).toContain(`## Run ${second} against run ${runId} on test, strategy by strategy`);
+    expect(text).toContain('| dollars |'); // priced at the prices saved earlier for stub-model
     expect(crashes()).toEqual([]);
   }, 180_000);
 

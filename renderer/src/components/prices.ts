@@ -5,7 +5,8 @@ import { pricesProblem, type Prices } from '../../../core/contract/cost.ts';
 
 export const PRICES_KEY_PREFIX = 'tandem.prices.';
 
-function read(model: string): Prices | null {
+/** The prices saved in this browser for `model` (validated), or null. */
+export function readSavedPrices(model: string): Prices | null {
   try {
     const raw = localStorage.getItem(PRICES_KEY_PREFIX + model);
     if (!raw) return null;
@@ -33,5 +34,5 @@ export const usePricesStore = create<PricesState>((set) => ({
 /** The prices saved for `model`, or null. */
 export function usePrices(model: string): Prices | null {
   const known = usePricesStore((s) => (model in s.byModel ? s.byModel[model]! : undefined));
-  return known === undefined ? read(model) : known;
+  return known === undefined ? readSavedPrices(model) : known;
 }

@@ -16,6 +16,7 @@ import { copyText, downloadText } from '../../components/download.ts';
 import { collectFlips } from './flip-items.ts';
 import { FlipList } from './FlipList.tsx';
 import { FlipMatrix } from './FlipMatrix.tsx';
+import { ExportSelectionReport } from './ExportSelectionReport.tsx';
 import { RunsSignificance } from './RunsSignificance.tsx';
 import { SignificanceTable } from './SignificanceTable.tsx';
 import { ResultsTable } from './ResultsTable.tsx';
@@ -152,6 +153,7 @@ export function CompareView({ params }: { params: URLSearchParams }) {
           <div className="subtle">Strategies against a baseline: scores over seeds, and which examples flipped.</div>
         </div>
         {comparisons.loading && comparisons.data ? <span className="subtle">refreshing…</span> : null}
+        {p.runIds.length ? <ExportSelectionReport runIds={p.runIds} models={[...new Set(p.runIds.flatMap((id) => (typeof byId.get(id)?.lm.model === 'string' ? [byId.get(id)!.lm.model as string] : [])))]} /> : null}
       </div>
       {body}
     </div>
