@@ -41,7 +41,7 @@ export class BundleError extends StoreError {
 type Value = string | number | null;
 
 /** Tables in export order, with the columns that hold ids and the table each points into. */
-const TABLES: ReadonlyArray<{ name: string; key: string; ids: Record<string, string>; where: string }> = [
+const TABLES: ReadonlyArray<{ name: string; key: string; ids: Record<string, string>; where: string; page?: string }> = [
   { name: 'experiments', key: 'id', ids: { id: 'experiments' }, where: 'id = (SELECT experiment_id FROM runs WHERE id = :run)' },
   { name: 'runs', key: 'id', ids: { id: 'runs', experiment_id: 'experiments' }, where: 'id = :run' },
   { name: 'stages', key: 'id', ids: { id: 'stages', run_id: 'runs', parent_stage_id: 'stages' }, where: 'run_id = :run' },
@@ -50,7 +50,14 @@ const TABLES: ReadonlyArray<{ name: string; key: string; ids: Record<string, str
   { name: 'traces', key: 'id', ids: { id: 'traces', run_id: 'runs', stage_id: 'stages' }, where: 'run_id = :run' },
   { name: 'example_results', key: 'id', ids: { id: 'example_results', evaluation_id: 'evaluations', trace_id: 'traces' }, where: 'evaluation_id IN (SELECT id FROM evaluations WHERE run_id = :run)' },
   { name: 'lm_calls', key: 'id', ids: { id: 'lm_calls', trace_id: 'traces', run_id: 'runs', stage_id: 'stages' }, where: 'run_id = :run' },
-  { name: 'lm_call_bodies', key: 'call_id', ids: { call_id: 'lm_calls' }, where: 'call_id IN (SELECT id FROM lm_calls WHERE run_id = :run)' },
+  {
+    name: 'lm_call_bodies',
+    key: 'call_id',
+    ids: { call_id: 'lm_calls' },
+    where: 'call_id IN (SELECT id FROM lm_calls WHERE run_id = :run)',
+    // A page of the run's calls by its index, not the whole run's ids again for every page.
+    page: `call_id IN (SELECT id FROM lm_calls WHERE run_id = :run AND id > :after ORDER BY id LIMIT ${PAGE})`,
+  },
   { name: 'retrieval_calls', key: 'id', ids: { id: 'retrieval_calls', trace_id: 'traces', run_id: 'runs', stage_id: 'stages' }, where: 'run_id = :run' },
   { name: 'finetune_jobs', key: 'id', ids: { id: 'finetune_jobs', run_id: 'runs', stage_id: 'stages' }, where: 'run_id = :run' },
 ];
@@ -207,30 +214,33 @@ export async function exportRunBundle(db: Db, options: ExportBundleOptions): Pro
   });
   gzip.pipe(sink);
   let records = 0;
-  const write = async (line: string, isRecord: boolean): Promise<void> => {
-    const bytes = Buffer.from(`${line}\n`, 'utf8');
+  /** Writes lines (records unless it is the manifest), waiting when the gzip stream is full. */
+  const write = async (lines: string[], isRecord: boolean): Promise<void> => {
+    if (lines.length === 0) return;
+    const bytes = Buffer.from(`${lines.join('\n')}\n`, 'utf8');
     whole.update(bytes);
     if (isRecord) {
       content.update(bytes);
-      records++;
+      records += lines.length;
     }
     if (!gzip.write(bytes)) await new Promise<void>((resolve) => gzip.once('drain', resolve));
   };
   try {
-    await write(JSON.stringify(manifest), false);
+    await write([JSON.stringify(manifest)], false);
     for (const table of TABLES) {
       const { columns } = tables[table.name]!;
-      const select = db.prepare(`SELECT ${columns.map(quote).join(', ')} FROM ${table.name} WHERE ${table.where} AND ${table.key} > :after ORDER BY ${table.key} LIMIT ${PAGE}`).raw(true);
+      const where = table.page ?? `${table.where} AND ${table.key} > :after`;
+      const select = db.prepare(`SELECT ${columns.map(quote).join(', ')} FROM ${table.name} WHERE ${where} ORDER BY ${table.key} LIMIT ${PAGE}`).raw(true);
       let after = -Infinity;
       for (;;) {
         const rows = select.all({ run: run.id, after }) as Value[][];
-        for (const row of rows) await write(JSON.stringify({ t: table.name, r: row }), true);
+        await write(rows.map((row) => JSON.stringify({ t: table.name, r: row })), true);
         if (rows.length < PAGE) break;
         after = rows.at(-1)![columns.indexOf(table.key)] as number;
       }
     }
     for (const f of files) {
-      for (const piece of filePieces(f.file)) await write(JSON.stringify({ t: 'file', k: f.key, b64: piece.toString('base64') }), true);
+      for (const piece of filePieces(f.file)) await write([JSON.stringify({ t: 'file', k: f.key, b64: piece.toString('base64') })], true);
     }
     const origin = content.digest('hex');
     const sha256 = whole.digest('hex');

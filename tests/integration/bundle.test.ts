@@ -152,6 +152,11 @@ describe('run bundles', () => {
       const job = after.jobs[0]!;
       expect(job.trainFile.startsWith(target.dir)).toBe(true);
       expect(readFileSync(path.join(job.adapterDir!, 'adapter_model.bin'))).toEqual(Buffer.from([0, 1, 2, 3, 255]));
+      // Deleting the imported run's experiment forgets the import: the bundle imports again.
+      await target.api.deleteExperiment({ experimentId: imported.experimentId });
+      const again = await target.api.importRunBundle({ path: bundlePath });
+      expect(again.imported).toBe(true);
+      expect((await target.api.listRuns()).map((r) => r.id)).toEqual([again.runId]);
     } finally {
       await target.close();
     }
