@@ -29,7 +29,7 @@ import { pageExampleResults } from './example-results.ts';
 import { listFinetuneRows } from './finetune-rows.ts';
 import { exportDspyProgram, exportTraces } from './interop.ts';
 import { exportRunBundle, getFinetuneData, importRunBundle, readExportChunk } from './bundles.ts';
-import { exportRunReport, exportRunsReport } from './report.ts';
+import { exportReportPdf, exportRunReport, exportRunsReport } from './report.ts';
 import { Experiments, listTasks } from './experiments.ts';
 import { Models } from './models.ts';
 import { listRetrievers } from './retrievers.ts';
@@ -125,6 +125,7 @@ export function createApi(options: ApiOptions): Api {
     getCurves: (input) => runs.curves(input),
     exportReport: (input) => exportRunReport(ctx, runs, input),
     exportRunsReport: (input) => exportRunsReport(ctx, runs, input),
+    exportReportPdf: (input) => exportReportPdf(ctx, runs, input),
     getComparison: (input) => getComparison(ctx, runs, input),
     compareRuns: (input) => compareRuns(ctx, runs, input),
     pageExampleResults: (input) => pageExampleResults(ctx, input),

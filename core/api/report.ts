@@ -4,7 +4,12 @@
 // `tandem report` both come here (through exportReport).
 
 import type { Prices } from '../contract/cost.ts';
-import type { ExportReportInput, ExportRunsReportInput, Parsed } from '../contract/schemas.ts';
+import { mkdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type { ExportReportInput, ExportReportPdfInput, ExportRunsReportInput, Parsed } from '../contract/schemas.ts';
+import type { ExportedFile } from '../contract/views/index.ts';
+import { PdfPrintError, printHtmlToPdf } from '../util/print-pdf.ts';
+import { exportsDir } from './bundles.ts';
 import type { Comparison } from '../contract/views/comparison.ts';
 import type { RunDetail } from '../contract/views/runs.ts';
 import { renderReport, type ReportFile, type ReportInput } from '../report/export.ts';
@@ -12,7 +17,7 @@ import { finetuneSummaries, flippedExamples, promptStageSummaries } from '../rep
 import { renderRunsReport } from '../report/runs-report.ts';
 import { tandemVersion } from '../util/package-root.ts';
 import { compareRuns, getComparison } from './comparison.ts';
-import { invalidInput, notFound } from './errors.ts';
+import { ApiError, invalidInput, notFound } from './errors.ts';
 import type { ApiContext } from './context.ts';
 import type { Runs } from './runs.ts';
 
@@ -79,4 +84,28 @@ export function exportRunsReport(ctx: ApiContext, runs: Runs, input: Parsed<type
       ? others.map((o) => compareRuns(ctx, runs, { runId: first.input.runId, otherRunId: o.input.runId, split: first.comparisonSplit! }))
       : [];
   return renderRunsReport({ heading, runs: built.map((b) => b.input), across }, input.format);
+}
+
+/** The report of one run, or of several as one, printed to PDF into the exports folder. */
+export async function exportReportPdf(ctx: ApiContext, runs: Runs, input: Parsed<typeof ExportReportPdfInput>): Promise<ExportedFile> {
+  const ids = [...new Set(input.runIds)];
+  const html =
+    ids.length === 1
+      ? renderReport(runReportInput(ctx, runs, ids[0]!, pricesFor(runs, ids[0]!, input.prices)).input, 'html').text
+      : exportRunsReport(ctx, runs, { runIds: ids, format: 'html', ...(input.prices ? { prices: input.prices } : {}) }).text;
+  const filename = `report-${ids.join('-')}-${new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}.pdf`;
+  const out = path.join(exportsDir(ctx), filename);
+  mkdirSync(path.dirname(out), { recursive: true });
+  try {
+    await printHtmlToPdf(html, out, { env: ctx.env as NodeJS.ProcessEnv });
+  } catch (error) {
+    if (error instanceof PdfPrintError) throw new ApiError('config', error.message);
+    throw error;
+  }
+  return { filename, bytes: statSync(out).size };
+}
+
+function pricesFor(runs: Runs, runId: number, prices: Record<string, Prices> | undefined): Prices | null {
+  const model = runs.get({ runId }).run.lm.model;
+  return (typeof model === 'string' ? prices?.[model] : undefined) ?? null;
 }

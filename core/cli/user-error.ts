@@ -24,6 +24,7 @@ const USER_ERROR_NAMES = new Set([
   'MetricCheckError',
   'TooFewExamplesError',
   'WorkspaceLockError',
+  'PdfPrintError',
 ]);
 
 export class UsageError extends Error {

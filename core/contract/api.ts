@@ -15,6 +15,7 @@ import type {
   FinetuneDataFiles,
   ImportedRun,
   RunBundleFile,
+  ExportedFile,
   ExperimentDetail,
   ExperimentSummary,
   FinetuneJobRecord,
@@ -74,6 +75,8 @@ export interface ApiResults {
   getCurves: RunCurves;
   exportReport: ReportFile;
   exportRunsReport: ReportFile;
+  /** The report printed to PDF in the exports folder; download it with readExportChunk. */
+  exportReportPdf: ExportedFile;
   getComparison: Comparison;
   compareRuns: RunsComparison;
   pageExampleResults: ExampleResultPage;

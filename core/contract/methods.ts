@@ -19,6 +19,7 @@ export const API_METHOD_NAMES = [
   'getCurves',
   'exportReport',
   'exportRunsReport',
+  'exportReportPdf',
   'getComparison',
   'compareRuns',
   'pageExampleResults',

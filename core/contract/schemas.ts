@@ -210,6 +210,14 @@ export const ExportRunsReportInput = z
   .refine((input) => (input.runIds === undefined) !== (input.experimentId === undefined), { error: 'give runIds or experimentId (one of them)' });
 export type ExportRunsReportInput = z.input<typeof ExportRunsReportInput>;
 
+/** A report as PDF (headless Chromium printing the HTML report) in the workspace's exports folder: one run, or several as one report. */
+export const ExportReportPdfInput = z.strictObject({
+  runIds: z.array(id).min(1).max(20),
+  /** Prices per model name, for the dollars of each run's cost table. */
+  prices: z.record(z.string().max(500), PricesInput).optional(),
+});
+export type ExportReportPdfInput = z.input<typeof ExportReportPdfInput>;
+
 export const FinetuneRowsInput = z.strictObject({
   jobId: id,
   limit,
@@ -368,6 +376,7 @@ export function inputSchemas(vocabulary: InputVocabulary = {}) {
     getCurves: RunIdInput,
     exportReport: ExportReportInput,
     exportRunsReport: ExportRunsReportInput,
+    exportReportPdf: ExportReportPdfInput,
     getComparison: comparisonInput(vocabulary),
     compareRuns: runsComparisonInput(vocabulary),
     pageExampleResults: ExampleResultsPageInput,

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApi } from '../../core/api/index.ts';
-import { findChromium } from '../../core/cli/print-pdf.ts';
+import { findChromium } from '../../core/util/print-pdf.ts';
 import { compareWithBaseline } from '../../core/report/significance.ts';
 import { runCli } from '../helpers/cli.ts';
 import { startStubServer, type StubServerHandle } from '../fixtures/stub-server-process.ts';

@@ -177,6 +177,11 @@ describe.skipIf(!chromiumAvailable)('the workbench in Chromium', () => {
     expect(text).toContain('## Is the difference real? (vs vanilla zero-shot, test)');
     expect(text).toMatch(/\| dollars \| gain \(points\) \| points per dollar \|/);
     expect(text).toContain('Prices: $0.5 per 1M prompt tokens, $1.5 per 1M completion tokens, $2 per fine-tune hour.');
+    // PDF: the same report printed by headless Chromium where the API runs, downloaded in pieces.
+    await page.locator(tid('run-export-format')).selectOption('pdf');
+    const [pdf] = await Promise.all([page.waitForEvent('download', { timeout: 120_000 }), page.locator(tid('run-export-button')).click()]);
+    expect(pdf.suggestedFilename()).toMatch(/^report-\d+-.*\.pdf$/);
+    expect(readFileSync((await pdf.path())!).subarray(0, 5).toString()).toBe('%PDF-');
     expect(crashes()).toEqual([]);
   }, 60_000);
 

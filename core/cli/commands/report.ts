@@ -7,7 +7,7 @@ import { createApi, isApiError, type Api } from '../../api/index.ts';
 import type { Prices } from '../../contract/cost.ts';
 import { REPORT_FORMATS, type ReportFormat } from '../../report/export.ts';
 import { integer, resolveDbPath } from '../options.ts';
-import { printHtmlToPdf } from '../print-pdf.ts';
+import { printHtmlToPdf } from '../../util/print-pdf.ts';
 import { UsageError } from '../user-error.ts';
 
 /** The API's text formats, and pdf: the HTML report printed by headless Chromium (print-pdf.ts). */

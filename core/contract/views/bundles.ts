@@ -59,3 +59,9 @@ export interface FinetuneDataFiles {
   rows: number;
   files: DownloadFile[];
 }
+
+/** A file the API wrote into the workspace's exports folder (read it with readExportChunk). */
+export interface ExportedFile {
+  filename: string;
+  bytes: number;
+}

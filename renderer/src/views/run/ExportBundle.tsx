@@ -4,7 +4,7 @@
 // saves it, so a large run downloads the same way over IPC or HTTP.
 import { useState } from 'react';
 import { getClient } from '../../api/client.ts';
-import { downloadBytes, fromBase64 } from '../../components/download.ts';
+import { downloadExport } from '../../components/download-export.ts';
 
 export function ExportBundle({ runId, disabled }: { runId: number; disabled: boolean }) {
   const [busy, setBusy] = useState<string | null>(null);
@@ -15,16 +15,7 @@ export function ExportBundle({ runId, disabled }: { runId: number; disabled: boo
     try {
       const api = getClient();
       const bundle = await api.exportRunBundle({ runId });
-      const parts: Uint8Array[] = [];
-      for (let offset = 0, done = false; !done; ) {
-        setBusy(`Downloading ${Math.round((100 * offset) / Math.max(1, bundle.bytes))}%`);
-        const chunk = await api.readExportChunk({ filename: bundle.filename, offset });
-        const bytes = fromBase64(chunk.base64);
-        parts.push(bytes);
-        offset += bytes.length;
-        done = chunk.done;
-      }
-      downloadBytes(bundle.filename, parts, 'application/gzip');
+      await downloadExport(api, bundle, 'application/gzip', (percent) => setBusy(`Downloading ${percent}%`));
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
     } finally {

@@ -1,22 +1,24 @@
 // Export the run's report (setup, paper table with CIs and significance, per-seed scores, step
 // means, random search, fine-tunes, flipped examples, costs — in dollars at the prices saved for the
-// run's model) as a file. For a PDF, export the HTML page and print it (its layout is made for print).
+// run's model) as a file; PDF is the HTML page printed by headless Chromium where the API runs.
 import { useState } from 'react';
 import { REPORT_FORMATS, type ReportFormat } from '../../../../core/contract/schemas.ts';
 import { getClient } from '../../api/client.ts';
 import { downloadText } from '../../components/download.ts';
+import { downloadExport } from '../../components/download-export.ts';
 import { usePrices } from '../../components/prices.ts';
 
 const LABELS: Record<ReportFormat, string> = {
   markdown: 'Markdown',
   csv: 'CSV',
   latex: 'LaTeX table',
-  html: 'HTML page (print to PDF)',
+  html: 'HTML page',
   json: 'JSON',
 };
-const FORMATS = REPORT_FORMATS.map((format) => [format, LABELS[format]] as const);
+/** The API's text formats, and a PDF it prints from the HTML report with headless Chromium. */
+const FORMATS = [...REPORT_FORMATS.map((format) => [format, LABELS[format]] as const), ['pdf', 'PDF'] as const];
 
-type Format = ReportFormat;
+type Format = ReportFormat | 'pdf';
 
 export function ExportReport({ runId, model }: { runId: number; model: string }) {
   const prices = usePrices(model);
@@ -27,7 +29,13 @@ export function ExportReport({ runId, model }: { runId: number; model: string })
     setBusy(true);
     setError(null);
     try {
-      const file = await getClient().exportReport({ runId, format, ...(prices ? { prices } : {}) });
+      const api = getClient();
+      if (format === 'pdf') {
+        const pdf = await api.exportReportPdf({ runIds: [runId], ...(prices ? { prices: { [model]: prices } } : {}) });
+        await downloadExport(api, pdf, 'application/pdf');
+        return;
+      }
+      const file = await api.exportReport({ runId, format, ...(prices ? { prices } : {}) });
       downloadText(file.filename, file.text, `${file.mimeType};charset=utf-8`);
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));

@@ -1,5 +1,5 @@
-// Prints an HTML report to PDF with headless Chromium (the CLI's and web mode's way; the desktop
-// app uses Electron's printToPDF). The browser is TANDEM_CHROMIUM, else the first Chromium-family
+// Prints an HTML report to PDF with headless Chromium (the CLI's and the API's way, so web mode
+// and the desktop app too). The browser is TANDEM_CHROMIUM, else the first Chromium-family
 // browser on PATH; the page is a local file it opens with no network.
 
 import { spawn } from 'node:child_process';
@@ -7,7 +7,11 @@ import { accessSync, constants, existsSync, mkdtempSync, readFileSync, rmSync, s
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { UsageError } from './user-error.ts';
+
+/** No browser to print with, or it did not print: a problem of the machine, said in one line. */
+export class PdfPrintError extends Error {
+  override name = 'PdfPrintError';
+}
 
 const BROWSERS = ['chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable', 'microsoft-edge', 'brave-browser'];
 const MAC_BROWSERS = ['/Applications/Chromium.app/Contents/MacOS/Chromium', '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome'];
@@ -29,11 +33,11 @@ export function findChromium(env: NodeJS.ProcessEnv = process.env): string | nul
   return MAC_BROWSERS.find((p) => existsSync(p)) ?? null;
 }
 
-/** Writes `html` as a PDF to `out`; a missing browser or a failed print is a one-line UsageError. */
+/** Writes `html` as a PDF to `out`; a missing browser or a failed print is a one-line PdfPrintError. */
 export async function printHtmlToPdf(html: string, out: string, options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<void> {
   const env = options.env ?? process.env;
   const browser = findChromium(env);
-  if (!browser) throw new UsageError('--format pdf prints with Chromium, and none was found: install chromium (or Google Chrome), or set TANDEM_CHROMIUM to its path; --format html gives the same report to print from any browser');
+  if (!browser) throw new PdfPrintError('a PDF report is printed with Chromium, and none was found: install chromium (or Google Chrome), or set TANDEM_CHROMIUM to its path; the HTML report is the same, to print from any browser');
   const dir = mkdtempSync(path.join(os.tmpdir(), 'tandem-pdf-'));
   try {
     const page = path.join(dir, 'report.html');
@@ -54,7 +58,7 @@ export async function printHtmlToPdf(html: string, out: string, options: { env?:
     ];
     const stderr = await run(browser, args, options.timeoutMs ?? 120_000);
     if (!existsSync(pdf) || statSync(pdf).size === 0) {
-      throw new UsageError(`${browser} did not print the report${stderr ? `: ${stderr.trim().split('\n').at(-1)?.slice(0, 200)}` : ''}`);
+      throw new PdfPrintError(`${browser} did not print the report${stderr ? `: ${stderr.trim().split('\n').at(-1)?.slice(0, 200)}` : ''}`);
     }
     writeFileSync(out, readFileSync(pdf));
   } finally {
@@ -72,7 +76,7 @@ function run(command: string, args: string[], timeoutMs: number): Promise<string
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     child.on('error', (error) => {
       clearTimeout(timer);
-      reject(new UsageError(`cannot start ${command} to print the PDF: ${error.message}`));
+      reject(new PdfPrintError(`cannot start ${command} to print the PDF: ${error.message}`));
     });
     child.on('exit', () => {
       clearTimeout(timer);
