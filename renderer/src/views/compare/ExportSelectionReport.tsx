@@ -5,9 +5,10 @@ import { useState } from 'react';
 import { REPORT_FORMATS, type ReportFormat } from '../../../../core/contract/schemas.ts';
 import type { Prices } from '../../../../core/contract/cost.ts';
 import { getClient } from '../../api/client.ts';
-import { downloadText } from '../../components/download.ts';
+import { ActionError } from '../../components/ActionError.tsx';
 import { downloadExport } from '../../components/download-export.ts';
 import { readSavedPrices, usePricesStore } from '../../components/prices.ts';
+import { saveTextFile, useDownloadAction } from '../../components/use-download.ts';
 
 /** Saved prices for each model: this page's store first (just edited), else this browser's storage. */
 function savedPrices(models: string[], byModel: Record<string, Prices | null>): Record<string, Prices> {
@@ -21,28 +22,16 @@ function savedPrices(models: string[], byModel: Record<string, Prices | null>): 
 
 export function ExportSelectionReport({ runIds, models }: { runIds: number[]; models: string[] }) {
   const [format, setFormat] = useState<ReportFormat | 'pdf'>('html');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run } = useDownloadAction();
   const byModel = usePricesStore((s) => s.byModel);
-  const run = async () => {
-    setBusy(true);
-    setError(null);
-    try {
+  const download = () =>
+    run(async () => {
       const prices = savedPrices(models, byModel);
       const api = getClient();
       const priced = Object.keys(prices).length ? { prices } : {};
-      if (format === 'pdf') {
-        await downloadExport(api, await api.exportReportPdf({ runIds, ...priced }), 'application/pdf');
-        return;
-      }
-      const file = await api.exportRunsReport({ runIds, format, ...priced });
-      downloadText(file.filename, file.text, `${file.mimeType};charset=utf-8`);
-    } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+      if (format === 'pdf') await downloadExport(api, await api.exportReportPdf({ runIds, ...priced }), 'application/pdf');
+      else saveTextFile(await api.exportRunsReport({ runIds, format, ...priced }));
+    });
   return (
     <span className="row" data-testid="compare-export">
       <select value={format} onChange={(e) => setFormat(e.target.value as ReportFormat | 'pdf')} aria-label="Report format" data-testid="compare-export-format">
@@ -52,14 +41,10 @@ export function ExportSelectionReport({ runIds, models }: { runIds: number[]; mo
           </option>
         ))}
       </select>
-      <button type="button" onClick={() => void run()} disabled={busy || runIds.length === 0} data-testid="compare-export-button" title="One report for the selected runs">
-        {busy ? 'Exporting…' : 'Export report'}
+      <button type="button" onClick={() => void download()} disabled={busy !== null || runIds.length === 0} data-testid="compare-export-button" title="One report for the selected runs">
+        {busy ?? 'Export report'}
       </button>
-      {error ? (
-        <span className="subtle" role="alert">
-          {error}
-        </span>
-      ) : null}
+      <ActionError error={error} />
     </span>
   );
 }

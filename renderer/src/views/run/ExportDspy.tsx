@@ -1,37 +1,24 @@
 // A finished stage's program as DSPy's saved-program JSON (`dspy.Module.load()` reads it): its
 // signatures' instructions and field descriptions and its demos, per predictor path.
-import { useState } from 'react';
 import { getClient } from '../../api/client.ts';
-import { downloadText } from '../../components/download.ts';
+import { saveTextFile, useDownloadAction } from '../../components/use-download.ts';
 
 export function ExportDspy({ stageId }: { stageId: number }) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const run = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      const file = await getClient().exportDspyProgram({ stageId });
-      downloadText(file.filename, file.text, `${file.mimeType};charset=utf-8`);
-    } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, error, run } = useDownloadAction();
+  const download = () => run(async () => saveTextFile(await getClient().exportDspyProgram({ stageId })));
   return (
     <button
       type="button"
       className="ghost subtle stage-dspy"
       onClick={(e) => {
         e.stopPropagation();
-        void run();
+        void download();
       }}
-      disabled={busy}
+      disabled={busy !== null}
       data-testid={`stage-dspy-${stageId}`}
       title={error ?? "Download this stage's program as DSPy JSON (load it with dspy.Module.load)"}
     >
-      {busy ? '…' : error ? 'DSPy JSON ⚠' : 'DSPy JSON'}
+      {busy !== null ? '…' : error ? 'DSPy JSON ⚠' : 'DSPy JSON'}
     </button>
   );
 }

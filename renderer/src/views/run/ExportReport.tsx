@@ -4,9 +4,10 @@
 import { useState } from 'react';
 import { REPORT_FORMATS, type ReportFormat } from '../../../../core/contract/schemas.ts';
 import { getClient } from '../../api/client.ts';
-import { downloadText } from '../../components/download.ts';
+import { ActionError } from '../../components/ActionError.tsx';
 import { downloadExport } from '../../components/download-export.ts';
 import { usePrices } from '../../components/prices.ts';
+import { saveTextFile, useDownloadAction } from '../../components/use-download.ts';
 
 const LABELS: Record<ReportFormat, string> = {
   markdown: 'Markdown',
@@ -23,26 +24,13 @@ type Format = ReportFormat | 'pdf';
 export function ExportReport({ runId, model }: { runId: number; model: string }) {
   const prices = usePrices(model);
   const [format, setFormat] = useState<Format>('markdown');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const run = async () => {
-    setBusy(true);
-    setError(null);
-    try {
+  const { busy, error, run } = useDownloadAction();
+  const download = () =>
+    run(async () => {
       const api = getClient();
-      if (format === 'pdf') {
-        const pdf = await api.exportReportPdf({ runIds: [runId], ...(prices ? { prices: { [model]: prices } } : {}) });
-        await downloadExport(api, pdf, 'application/pdf');
-        return;
-      }
-      const file = await api.exportReport({ runId, format, ...(prices ? { prices } : {}) });
-      downloadText(file.filename, file.text, `${file.mimeType};charset=utf-8`);
-    } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+      if (format === 'pdf') await downloadExport(api, await api.exportReportPdf({ runIds: [runId], ...(prices ? { prices: { [model]: prices } } : {}) }), 'application/pdf');
+      else saveTextFile(await api.exportReport({ runId, format, ...(prices ? { prices } : {}) }));
+    });
   return (
     <span className="row" data-testid="run-export">
       <select value={format} onChange={(e) => setFormat(e.target.value as Format)} aria-label="Report format" data-testid="run-export-format">
@@ -52,14 +40,10 @@ export function ExportReport({ runId, model }: { runId: number; model: string })
           </option>
         ))}
       </select>
-      <button type="button" onClick={() => void run()} disabled={busy} data-testid="run-export-button" title={prices ? `Download the run's report (costs priced at the prices saved for ${model})` : "Download the run's report"}>
-        {busy ? 'Exporting…' : 'Export report'}
+      <button type="button" onClick={() => void download()} disabled={busy !== null} data-testid="run-export-button" title={prices ? `Download the run's report (costs priced at the prices saved for ${model})` : "Download the run's report"}>
+        {busy ?? 'Export report'}
       </button>
-      {error ? (
-        <span className="subtle" role="alert">
-          {error}
-        </span>
-      ) : null}
+      <ActionError error={error} />
     </span>
   );
 }
