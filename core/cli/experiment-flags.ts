@@ -37,6 +37,7 @@ const FLAG_OF_FIELD: Readonly<Record<string, string>> = {
   useCache: '--no-cache',
   initialProgram: '--from-dspy',
   'finetune.command': '--finetune-command',
+  'finetune.backend': '--finetune',
   'finetune.baseModel': '--finetune-base',
   'finetune.hyperparams.rank': '--lora-rank',
   'finetune.hyperparams.alpha': '--lora-alpha',

@@ -111,7 +111,12 @@ export const HyperparamsInput = z.strictObject({
 export const FinetuneInput = z.strictObject({
   /** External trainer for `w` steps with a remote model, e.g. "accelerate launch train.py --model {base} --data {train} --out {out}". */
   command: z.string().trim().min(1).max(4000).optional(),
-  /** The base model as the external trainer knows it (fills {base}); default the LM's model. */
+  /**
+   * `hosted`: fine-tune through the LM server's OpenAI-compatible fine-tuning API (upload, job,
+   * polling; the job's fine-tuned model serves the modules), with the LM's base URL and key.
+   */
+  backend: z.literal('hosted').optional(),
+  /** The base model as the external trainer (or the hosted API) knows it (fills {base}); default the LM's model. */
   baseModel: z.string().trim().min(1).max(500).optional(),
   hyperparams: HyperparamsInput.prefault({}),
   /**

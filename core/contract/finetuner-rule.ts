@@ -18,7 +18,7 @@ export function finetunerIssue(strategies: readonly Strategy[], kinds: readonly 
   const strategy = findStrategyWithStep(strategies, needsFinetuner);
   if (!strategy) return null;
   const step = strategy.steps.find(needsFinetuner)!;
-  return `strategy "${strategy.key}" has a "${step}" (fine-tuning) step, but provider "${provider}" has no fine-tuning backend; use a model on the local engine, or give a fine-tuning command`;
+  return `strategy "${strategy.key}" has a "${step}" (fine-tuning) step, but provider "${provider}" has no fine-tuning backend; use a model on the local engine, give a fine-tuning command, or fine-tune through the server's API (hosted)`;
 }
 
 /** The tokens of the step kinds that train weights (for wording what needs a fine-tuner). */

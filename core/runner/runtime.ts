@@ -6,6 +6,7 @@ import type { EngineEvent } from '../engine/engine-process.ts';
 import { startLocalModel, type LocalModelSession } from '../models/local-model.ts';
 import { CommandFinetuner } from '../finetune/command-finetuner.ts';
 import type { Finetuner } from '../finetune/finetuner.ts';
+import { HostedFinetuner } from '../finetune/hosted-finetuner.ts';
 import { resolveLMOptions, type ResolvedLMOptions } from '../lm/lm-config.ts';
 import type { ExperimentSpec } from './experiment-spec.ts';
 
@@ -66,7 +67,10 @@ export async function openRuntime(
         ? local.finetuner
         : spec.finetune?.kind === 'command'
           ? new CommandFinetuner({ template: spec.finetune.template, baseModel: spec.finetune.baseModel })
-          : undefined;
+          : spec.finetune?.kind === 'hosted'
+            ? // The LM's own server and key: the key was vetted for this base URL (key-origins.ts).
+              new HostedFinetuner({ baseUrl: lm.baseUrl, apiKey: lm.apiKey, baseModel: spec.finetune.baseModel, timeoutMs: spec.lm.timeoutMs, maxRetries: spec.lm.maxRetries })
+            : undefined;
     return { lm, finetuner, local, close: async () => void (await local?.stop()) };
   } catch (error) {
     await local?.stop();

@@ -57,11 +57,16 @@ export function buildExperimentSpec(input: ExperimentInput, context: SpecContext
   if (local && input.finetune.command !== undefined) {
     throw problem('finetune.command', 'is only for provider "openai"; the local engine trains its own adapters');
   }
+  if (input.finetune.backend === 'hosted' && (local || input.finetune.command !== undefined)) {
+    throw problem('finetune.backend', local ? 'is only for provider "openai"; the local engine trains its own adapters' : 'and a fine-tuning command are two backends; give one of them');
+  }
   const finetune: FinetuneSpec = local
     ? { kind: 'local' }
     : input.finetune.command !== undefined
       ? { kind: 'command', template: input.finetune.command, baseModel: input.finetune.baseModel ?? lm.model }
-      : null;
+      : input.finetune.backend === 'hosted'
+        ? { kind: 'hosted', baseModel: input.finetune.baseModel ?? lm.model }
+        : null;
   const missingFinetuner = finetunerIssue(strategies, lm.provider, finetune !== null);
   if (missingFinetuner) throw problem('strategies', missingFinetuner);
   let dataPath: string | null = null;

@@ -170,7 +170,7 @@ describe('bad input gives one clear line and leaves no rows', () => {
 
   it('a "w" step without a fine-tuning backend', async () => {
     const db = path.join(dir, 'bad8.db');
-    expectOneLineError(await runCli(['run', 'iris', '--strategy', 'p -> w', ...lmArgs(db)]), /^tandem: --strategy: strategy "p -> w" has a "w" \(fine-tuning\) step, but provider "openai" has no fine-tuning backend; use a model on the local engine, or give a fine-tuning command$/);
+    expectOneLineError(await runCli(['run', 'iris', '--strategy', 'p -> w', ...lmArgs(db)]), /^tandem: --strategy: strategy "p -> w" has a "w" \(fine-tuning\) step, but provider "openai" has no fine-tuning backend; use a model on the local engine, give a fine-tuning command, or fine-tune through the server's API \(hosted\)$/);
   });
 
   it('unreachable base URL', async () => {

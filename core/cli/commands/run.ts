@@ -52,6 +52,7 @@ export interface RunFlags {
   cache: boolean;
   test: boolean;
   finetuneCommand?: string;
+  finetune?: string;
   finetuneBase?: string;
   loraRank?: NumberFlag;
   loraAlpha?: NumberFlag;
@@ -99,7 +100,8 @@ export function registerRunCommand(program: Command): void {
     .option('--no-test', 'evaluate each stage on the dev split only')
     .option('--no-cache', 'do not answer repeated requests from the response cache')
     .option('--finetune-command <template>', 'external trainer for "w" steps with a remote model, e.g. "accelerate launch train.py --model {base} --data {train} --out {out}"')
-    .option('--finetune-base <model>', 'the base model as the external trainer knows it (fills {base}; default: the --lm model)')
+    .option('--finetune <backend>', '"hosted": "w" steps fine-tune through the --base-url server\'s OpenAI-compatible fine-tuning API, with the LM\'s key')
+    .option('--finetune-base <model>', 'the base model as the external trainer (or the hosted API) knows it (fills {base}; default: the --lm model)')
     .option('--lora-rank <n>', 'LoRA rank (paper: 32)', numeric)
     .option('--lora-alpha <n>', 'LoRA alpha (paper: 64)', numeric)
     .option('--lora-dropout <p>', 'LoRA dropout (paper: 0)', numeric)
@@ -159,7 +161,7 @@ function inputFromFlags(task: string, flags: RunFlags): CreateExperimentInput {
     ...definedOnly({ seedConcurrency: flags.seedConcurrency, dataPath: flags.data, maxErrors: flags.maxErrors }),
     ...(Object.keys(lm).length > 0 ? { lm } : {}),
     ...definedOnly({ retriever: flags.retriever }),
-    finetune: { ...definedOnly({ command: flags.finetuneCommand, baseModel: flags.finetuneBase }), ...(flags.perModule ? { perModule: true } : {}), hyperparams },
+    finetune: { ...definedOnly({ command: flags.finetuneCommand, backend: flags.finetune, baseModel: flags.finetuneBase }), ...(flags.perModule ? { perModule: true } : {}), hyperparams },
     optimizer: { candidates: flags.candidates, maxDemos: flags.maxDemos, maxLabeled: flags.maxLabeled, rounds: flags.rounds },
     sampling: { temperature: flags.temperature, maxTokens: flags.maxTokens },
     concurrency: flags.concurrency,

@@ -20,7 +20,12 @@ export interface LMSpecRecord {
   timeoutMs: number;
 }
 
-export type FinetuneSpec = { kind: 'local' } | { kind: 'command'; template: string; baseModel: string } | null;
+/**
+ * The fine-tuning backend: the local engine's trainer, an external trainer command, or the LM
+ * server's own OpenAI-compatible fine-tuning API (`hosted`: files + fine_tuning/jobs, on the LM's
+ * base URL with the LM's key; `baseModel` as that API names the model to fine-tune).
+ */
+export type FinetuneSpec = { kind: 'local' } | { kind: 'command'; template: string; baseModel: string } | { kind: 'hosted'; baseModel: string } | null;
 
 export interface LoraHyperparams {
   rank: number;

@@ -104,7 +104,7 @@ describe('one spec path', () => {
         flags: { strategies: 'p, p -> w' },
         field: 'strategies',
         flag: '--strategies',
-        text: 'strategy "p -> w" has a "w" (fine-tuning) step, but provider "openai" has no fine-tuning backend; use a model on the local engine, or give a fine-tuning command',
+        text: 'strategy "p -> w" has a "w" (fine-tuning) step, but provider "openai" has no fine-tuning backend; use a model on the local engine, give a fine-tuning command, or fine-tune through the server\'s API (hosted)',
       },
       { api: { task: 'hotpot', lm }, flags: {}, task: 'hotpot', field: 'task', flag: '', text: 'unknown task "hotpot"; available tasks: gsm8k, hotpotqa, iris' },
       { api: { task: 'iris', dataPath: '/no/such/file.csv', lm }, flags: { data: '/no/such/file.csv' }, field: 'dataPath', flag: '--data', text: 'no such file or folder: /no/such/file.csv' },
