@@ -81,7 +81,7 @@ describe('tandem run --finetune hosted', () => {
     }
   }, 240_000);
 
-  it('a job the server fails is a failed w stage with the server message', async () => {
+  it('a job the server fails is a failed w stage with the server message; resume trains again', async () => {
     const api = await startFakeFinetuneApi({ pollsToRun: 1, pollsToEnd: 1, failJobs: 'The training file has too few examples (at least 10 are needed).' });
     try {
       const db = path.join(dir, 'failed.db');
@@ -98,6 +98,18 @@ describe('tandem run --finetune hosted', () => {
         expect(store.finetuneJobs.listForStage(w.id).map((j) => [j.finetuner, j.status])).toEqual([['hosted', 'failed']]);
         expect(stages.find((s) => s.kind === 'p')!.status).toBe('finished');
         expect(store.runs.get(1)!.status).toBe('failed');
+      });
+
+      // The cause fixed on the server, resume trains again and finishes the stage on the new model.
+      api.settings.failJobs = null;
+      const resumed = await runCli(['resume', '1', '--db', db, '--json'], { env: { OPENAI_API_KEY: KEY }, timeoutMs: 240_000 });
+      expect(resumed.code, resumed.stderr).toBe(0);
+      expect(api.jobs.map((j) => j.status)).toEqual(['failed', 'succeeded']);
+      expect(api.byModel['ft:stub-model:tandem-fake::ftjob-2']).toBeGreaterThan(0);
+      withStore(db, (store) => {
+        const w = store.stages.listForRun(1).find((s) => s.kind === 'w')!;
+        expect(w.status).toBe('finished');
+        expect(store.finetuneJobs.listForStage(w.id).map((j) => j.status)).toEqual(['failed', 'finished']);
       });
     } finally {
       await api.close();
