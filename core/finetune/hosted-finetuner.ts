@@ -1,7 +1,8 @@
 // Fine-tunes through an OpenAI-compatible fine-tuning API on the run's own LM server: the chat
 // JSONL is uploaded (POST /files, purpose "fine-tune"), a job is created on the base model
 // (POST /fine_tuning/jobs), polled with jittered exponential backoff (GET /fine_tuning/jobs/{id})
-// until it ends, and the model it produces (`fine_tuned_model`, e.g. "ft:gpt-4o-mini:org::abc")
+// until it ends, its events passed on as progress after each poll (messages as log lines, metrics
+// as loss steps; GET /fine_tuning/jobs/{id}/events, optional), and the model it produces (`fine_tuned_model`, e.g. "ft:gpt-4o-mini:org::abc")
 // is what the fine-tuned modules are bound to: a model name on the same server, as an adapter is.
 //
 // Hyperparameters: `epochs` → n_epochs, `batchSize × gradientAccumulation` (the effective batch)
@@ -128,7 +129,13 @@ export class HostedFinetuner implements Finetuner {
     );
     onEvent?.({ type: 'start', rows, steps: null });
     say(`job ${created.id} on ${model}: ${created.status}`);
-    const finished = await this.poll(created, say, signal);
+    const losses: FinetuneResult['losses'] = [];
+    const progress = (event: FinetuneEvent) => {
+      if (event.type === 'step') losses.push({ step: event.step, loss: event.loss });
+      if (event.type === 'log') say(event.line);
+      else onEvent?.(event);
+    };
+    const finished = await this.poll(created, say, progress, signal);
     if (finished.status === 'failed') {
       const why = finished.error?.message ? `: ${this.clean(finished.error.message)}` : '';
       throw new FinetuneError(`fine-tuning job ${finished.id} failed${why}`, log);
@@ -148,20 +155,25 @@ export class HostedFinetuner implements Finetuner {
       trainRows: rows,
       skipped: {},
       seconds: (Date.now() - started) / 1000,
-      losses: [],
+      losses,
       log,
     };
   }
 
-  /** Polls until the job ends; on cancellation cancels the remote job and throws. */
-  private async poll(job: RemoteJob, say: (line: string) => void, signal: AbortSignal | undefined): Promise<RemoteJob> {
+  /**
+   * Polls until the job ends, passing on the job's new events after each poll; on cancellation
+   * cancels the remote job and throws.
+   */
+  private async poll(job: RemoteJob, say: (line: string) => void, progress: (event: FinetuneEvent) => void, signal: AbortSignal | undefined): Promise<RemoteJob> {
     let current = job;
+    const seen = new Set<string>();
     for (let poll = 1; !TERMINAL.has(current.status); poll++) {
       try {
         await this.sleep(backoffDelay(poll, this.options.pollBaseMs ?? 2000, this.options.pollMaxMs ?? 60_000, this.random), signal);
         const next = asJob(await this.request('GET', `/fine_tuning/jobs/${encodeURIComponent(current.id)}`, 'polling the fine-tuning job', signal), 'polling the fine-tuning job');
         if (next.status !== current.status) say(`job ${next.id}: ${next.status}`);
         current = next;
+        await this.events(current.id, seen, progress, signal);
       } catch (error) {
         if (!signal?.aborted) throw error;
         await this.cancelRemote(current.id);
@@ -169,6 +181,33 @@ export class HostedFinetuner implements Finetuner {
       }
     }
     return current;
+  }
+
+  /**
+   * The job's events not seen yet, oldest first: messages as log lines, metrics as steps (train
+   * loss) and evaluations (valid loss). Events are optional: a server without them, or one that
+   * fails to list them, only costs the progress lines.
+   */
+  private async events(id: string, seen: Set<string>, progress: (event: FinetuneEvent) => void, signal: AbortSignal | undefined): Promise<void> {
+    let body: unknown;
+    try {
+      body = await this.request('GET', `/fine_tuning/jobs/${encodeURIComponent(id)}/events?limit=100`, 'listing the job events', signal, { retries: 0 });
+    } catch (error) {
+      if (signal?.aborted) throw error;
+      return;
+    }
+    const data = (body as { data?: unknown } | null)?.data;
+    if (!Array.isArray(data)) return;
+    for (const raw of [...data].reverse()) {
+      const event = raw as { id?: unknown; message?: unknown; type?: unknown; data?: unknown } | null;
+      if (!event || typeof event.id !== 'string' || seen.has(event.id)) continue;
+      seen.add(event.id);
+      const metrics = (event.data ?? {}) as { step?: unknown; train_loss?: unknown; valid_loss?: unknown };
+      if (event.type === 'metrics' && typeof metrics.step === 'number' && typeof metrics.train_loss === 'number') {
+        progress({ type: 'step', step: metrics.step, epoch: 0, loss: metrics.train_loss, tokensPerS: null, etaS: null });
+        if (typeof metrics.valid_loss === 'number') progress({ type: 'eval', validLoss: metrics.valid_loss });
+      } else if (typeof event.message === 'string' && event.message !== '') progress({ type: 'log', line: this.clean(event.message) });
+    }
   }
 
   private async cancelRemote(id: string): Promise<void> {

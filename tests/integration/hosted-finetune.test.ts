@@ -67,7 +67,8 @@ describe('tandem run --finetune hosted', () => {
         expect(w.status).toBe('finished');
         const jobs = store.finetuneJobs.listForStage(w.id);
         expect(jobs).toHaveLength(1);
-        expect(jobs[0]).toMatchObject({ finetuner: 'hosted', status: 'finished', baseModel: 'stub-model' });
+        expect(jobs[0]).toMatchObject({ finetuner: 'hosted', status: 'finished', baseModel: 'stub-model', losses: [{ step: 1, loss: 1 }] });
+        expect(jobs[0]!.logTail).toMatch(/Fine-tuning job started/);
         expect(JSON.parse(readFileSync(path.join(jobs[0]!.adapterDir!, 'hosted-model.json'), 'utf8'))).toMatchObject({ model: tuned });
         // The w stage's evaluations (and the determinism check's resent sample after the run) went to the fine-tuned model, and only the w stage's.
         const calls = store.lmCalls.count({ runId: 1, stageId: w.id, model: tuned });

@@ -87,7 +87,13 @@ describe('HostedFinetuner', () => {
     expect(result.trainRows).toBe(2);
     expect(events[0]).toMatchObject({ type: 'log', line: expect.stringMatching(/uploaded train\.jsonl \(2 rows\) as file-1/) });
     expect(events.some((e) => e.type === 'start')).toBe(true);
-    expect(events.filter((e) => e.type === 'log').map((e) => (e as { line: string }).line)).toContain('job ftjob-1: running');
+    const lines = events.flatMap((e) => (e.type === 'log' ? [e.line] : []));
+    expect(lines).toContain('job ftjob-1: running');
+    // The job's events, each once, oldest first: messages as lines, metrics as steps with loss.
+    expect(lines.filter((l) => l === 'Fine-tuning job started')).toHaveLength(1);
+    expect(lines.indexOf('Created fine-tuning job: ftjob-1')).toBeLessThan(lines.indexOf('Fine-tuning job started'));
+    expect(events.filter((e) => e.type === 'step').map((e) => (e as { step: number }).step)).toEqual([1, 2, 3]);
+    expect(result.losses).toEqual([{ step: 1, loss: 1 }, { step: 2, loss: 0.5 }, { step: 3, loss: 1 / 3 }]);
     // Kept for a resumed run: attach binds to the same model without training.
     expect(JSON.parse(readFileSync(path.join(result.adapterDir, HOSTED_MODEL_FILE), 'utf8'))).toMatchObject({ model: 'ft:gpt-4o-mini:tandem-fake::ftjob-1', job: 'ftjob-1' });
     const attached = await finetuner().attach('tandem-r1-s3', result.adapterDir, job().base);
