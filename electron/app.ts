@@ -19,6 +19,7 @@ import { askRestartBackend, offerAnotherWorkspace, pickWorkspaceFile, showAbout 
 import { startHost, type HostHandle } from './host-process.ts';
 import { menuTemplate } from './menu.ts';
 import { CONNECT_CHANNEL } from './preload-setup.ts';
+import { installReportPdfHandler, type PdfElectron } from './report-pdf.ts';
 import { installSecretHandlers, type SecretsInvokeEvent } from './secret-ipc.ts';
 import { createSecretStore, type SecretStore } from './secret-store.ts';
 import { installContentsGuards, installSessionGuards, isAppUrl } from './security.ts';
@@ -192,5 +193,6 @@ export async function startApp(options: AppOptions): Promise<void> {
     host?.connect(window.webContents);
   });
   installSecretHandlers(electron.ipcMain, secrets, { isAppSender: fromAppPage });
+  installReportPdfHandler(electron.ipcMain, electron as unknown as PdfElectron, { isAppSender: (event) => fromAppPage(event as SecretsInvokeEvent) });
   await win.loadFile(files.rendererIndex);
 }

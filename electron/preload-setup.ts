@@ -17,6 +17,8 @@ export const CONNECT_CHANNEL = 'tandem:connect';
 export const SECRETS_LIST_CHANNEL = 'tandem:secrets:list';
 export const SECRETS_SET_CHANNEL = 'tandem:secrets:set';
 export const SECRETS_DELETE_CHANNEL = 'tandem:secrets:delete';
+/** Main prints a report's HTML to a PDF the user saves (electron/report-pdf.ts). */
+export const REPORT_PDF_CHANNEL = 'tandem:report-pdf';
 
 export interface PreloadElectron {
   contextBridge: { exposeInMainWorld(key: string, api: unknown): void };
@@ -34,7 +36,10 @@ export interface SecretsBridge {
   delete(name: string): Promise<void>;
 }
 
-export type PreloadBridge = TandemBridge & { secrets: SecretsBridge };
+/** Prints a report's HTML to PDF with Electron's Chromium; resolves with where it was saved, or null when the user cancelled. */
+export type SavePdf = (html: string, filename: string) => Promise<{ path: string } | null>;
+
+export type PreloadBridge = TandemBridge & { secrets: SecretsBridge; savePdf: SavePdf };
 
 /** Resolves with the reply's result, or rejects with a plain {code, message} object like the API's errors. */
 async function call(invoke: PreloadElectron['ipcRenderer']['invoke'], channel: string, ...args: unknown[]): Promise<unknown> {
@@ -46,7 +51,7 @@ async function call(invoke: PreloadElectron['ipcRenderer']['invoke'], channel: s
   }
   const r = reply as { ok?: unknown; result?: unknown; error?: { code?: unknown; message?: unknown } } | null;
   if (r?.ok === true) return r.result;
-  throw { code: typeof r?.error?.code === 'string' ? r.error.code : 'internal', message: typeof r?.error?.message === 'string' ? r.error.message : 'the API key store failed' };
+  throw { code: typeof r?.error?.code === 'string' ? r.error.code : 'internal', message: typeof r?.error?.message === 'string' ? r.error.message : 'the Tandem main process failed' };
 }
 
 export function createSecretsBridge(invoke: PreloadElectron['ipcRenderer']['invoke']): SecretsBridge {
@@ -73,7 +78,12 @@ export function setUpPreload(electron: PreloadElectron, onListenerError: (error:
     const port = event.ports[0];
     if (port) connect(domPortEndpoint(port));
   });
-  const exposed: PreloadBridge = { ...bridge, secrets: createSecretsBridge((channel, ...args) => electron.ipcRenderer.invoke(channel, ...args)) };
+  const invoke: PreloadElectron['ipcRenderer']['invoke'] = (channel, ...args) => electron.ipcRenderer.invoke(channel, ...args);
+  const savePdf: SavePdf = async (html, filename) => {
+    const saved = (await call(invoke, REPORT_PDF_CHANNEL, html, filename)) as { path?: unknown } | null;
+    return typeof saved?.path === 'string' ? { path: saved.path } : null;
+  };
+  const exposed: PreloadBridge = { ...bridge, secrets: createSecretsBridge(invoke), savePdf };
   electron.contextBridge.exposeInMainWorld('tandem', exposed);
   electron.ipcRenderer.send(CONNECT_CHANNEL);
   return exposed;

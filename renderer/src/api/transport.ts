@@ -47,6 +47,8 @@ export interface TandemBridge {
   onEvent(listener: (event: ApiEvent) => void): () => void;
   /** Present in the desktop app only (web mode reads keys from the server's environment). */
   secrets?: TandemSecrets;
+  /** Desktop app only: main prints a report's HTML to a PDF with Electron's Chromium and saves it where the user says (null: cancelled). */
+  savePdf?(html: string, filename: string): Promise<{ path: string } | null>;
 }
 
 declare global {

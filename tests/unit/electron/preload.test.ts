@@ -12,6 +12,7 @@ import {
   CONNECT_CHANNEL,
   PORT_CHANNEL,
   SECRETS_DELETE_CHANNEL,
+  REPORT_PDF_CHANNEL,
   SECRETS_LIST_CHANNEL,
   SECRETS_SET_CHANNEL,
   setUpPreload,
@@ -62,7 +63,7 @@ describe('preload', () => {
   it('exposes window.tandem with exactly one function per API method, and asks main for a port', () => {
     const { exposed, sent, tandem } = fakePreload();
     expect(Object.keys(exposed)).toEqual(['tandem']);
-    expect(Object.keys(tandem).sort()).toEqual(['api', 'onEvent', 'secrets', 'transport']);
+    expect(Object.keys(tandem).sort()).toEqual(['api', 'onEvent', 'savePdf', 'secrets', 'transport']);
     expect(Object.keys(tandem.secrets).sort()).toEqual(['delete', 'list', 'set']);
     for (const fn of Object.values(tandem.secrets)) expect(typeof fn).toBe('function');
     expect(tandem.transport).toBe('ipc');
@@ -154,6 +155,17 @@ describe('preload', () => {
       { channel: SECRETS_SET_CHANNEL, args: ['OPENAI_API_KEY', 'sk-secret', ['https://proxy.example']] },
       { channel: SECRETS_DELETE_CHANNEL, args: ['OPENAI_API_KEY'] },
     ]);
+  });
+
+  it('savePdf sends the report HTML and its name to main, and resolves with where it was saved (null when cancelled)', async () => {
+    const saved = fakePreload(() => ({ ok: true, result: { path: '/home/u/r.pdf', extra: 1 } }));
+    await expect(saved.tandem.savePdf('<html></html>', 'tandem-run-1-iris.html')).resolves.toEqual({ path: '/home/u/r.pdf' });
+    expect(saved.invoked).toEqual([{ channel: REPORT_PDF_CHANNEL, args: ['<html></html>', 'tandem-run-1-iris.html'] }]);
+    await expect(fakePreload(() => ({ ok: true, result: null })).tandem.savePdf('<p>', 'r.html')).resolves.toBeNull();
+    await expect(fakePreload(() => ({ ok: false, error: { code: 'internal', message: 'the report could not be printed: x' } })).tandem.savePdf('<p>', 'r.html')).rejects.toEqual({
+      code: 'internal',
+      message: 'the report could not be printed: x',
+    });
   });
 
   it("secrets calls reject with main's plain {code, message} object, or an internal one when main does not answer", async () => {

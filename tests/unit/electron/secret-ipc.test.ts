@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { appFiles, type AppFiles } from '../../../electron/app-files.ts';
 import { startApp } from '../../../electron/app.ts';
-import { SECRETS_DELETE_CHANNEL, SECRETS_LIST_CHANNEL, SECRETS_SET_CHANNEL } from '../../../electron/preload-setup.ts';
+import { REPORT_PDF_CHANNEL, SECRETS_DELETE_CHANNEL, SECRETS_LIST_CHANNEL, SECRETS_SET_CHANNEL } from '../../../electron/preload-setup.ts';
 import { installSecretHandlers, type SecretsInvokeEvent } from '../../../electron/secret-ipc.ts';
 import { createSecretStore } from '../../../electron/secret-store.ts';
 import { fakeElectron, fakeSafeStorage, type InvokeHandler } from './fake-electron.ts';
@@ -60,7 +60,7 @@ const ticks = async (n = 5) => {
 describe('secrets over IPC', () => {
   it('registers the three channels and lists, sets and deletes keys for the app page', async () => {
     const app = await started();
-    expect([...app.handlers.keys()].sort()).toEqual([SECRETS_DELETE_CHANNEL, SECRETS_LIST_CHANNEL, SECRETS_SET_CHANNEL]);
+    expect([...app.handlers.keys()].sort()).toEqual([REPORT_PDF_CHANNEL, SECRETS_DELETE_CHANNEL, SECRETS_LIST_CHANNEL, SECRETS_SET_CHANNEL]);
     expect(await app.invoke(SECRETS_LIST_CHANNEL)).toEqual({ ok: true, result: [] });
     expect(await app.invoke(SECRETS_SET_CHANNEL, 'OPENAI_API_KEY', `  ${KEY}\n`, [])).toEqual({ ok: true, result: null });
     expect(await app.invoke(SECRETS_SET_CHANNEL, 'HF_TOKEN', 'hf_abc', ['https://hub.example/'])).toEqual({ ok: true, result: null });

@@ -6,7 +6,7 @@ import { REPORT_FORMATS, type ReportFormat } from '../../../../core/contract/sch
 import type { Prices } from '../../../../core/contract/cost.ts';
 import { getClient } from '../../api/client.ts';
 import { ActionError } from '../../components/ActionError.tsx';
-import { downloadExport } from '../../components/download-export.ts';
+import { downloadReportPdf } from '../../components/download-export.ts';
 import { readSavedPrices, usePricesStore } from '../../components/prices.ts';
 import { saveTextFile, useDownloadAction } from '../../components/use-download.ts';
 
@@ -29,7 +29,7 @@ export function ExportSelectionReport({ runIds, models }: { runIds: number[]; mo
       const prices = savedPrices(models, byModel);
       const api = getClient();
       const priced = Object.keys(prices).length ? { prices } : {};
-      if (format === 'pdf') await downloadExport(api, await api.exportReportPdf({ runIds, ...priced }), 'application/pdf');
+      if (format === 'pdf') await downloadReportPdf(api, { runIds, ...priced }, () => api.exportRunsReport({ runIds, format: 'html', ...priced }));
       else saveTextFile(await api.exportRunsReport({ runIds, format, ...priced }));
     });
   return (

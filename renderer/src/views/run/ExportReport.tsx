@@ -5,7 +5,7 @@ import { useState } from 'react';
 import { REPORT_FORMATS, type ReportFormat } from '../../../../core/contract/schemas.ts';
 import { getClient } from '../../api/client.ts';
 import { ActionError } from '../../components/ActionError.tsx';
-import { downloadExport } from '../../components/download-export.ts';
+import { downloadReportPdf } from '../../components/download-export.ts';
 import { usePrices } from '../../components/prices.ts';
 import { saveTextFile, useDownloadAction } from '../../components/use-download.ts';
 
@@ -28,7 +28,7 @@ export function ExportReport({ runId, model }: { runId: number; model: string })
   const download = () =>
     run(async () => {
       const api = getClient();
-      if (format === 'pdf') await downloadExport(api, await api.exportReportPdf({ runIds: [runId], ...(prices ? { prices: { [model]: prices } } : {}) }), 'application/pdf');
+      if (format === 'pdf') await downloadReportPdf(api, { runIds: [runId], ...(prices ? { prices: { [model]: prices } } : {}) }, () => api.exportReport({ runId, format: 'html', ...(prices ? { prices } : {}) }));
       else saveTextFile(await api.exportReport({ runId, format, ...(prices ? { prices } : {}) }));
     });
   return (
