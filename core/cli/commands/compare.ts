@@ -3,13 +3,11 @@
 // over seeds, Holm's adjustment, and one plain sentence each — as a table or as JSON.
 // `tandem compare <run> --with <other>`: the same, strategy by strategy, for two runs of one task.
 
-import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import { createApi, isApiError } from '../../api/index.ts';
 import type { Comparison, RunsComparison } from '../../contract/views/index.ts';
 import { formatP } from '../../report/significance.ts';
-import { integer, resolveDbPath } from '../options.ts';
-import { UsageError } from '../user-error.ts';
+import { integer } from '../options.ts';
+import { withWorkspaceApi } from '../workspace-api.ts';
 
 interface CompareFlags {
   with?: number;
@@ -32,28 +30,18 @@ export function registerCompareCommand(program: Command): void {
     .option('--json', 'print the comparison as JSON (counts, difference, CI, p-values and the sentence per strategy)')
     .option('--db <file>', 'workspace database (env TANDEM_DB; default ./.tandem/tandem.db)')
     .action(async (runId: number, flags: CompareFlags) => {
-      const file = resolveDbPath(flags.db);
-      if (!existsSync(file)) throw new UsageError(`no database at ${file}; pass --db`);
-      const api = createApi({ dbPath: file, embeddedModelsDir: null });
-      try {
-        const asUserError = (error: unknown) => {
-          throw isApiError(error) && error.code !== 'internal' ? new UsageError(error.message) : error;
-        };
-        const run = await api.getRun({ runId }).catch(asUserError);
+      await withWorkspaceApi(flags.db, async (api) => {
+        const run = await api.getRun({ runId });
         const split = flags.split ?? (run.results.splits.includes('test') ? 'test' : 'dev');
         const strategies = flags.strategies?.split(',').map((s) => s.trim()).filter((s) => s !== '');
         if (flags.with !== undefined) {
-          const runs = await api.compareRuns({ runId, otherRunId: flags.with, split: split as 'dev' | 'test', ...(strategies?.length ? { strategies } : {}) }).catch(asUserError);
+          const runs = await api.compareRuns({ runId, otherRunId: flags.with, split: split as 'dev' | 'test', ...(strategies?.length ? { strategies } : {}) });
           process.stdout.write(flags.json ? `${JSON.stringify(runs)}\n` : `${runsComparisonText(runs)}\n`);
           return;
         }
-        const comparison = await api
-          .getComparison({ runId, baseline: flags.baseline, split: split as 'dev' | 'test', ...(strategies?.length ? { strategies } : {}) })
-          .catch(asUserError);
+        const comparison = await api.getComparison({ runId, baseline: flags.baseline, split: split as 'dev' | 'test', ...(strategies?.length ? { strategies } : {}) });
         process.stdout.write(flags.json ? `${JSON.stringify(comparisonJson(comparison))}\n` : `${comparisonText(comparison)}\n`);
-      } finally {
-        await api.close();
-      }
+      });
     });
 }
 

@@ -2,10 +2,10 @@
 // `dspy.Module.load()` reads, and `tandem import-dspy <file> --task <task>`: what a DSPy saved
 // program would give the task's program (`tandem run --from-dspy <file>` starts a run from it).
 
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { createApi, isApiError, type Api } from '../../api/index.ts';
+import type { Api } from '../../api/index.ts';
 import { looksLikeTaskFile } from '../../contract/task-source.ts';
 import type { StageSummary } from '../../contract/views/index.ts';
 import { saveState } from '../../program/state.ts';
@@ -13,7 +13,8 @@ import { dspyFieldMismatches } from '../../report/dspy-state.ts';
 import { ExperimentInputError, importedProgram } from '../../runner/spec-builder.ts';
 import { preparedTask, prepareTaskFile } from '../../runner/task-sources.ts';
 import { getTask, UnknownTaskError } from '../../tasks/registry.ts';
-import { integer, resolveDbPath } from '../options.ts';
+import { integer } from '../options.ts';
+import { withWorkspaceApi } from '../workspace-api.ts';
 import { UsageError } from '../user-error.ts';
 
 interface ExportDspyFlags {
@@ -21,20 +22,6 @@ interface ExportDspyFlags {
   seed?: number;
   out?: string;
   db?: string;
-}
-
-/** Opens the workspace's API for a read-only export; API errors a user can fix become one line. */
-export async function withWorkspaceApi<T>(db: string | undefined, body: (api: Api) => Promise<T>): Promise<T> {
-  const file = resolveDbPath(db);
-  if (!existsSync(file)) throw new UsageError(`no database at ${file}; pass --db`);
-  const api = createApi({ dbPath: file, embeddedModelsDir: null });
-  try {
-    return await body(api).catch((error: unknown) => {
-      throw isApiError(error) && error.code !== 'internal' ? new UsageError(error.message) : error;
-    });
-  } finally {
-    await api.close();
-  }
 }
 
 /** The run's stage with this strategy prefix (`zero-shot` or empty for the baseline; spaces ignored) and seed (default the run's first). */

@@ -6,7 +6,8 @@ import type { Command } from 'commander';
 import { EXPORT_TRACES_MAX } from '../../contract/schemas.ts';
 import { integer } from '../options.ts';
 import { UsageError } from '../user-error.ts';
-import { findStage, withWorkspaceApi, writeOut } from './export-dspy.ts';
+import { withWorkspaceApi } from '../workspace-api.ts';
+import { findStage, writeOut } from './export-dspy.ts';
 
 interface ExportTracesFlags {
   stage: string;

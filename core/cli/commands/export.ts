@@ -3,12 +3,12 @@
 // `--training-data <dir>`, every fine-tune job's rows as OpenAI-format chat JSONL with their
 // provenance files.
 
-import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { createApi, isApiError } from '../../api/index.ts';
-import { integer, resolveDbPath } from '../options.ts';
+import { integer } from '../options.ts';
 import { UsageError } from '../user-error.ts';
+import { withWorkspaceApi } from '../workspace-api.ts';
 
 interface ExportFlags {
   out?: string;
@@ -37,28 +37,22 @@ export function registerExportCommand(program: Command): void {
     .option('--training-data <dir>', 'instead of a bundle, write each fine-tune job\'s rows (chat JSONL, OpenAI format) and provenance into this folder')
     .option('--db <file>', 'workspace database (env TANDEM_DB; default ./.tandem/tandem.db)')
     .action(async (runId: number, flags: ExportFlags) => {
-      const file = resolveDbPath(flags.db);
-      if (!existsSync(file)) throw new UsageError(`no database at ${file}; pass --db`);
       if (flags.trainingData && (flags.out || flags.withAdapters)) throw new UsageError('--training-data writes the rows only: leave out --out and --with-adapters');
-      const api = createApi({ dbPath: file, embeddedModelsDir: null });
-      const user = (error: unknown) => {
-        throw isApiError(error) && error.code !== 'internal' ? new UsageError(error.message) : error;
-      };
-      try {
+      await withWorkspaceApi(flags.db, async (api) => {
         if (flags.trainingData) {
-          await api.getRun({ runId }).catch(user);
-          const jobs = await api.listFinetuneJobs({ runId }).catch(user);
+          await api.getRun({ runId });
+          const jobs = await api.listFinetuneJobs({ runId });
           if (jobs.length === 0) throw new UsageError(`run ${runId} has no fine-tune jobs`);
           mkdirSync(flags.trainingData, { recursive: true });
           for (const job of jobs) {
-            const data = await api.getFinetuneData({ jobId: job.id }).catch(user);
+            const data = await api.getFinetuneData({ jobId: job.id });
             for (const f of data.files) writeFileSync(path.join(flags.trainingData, f.filename), f.text);
             process.stderr.write(`job ${job.id}: ${data.rows} rows → ${data.files.map((f) => f.filename).join(', ')}\n`);
           }
           process.stderr.write(`wrote ${flags.trainingData}\n`);
           return;
         }
-        const bundle = await api.exportRunBundle({ runId, withAdapters: flags.withAdapters === true }).catch(user);
+        const bundle = await api.exportRunBundle({ runId, withAdapters: flags.withAdapters === true });
         let where = bundle.path;
         if (flags.out) {
           moveFile(bundle.path, flags.out);
@@ -66,8 +60,6 @@ export function registerExportCommand(program: Command): void {
         }
         const rows = Object.entries(bundle.counts).filter(([, n]) => n > 0).map(([t, n]) => `${n} ${t}`).join(', ');
         process.stderr.write(`wrote ${where} (${bundle.bytes} bytes: ${rows}; ${bundle.files} files)\n`);
-      } finally {
-        await api.close();
-      }
+      });
     });
 }

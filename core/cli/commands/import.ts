@@ -5,10 +5,10 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { createApi, isApiError } from '../../api/index.ts';
+import { createApi } from '../../api/index.ts';
 import { lockWorkspace } from '../../host/workspace-lock.ts';
 import { resolveDbPath } from '../options.ts';
-import { UsageError } from '../user-error.ts';
+import { asUserError } from '../workspace-api.ts';
 
 export function registerImportCommand(program: Command): void {
   program
@@ -25,9 +25,7 @@ export function registerImportCommand(program: Command): void {
       try {
         const api = createApi({ dbPath: file, embeddedModelsDir: null });
         try {
-          const result = await api.importRunBundle({ path: bundle }).catch((error: unknown) => {
-            throw isApiError(error) && error.code !== 'internal' ? new UsageError(error.message) : error;
-          });
+          const result = await api.importRunBundle({ path: bundle }).catch(asUserError);
           if (flags.json) process.stdout.write(`${JSON.stringify(result)}\n`);
           else if (result.imported) process.stdout.write(`imported run ${result.sourceRunId} of ${path.basename(bundle)} as run ${result.runId}\n`);
           else process.stdout.write(`${path.basename(bundle)} was imported before: run ${result.runId}\n`);

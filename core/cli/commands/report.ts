@@ -1,12 +1,13 @@
 // `tandem report <run>`: the run's report — the paper table with CIs, per-seed values, step means
 // and costs — as Markdown (default), CSV, LaTeX, HTML or JSON, on stdout or into a file.
 
-import { existsSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
-import { createApi, isApiError, type Api } from '../../api/index.ts';
+import type { Api } from '../../api/index.ts';
 import type { Prices } from '../../contract/cost.ts';
 import { REPORT_FORMATS, type ReportFormat } from '../../report/export.ts';
-import { integer, resolveDbPath } from '../options.ts';
+import { integer } from '../options.ts';
+import { withWorkspaceApi } from '../workspace-api.ts';
 import { printHtmlToPdf } from '../../util/print-pdf.ts';
 import { UsageError } from '../user-error.ts';
 
@@ -41,8 +42,7 @@ function decimal(flag: string): (value: string) => number {
 }
 
 /** The command line's prices apply to every run's model (a report of several runs of one model). */
-async function pricedForEveryModel(api: Api, runIds: number[], experimentId: number | undefined, prices: Prices | null): Promise<Record<string, Prices> | null> {
-  if (!prices) return null;
+async function pricedForEveryModel(api: Api, runIds: number[], experimentId: number | undefined, prices: Prices): Promise<Record<string, Prices>> {
   const ids = experimentId !== undefined ? (await api.listRuns({ experimentId })).map((r) => r.id) : runIds;
   const models = await Promise.all(ids.map(async (runId) => (await api.getRun({ runId }).catch(() => null))?.run.lm.model));
   return Object.fromEntries(models.filter((m): m is string => typeof m === 'string').map((m) => [m, prices]));
@@ -65,20 +65,16 @@ export function registerReportCommand(program: Command): void {
       if ((runIds.length === 0) === (flags.experiment === undefined)) throw new UsageError('name a run (tandem report 12), several runs (tandem report 12 13), or --experiment <id>');
       const prices = pricesFrom(flags);
       if (flags.format === 'pdf' && !flags.out) throw new UsageError('--format pdf writes a file: give --out report.pdf');
-      const file = resolveDbPath(flags.db);
-      if (!existsSync(file)) throw new UsageError(`no database at ${file}; pass --db`);
-      const api = createApi({ dbPath: file, embeddedModelsDir: null });
-      try {
+      await withWorkspaceApi(flags.db, async (api) => {
         const format = flags.format === 'pdf' ? 'html' : flags.format;
-        const asUserError = (error: unknown) => {
-          throw isApiError(error) && error.code !== 'internal' ? new UsageError(error.message) : error;
-        };
         const single = runIds.length === 1 && flags.experiment === undefined;
         const report = single
-          ? await api.exportReport({ runId: runIds[0]!, format, ...(prices ? { prices } : {}) }).catch(asUserError)
-          : await pricedForEveryModel(api, runIds, flags.experiment, prices).then((byModel) =>
-              api.exportRunsReport({ ...(flags.experiment !== undefined ? { experimentId: flags.experiment } : { runIds }), format, ...(byModel ? { prices: byModel } : {}) }).catch(asUserError),
-            );
+          ? await api.exportReport({ runId: runIds[0]!, format, ...(prices ? { prices } : {}) })
+          : await api.exportRunsReport({
+              ...(flags.experiment !== undefined ? { experimentId: flags.experiment } : { runIds }),
+              format,
+              ...(prices ? { prices: await pricedForEveryModel(api, runIds, flags.experiment, prices) } : {}),
+            });
         if (flags.format === 'pdf') {
           await printHtmlToPdf(report.text, flags.out!);
           process.stderr.write(`wrote ${flags.out}\n`);
@@ -86,8 +82,6 @@ export function registerReportCommand(program: Command): void {
           writeFileSync(flags.out, report.text);
           process.stderr.write(`wrote ${flags.out}\n`);
         } else process.stdout.write(report.text);
-      } finally {
-        await api.close();
-      }
+      });
     });
 }
