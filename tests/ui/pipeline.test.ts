@@ -335,7 +335,10 @@ describe.skipIf(!chromiumAvailable)('a retrieval pipeline in the workbench', () 
       await page.locator(tid('nx-model')).fill('stub-model');
       await page.locator(tid('nx-start')).uncheck();
       await page.locator(tid('nx-submit')).click();
-      const issue = page.locator(tid('new-experiment-form')).getByText(/broken\.ts:2: /);
+      // Under Node the message names the line (broken.ts:2: …); inside vitest, whose module runner
+      // may transform the file itself depending on where the checkout lies, the parser's message
+      // has no line. Either way the form shows the file and why it did not load.
+      const issue = page.locator(tid('new-experiment-form')).getByText(/broken\.ts(:2)?: /);
       await issue.waitFor();
       await wb.shot('own-task-file-error');
 
