@@ -6,7 +6,7 @@ import type { ReportFile } from '../contract/api.ts';
 import type { ReportFormat } from '../contract/schemas.ts';
 import type { RunsComparison } from '../contract/views/comparison.ts';
 import { csv, escapeHtml, htmlBody, htmlPage, htmlTable, latex, latexTable, markdown, mdTable, REPORT_EXTENSIONS, tex, title, type ReportInput } from './export.ts';
-import { formatP } from './significance.ts';
+import { formatP, signedPoints as points } from '../contract/significance-format.ts';
 
 export interface RunsReportInput {
   /** Shown as the title, e.g. "Experiment 3: iris models" or "Compare selection". */
@@ -16,7 +16,6 @@ export interface RunsReportInput {
   across: RunsComparison[];
 }
 
-const points = (v: number) => (v < 0 ? `−${Math.abs(v).toFixed(1)}` : `+${v.toFixed(1)}`);
 
 function overview(input: RunsReportInput): { head: string[]; rows: string[][] } {
   const splits = [...new Set(input.runs.flatMap((r) => r.results.splits))];

@@ -2,7 +2,7 @@
 // difference with its paired bootstrap CI, exact McNemar p, Holm's p — and the plain sentences.
 
 import type { Comparison } from '../contract/views/comparison.ts';
-import { formatP } from './significance.ts';
+import { formatP, signedPoints as points } from '../contract/significance-format.ts';
 
 export interface SignificanceTable {
   split: string;
@@ -15,7 +15,6 @@ export interface SignificanceTable {
   note: string;
 }
 
-const points = (v: number) => (v < 0 ? `−${Math.abs(v).toFixed(1)}` : `+${v.toFixed(1)}`);
 
 export function significanceTable(comparison: Comparison | null | undefined): SignificanceTable | null {
   if (!comparison || comparison.flips.length === 0) return null;

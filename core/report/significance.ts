@@ -6,6 +6,7 @@
 // - Holm's step-down adjustment when several strategies are tested against one baseline.
 // Pure and seeded: the same inputs give the same numbers.
 
+import { formatP } from '../contract/significance-format.ts';
 import { Rng } from '../util/random.ts';
 
 /** Exact two-sided McNemar p-value: a binomial test of `b` against `b + c` flips at p = 1/2. */
@@ -140,11 +141,7 @@ export function compareWithBaseline(
   return tested.map((t) => (t === null ? null : { ...t, pHolm: adjusted[next++]! }));
 }
 
-/** A p-value as people write it: "< 0.001", else two significant digits. */
-export function formatP(p: number): string {
-  if (p < 0.001) return '< 0.001';
-  return p >= 0.1 ? p.toFixed(2) : p.toPrecision(2);
-}
+export { formatP };
 
 const points = (v: number) => `${Math.abs(v).toFixed(1)} point${Math.abs(v).toFixed(1) === '1.0' ? '' : 's'}`;
 const signed = (v: number) => (v < 0 ? `−${Math.abs(v).toFixed(1)}` : v.toFixed(1));

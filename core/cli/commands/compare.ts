@@ -5,7 +5,7 @@
 
 import type { Command } from 'commander';
 import type { Comparison, RunsComparison } from '../../contract/views/index.ts';
-import { formatP } from '../../report/significance.ts';
+import { formatP, signedPoints as points } from '../../contract/significance-format.ts';
 import { integer } from '../options.ts';
 import { withWorkspaceApi } from '../workspace-api.ts';
 
@@ -64,7 +64,6 @@ export function comparisonJson(c: Comparison) {
   };
 }
 
-const points = (v: number) => (v < 0 ? `−${Math.abs(v).toFixed(1)}` : `+${v.toFixed(1)}`);
 
 function comparisonText(c: Comparison): string {
   const baseRow = c.table.find((row) => row.strategy === c.baseline);

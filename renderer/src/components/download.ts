@@ -2,7 +2,16 @@
 // the clipboard, with a textarea fallback where the async clipboard API is unavailable.
 
 export function downloadText(filename: string, text: string, type = 'text/csv;charset=utf-8'): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
+  saveBlob(filename, new Blob([text], { type }));
+}
+
+/** Downloads bytes (e.g. pieces of a file read over the API) as one file. */
+export function downloadBytes(filename: string, parts: Uint8Array[], type = 'application/octet-stream'): void {
+  saveBlob(filename, new Blob(parts as BlobPart[], { type }));
+}
+
+function saveBlob(filename: string, blob: Blob): void {
+  const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
   a.href = url;
   a.download = filename;
@@ -33,19 +42,6 @@ export async function copyText(text: string): Promise<void> {
   const ok = document.execCommand('copy');
   area.remove();
   if (!ok) throw new Error('the clipboard is not available here');
-}
-
-/** Downloads bytes (e.g. pieces of a file read over the API) as one file. */
-export function downloadBytes(filename: string, parts: Uint8Array[], type = 'application/octet-stream'): void {
-  const url = URL.createObjectURL(new Blob(parts as BlobPart[], { type }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = filename;
-  a.rel = 'noopener';
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
 /** The bytes of a base64 string. */

@@ -2,6 +2,7 @@
 // run's? Per pair (the first selected run against each other one) and strategy both ran: the two
 // accuracies, the difference with its paired bootstrap 95% CI (same seeds, same examples), the
 // exact McNemar p and Holm's p over the strategies of the pair. The API pairs (compareRuns).
+import { formatP, signedPoints } from '../../../../core/contract/significance-format.ts';
 import { getClient } from '../../api/client.ts';
 import type { RunsComparison } from '../../api/types.ts';
 import { ApiCallError } from '../../api/transport.ts';
@@ -15,8 +16,6 @@ interface Props {
   show(strategy: string): boolean;
 }
 
-const points = (v: number) => (v < 0 ? `−${Math.abs(v).toFixed(1)}` : `+${v.toFixed(1)}`);
-const pText = (p: number) => (p < 0.001 ? '< 0.001' : p >= 0.1 ? p.toFixed(2) : p.toPrecision(2));
 
 export function RunsSignificance({ runIds, split, show }: Props) {
   const [first, ...others] = runIds;
@@ -70,13 +69,13 @@ export function RunsSignificance({ runIds, split, show }: Props) {
                         <td className="num">{r.otherAccuracy?.toFixed(1) ?? 'n/a'}</td>
                         {s ? (
                           <>
-                            <td className={`num ${s.pHolm < 0.05 ? (s.difference > 0 ? 'cmp-up' : 'cmp-down') : ''}`}>{points(s.difference)}</td>
+                            <td className={`num ${s.pHolm < 0.05 ? (s.difference > 0 ? 'cmp-up' : 'cmp-down') : ''}`}>{signedPoints(s.difference)}</td>
                             <td className="num">
-                              {points(s.low)} to {points(s.high)}
+                              {signedPoints(s.low)} to {signedPoints(s.high)}
                             </td>
-                            <td className="num">{pText(s.p)}</td>
+                            <td className="num">{formatP(s.p)}</td>
                             <td className="num">
-                              <strong>{pText(s.pHolm)}</strong>
+                              <strong>{formatP(s.pHolm)}</strong>
                             </td>
                           </>
                         ) : (

@@ -2,6 +2,7 @@
 // its paired bootstrap 95% CI (seeds and examples resampled), the exact McNemar p-value on the
 // flips pooled over seeds, the Holm-adjusted p over the strategies compared, and one plain line.
 // The numbers come from the API (core/report/significance.ts); this only lays them out.
+import { formatP, signedPoints } from '../../../../core/contract/significance-format.ts';
 import type { StrategyFlips } from '../../api/types.ts';
 import { strategyLabel } from './compare-params.ts';
 
@@ -11,8 +12,6 @@ interface Props {
   showRun: boolean;
 }
 
-const points = (v: number) => (v < 0 ? `−${Math.abs(v).toFixed(1)}` : `+${v.toFixed(1)}`);
-const pText = (p: number) => (p < 0.001 ? '< 0.001' : p >= 0.1 ? p.toFixed(2) : p.toPrecision(2));
 
 export function SignificanceTable({ runs, baseline, showRun }: Props) {
   const rows = runs.flatMap((r) => r.flips.map((f) => ({ runId: r.runId, flips: f })));
@@ -48,13 +47,13 @@ export function SignificanceTable({ runs, baseline, showRun }: Props) {
                   </td>
                 ) : (
                   <>
-                    <td className={`num ${significant ? (s.difference > 0 ? 'cmp-up' : 'cmp-down') : ''}`}>{points(s.difference)}</td>
+                    <td className={`num ${significant ? (s.difference > 0 ? 'cmp-up' : 'cmp-down') : ''}`}>{signedPoints(s.difference)}</td>
                     <td className="num">
-                      {points(s.low)} to {points(s.high)}
+                      {signedPoints(s.low)} to {signedPoints(s.high)}
                     </td>
-                    <td className="num">{pText(s.p)}</td>
+                    <td className="num">{formatP(s.p)}</td>
                     <td className="num">
-                      <strong>{pText(s.pHolm)}</strong>
+                      <strong>{formatP(s.pHolm)}</strong>
                     </td>
                   </>
                 )}
